@@ -1,0 +1,34 @@
+// Typed errors thrown by library code; only tools/ turn them into exit codes.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace hashsieve {
+
+/// A per-file problem: the run records it and goes on. `reason` is a short stable tag
+/// ("truncated", "unsupported format", "too large", ...); what() has the detail.
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string reason, const std::string& detail)
+      : std::runtime_error(detail.empty() ? reason : reason + ": " + detail),
+        reason_(std::move(reason)) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
+/// A malformed hash list, query file or binary list.
+class FormatError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Usage errors (bad flags, a backend that is not available).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace hashsieve

@@ -1,0 +1,30 @@
+// hashsieve CLI entry: subcommand dispatch and the mapping of errors to exit statuses.
+#include <cstdio>
+#include <exception>
+
+#include "host/core/errors.hpp"
+#include "tools/hashsieve/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hashsieve: bulk perceptual hashing (PDQ, pHash) and exact hash-list matching",
+               "hashsieve"};
+  app.require_subcommand(1);
+  app.footer(
+      "Exit status: 0 every input processed, 1 some inputs failed (error records written),\n"
+      "2 usage error, 3 fatal error (e.g. output not writable).");
+  int exitCode = 0;
+  hashsieve::cli::addHashCommand(app, exitCode);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  } catch (const hashsieve::UsageError& e) {
+    std::fprintf(stderr, "hashsieve: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hashsieve: fatal: %s\n", e.what());
+    return 3;
+  }
+  return exitCode;
+}
