@@ -1,0 +1,65 @@
+// FFmpeg media layer: one file in (format found by content), sampled RGB/grey frames out.
+// API contract shared by the pipeline; implementation in host/media/*.cpp.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "host/core/file_digests.hpp"
+#include "host/core/image.hpp"
+
+namespace hashsieve::media {
+
+/// Checked before any large allocation (from container/codec headers where possible).
+struct Limits {
+  int64_t maxPixels = 200'000'000;         // per frame (width * height)
+  int64_t maxFileBytes = 64LL << 30;       // 64 GiB
+  double maxVideoSeconds = 6 * 3600.0;     // media duration
+  double timeoutSeconds = 300.0;           // wall clock per file, checked during decode
+};
+
+struct Options {
+  Limits limits;
+  bool applyOrientation = false;  // rotate by EXIF orientation / display matrix first
+  bool allFrames = false;         // animated images (GIF, APNG, WebP): every frame, not the first
+  double videoFps = 1.0;          // frames hashed per second of media time; 0 = every frame
+};
+
+enum class MediaKind { Image, Video };
+
+/// One sampled frame: `index` is the 0-based count of decoded frames (vPDQ frameNumber),
+/// `timestamp` = index / average frame rate in seconds (vPDQ convention, not PTS).
+struct FrameInfo {
+  int64_t index = 0;
+  double timestamp = 0.0;
+};
+
+struct MediaInfo {
+  MediaKind kind = MediaKind::Image;
+  std::string container;      // FFmpeg demuxer name, e.g. "png_pipe", "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string codec;          // e.g. "mjpeg", "h264"
+  int width = 0, height = 0;  // stored size of the first frame (before orientation)
+  int orientationDegrees = 0; // clockwise rotation that display needs (EXIF / display matrix)
+  bool orientationApplied = false;
+  bool mirrored = false;      // EXIF orientations 2,4,5,7
+  double duration = 0.0;      // seconds; 0 for still images
+  double fps = 0.0;           // average frame rate; 0 for still images
+  int64_t framesDecoded = 0;  // all decoded frames, sampled or not
+  int64_t framesEmitted = 0;  // frames passed to the callback
+  int64_t bytes = 0;          // file size
+  FileDigests digests;        // MD5/SHA-1/SHA-256 of the file's bytes
+};
+
+/// Receives each sampled frame; the view is valid only during the call.
+using FrameCallback = std::function<void(const ImageView&, const FrameInfo&)>;
+
+/// Decodes `path`, calling `onFrame` for each sampled frame in decode order.
+/// Throws InputError (host/core/errors.hpp) with a stable reason tag for bad input:
+/// "not a regular file", "unreadable", "empty file", "too large", "unsupported format",
+/// "truncated", "corrupt", "no frames", "timeout".
+MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
+                     const FrameCallback& onFrame);
+
+}  // namespace hashsieve::media
