@@ -32,6 +32,48 @@ void lumaPlane(const ImageView& img, float* out) {
   }
 }
 
+namespace {
+
+// The column pass of boxLine, run for all columns at once (row-major sweeps instead of strided
+// walks). Per column it performs exactly boxLine's float operations in boxLine's order.
+void boxColumns(const float* in, float* out, int rows, int cols, int window) {
+  const int half = (window + 2) / 2;
+  const int lead = half - 1;  // samples summed before the first output
+  std::vector<float> sum(cols, 0.0f);
+  auto row = [&](int r) { return in + static_cast<size_t>(r) * cols; };
+  for (int r = 0; r < lead; ++r)
+    for (int c = 0; c < cols; ++c) sum[c] += row(r)[c];
+  for (int o = 0; o < rows; ++o) {
+    const int incoming = o + lead, outgoing = o + lead - window;
+    const int lo = outgoing + 1 < 0 ? 0 : outgoing + 1;
+    const int hi = incoming < rows ? incoming : rows - 1;
+    const float count = static_cast<float>(hi - lo + 1);
+    float* dst = out + static_cast<size_t>(o) * cols;
+    if (incoming < rows && outgoing >= 0) {
+      const float* add = row(incoming);
+      const float* sub = row(outgoing);
+      for (int c = 0; c < cols; ++c) {
+        sum[c] = (sum[c] + add[c]) - sub[c];
+        dst[c] = sum[c] / count;
+      }
+    } else if (incoming < rows) {
+      const float* add = row(incoming);
+      for (int c = 0; c < cols; ++c) {
+        sum[c] += add[c];
+        dst[c] = sum[c] / count;
+      }
+    } else {
+      const float* sub = row(outgoing);
+      for (int c = 0; c < cols; ++c) {
+        sum[c] -= sub[c];
+        dst[c] = sum[c] / count;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void jaroszFilter(float* buf1, float* buf2, int rows, int cols) {
   const int windowAlongRows = boxWindow(cols);
   const int windowAlongCols = boxWindow(rows);
@@ -40,18 +82,7 @@ void jaroszFilter(float* buf1, float* buf2, int rows, int cols) {
       const size_t off = static_cast<size_t>(r) * cols;
       boxLine(buf1 + off, buf2 + off, cols, 1, windowAlongRows);
     }
-    // Only the decimated columns matter after the last column pass: same values, less work.
-    const bool last = rep == kJaroszPasses - 1;
-    if (last && cols > kBufDim) {
-      int prev = -1;
-      for (int j = 0; j < kBufDim; ++j) {
-        const int c = decimateIndex(j, cols);
-        if (c != prev) boxLine(buf2 + c, buf1 + c, rows, cols, windowAlongCols);
-        prev = c;
-      }
-    } else {
-      for (int c = 0; c < cols; ++c) boxLine(buf2 + c, buf1 + c, rows, cols, windowAlongCols);
-    }
+    boxColumns(buf2, buf1, rows, cols, windowAlongCols);
   }
 }
 
