@@ -1,0 +1,26 @@
+# Every non-fuzz build replays the committed fuzz regressions and seeds through each target's
+# code with a plain main (tests/fuzz/replay_main.cpp): one ctest entry per target.
+include(${CMAKE_CURRENT_LIST_DIR}/targets.cmake)
+
+if(NOT HASHSIEVE_FUZZ)
+  foreach(target IN LISTS HS_FUZZ_TARGETS)
+    hs_fuzz_ready(${target} ready)
+    if(NOT ready)
+      continue()
+    endif()
+    set(exe replay_${target})
+    add_executable(${exe} ${CMAKE_CURRENT_LIST_DIR}/${target}.cpp
+                          ${CMAKE_CURRENT_LIST_DIR}/replay_main.cpp)
+    target_link_libraries(${exe} PRIVATE ${HS_FUZZ_LIBS_${target}})
+    set(inputs)
+    foreach(dir regressions seeds)
+      if(IS_DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/${dir}/${target})
+        list(APPEND inputs ${CMAKE_CURRENT_LIST_DIR}/${dir}/${target})
+      endif()
+    endforeach()
+    if(inputs)
+      add_test(NAME fuzz_replay_${target} COMMAND ${exe} ${inputs})
+      set_tests_properties(fuzz_replay_${target} PROPERTIES LABELS cpu TIMEOUT 120)
+    endif()
+  endforeach()
+endif()

@@ -1,0 +1,15 @@
+# The fuzz targets and the libraries each one needs. A target whose libraries are not part of
+# this build (another component not built) is left out, so the list can name them all.
+set(HS_FUZZ_TARGETS fuzz_hash_hex)
+set(HS_FUZZ_LIBS_fuzz_hash_hex hashsieve_core)
+
+# out = TRUE when every library `target` needs exists in this build.
+function(hs_fuzz_ready target out)
+  set(ready TRUE)
+  foreach(lib IN LISTS HS_FUZZ_LIBS_${target})
+    if(NOT TARGET ${lib})
+      set(ready FALSE)
+    endif()
+  endforeach()
+  set(${out} ${ready} PARENT_SCOPE)
+endfunction()
