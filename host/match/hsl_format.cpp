@@ -1,0 +1,124 @@
+// Header encoding, decoding and the whole-file checksum of .hsl lists.
+#include "host/match/hsl_format.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+#include "host/core/errors.hpp"
+
+namespace hashsieve {
+
+const char* hashTypeName(HashType t) { return t == HashType::Pdq ? "pdq" : "phash"; }
+
+namespace hsl {
+namespace {
+
+// The format is little-endian; so is every machine we build for (x86-64, aarch64).
+static_assert(std::endian::native == std::endian::little, ".hsl I/O assumes little-endian");
+
+template <typename T>
+void put(std::span<std::byte> out, size_t off, T v) {
+  std::memcpy(out.data() + off, &v, sizeof(T));
+}
+template <typename T>
+T get(std::span<const std::byte> in, size_t off) {
+  T v;
+  std::memcpy(&v, in.data() + off, sizeof(T));
+  return v;
+}
+
+}  // namespace
+
+void encodeHeader(const Header& h, std::span<std::byte> out) {
+  if (out.size() < kHeaderBytes) throw std::logic_error("encodeHeader: buffer too small");
+  std::fill(out.begin(), out.begin() + kHeaderBytes, std::byte{0});
+  std::memcpy(out.data() + kOffMagic, kMagic.data(), kMagic.size());
+  put<uint32_t>(out, kOffVersion, h.version);
+  put<uint32_t>(out, kOffType, static_cast<uint32_t>(h.type));
+  put<uint64_t>(out, kOffFileSize, h.fileSize);
+  put<uint64_t>(out, kOffEntryCount, h.entryCount);
+  put<uint64_t>(out, kOffIdCount, h.idCount);
+  put<uint32_t>(out, kOffWords, h.words);
+  put<uint32_t>(out, kOffBlock, h.blockEntries);
+  for (int s = 0; s < kSectionCount; ++s) {
+    put<uint64_t>(out, kOffSections + 16 * s, h.sections[s].offset);
+    put<uint64_t>(out, kOffSections + 16 * s + 8, h.sections[s].size);
+  }
+  std::memcpy(out.data() + kOffChecksum, h.checksum.data(), kChecksumBytes);
+}
+
+Header decodeHeader(std::span<const std::byte> file) {
+  if (file.size() < kHeaderBytes)
+    throw FormatError("not a .hsl list: " + std::to_string(file.size()) +
+                      " bytes, shorter than the header");
+  if (std::memcmp(file.data() + kOffMagic, kMagic.data(), kMagic.size()) != 0)
+    throw FormatError("not a .hsl list: bad magic");
+  Header h;
+  h.version = get<uint32_t>(file, kOffVersion);
+  h.type = static_cast<HashType>(get<uint32_t>(file, kOffType));
+  h.fileSize = get<uint64_t>(file, kOffFileSize);
+  h.entryCount = get<uint64_t>(file, kOffEntryCount);
+  h.idCount = get<uint64_t>(file, kOffIdCount);
+  h.words = get<uint32_t>(file, kOffWords);
+  h.blockEntries = get<uint32_t>(file, kOffBlock);
+  for (int s = 0; s < kSectionCount; ++s) {
+    h.sections[s].offset = get<uint64_t>(file, kOffSections + 16 * s);
+    h.sections[s].size = get<uint64_t>(file, kOffSections + 16 * s + 8);
+  }
+  std::memcpy(h.checksum.data(), file.data() + kOffChecksum, kChecksumBytes);
+  return h;
+}
+
+Checksum fileChecksum(std::span<const std::byte> file) {
+  if (file.size() < kHeaderBytes) throw std::logic_error("fileChecksum: shorter than a header");
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  const std::array<std::byte, kChecksumBytes> zeros{};
+  Checksum out{};
+  unsigned int len = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), file.data(), kOffChecksum) != 1 ||
+      EVP_DigestUpdate(ctx.get(), zeros.data(), zeros.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), file.data() + kOffChecksum + kChecksumBytes,
+                       file.size() - kOffChecksum - kChecksumBytes) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != kChecksumBytes)
+    throw std::runtime_error("OpenSSL SHA-256 failed");
+  return out;
+}
+
+std::string checksumHex(const Checksum& c) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * c.size());
+  for (uint8_t b : c) {
+    s.push_back(kDigits[b >> 4]);
+    s.push_back(kDigits[b & 15]);
+  }
+  return s;
+}
+
+void writeImage(const Image& image, const std::filesystem::path& path) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError("unwritable", tmp.string());
+    const auto bytes = image.view();
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) throw InputError("unwritable", tmp.string() + ": write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw InputError("unwritable", path.string() + ": " + ec.message());
+  }
+}
+
+}  // namespace hsl
+}  // namespace hashsieve

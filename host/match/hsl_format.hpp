@@ -1,0 +1,117 @@
+// The .hsl binary hash-list layout: a 256-byte little-endian header, then 64-byte-aligned
+// sections (packed hashes, qualities, id index, id strings). Written by list_builder, mapped by
+// hash_list. Layout and invariants are described in docs beside encodeHeader().
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace hashsieve {
+
+/// What a list holds. The value is stored in the file; never renumber.
+enum class HashType : uint32_t { Pdq = 1, Phash = 2 };
+
+/// 64-bit words per hash: PDQ is 256 bits, pHash (imagehash variant) is 64.
+constexpr int wordsPerHash(HashType t) { return t == HashType::Pdq ? 4 : 1; }
+/// Hex digits per hash in text form.
+constexpr int hexCharsPerHash(HashType t) { return wordsPerHash(t) * 16; }
+/// "pdq" / "phash".
+const char* hashTypeName(HashType t);
+/// Default match threshold (inclusive): 31 for PDQ (ALGORITHMS.md section 3), 10 for pHash.
+constexpr int defaultThreshold(HashType t) { return t == HashType::Pdq ? 31 : 10; }
+
+namespace hsl {
+
+// "\x89HSL\r\n\x1a\n": the PNG trick, so text-mode transfers and truncation to 7 bits show.
+inline constexpr std::array<uint8_t, 8> kMagic = {0x89, 'H', 'S', 'L', '\r', '\n', 0x1a, '\n'};
+inline constexpr uint32_t kVersion = 1;
+inline constexpr size_t kHeaderBytes = 256;
+/// Section offsets are multiples of this: cache-line and AVX-512 aligned in an mmap.
+inline constexpr size_t kSectionAlign = 64;
+/// Hashes are stored in blocks of this many entries, word-major inside a block (word j of the
+/// 8 entries is contiguous), so one SIMD load or one coalesced GPU read covers 8 entries.
+inline constexpr int kBlockEntries = 8;
+/// Quality byte for entries whose source gave none.
+inline constexpr uint8_t kQualityUnknown = 255;
+
+/// Sections in file order.
+///  Hashes:       ceil(count/8) blocks x words x 8 lanes, uint64; padding lanes are zero.
+///  Quality:      count x uint8 (0..100, or kQualityUnknown).
+///  EntryIdStart: (count+1) x uint32; entry i owns ids [start[i], start[i+1]), at least one.
+///  IdOffsets:    (idCount+1) x uint64; id k is IdData[off[k], off[k+1]).
+///  IdData:       the id strings (UTF-8, not terminated).
+enum Section : int { kHashes, kQuality, kEntryIdStart, kIdOffsets, kIdData, kSectionCount };
+
+struct SectionRef {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+/// Byte offsets inside the header; everything not listed is reserved and zero.
+inline constexpr size_t kOffMagic = 0;         // 8 bytes
+inline constexpr size_t kOffVersion = 8;       // uint32
+inline constexpr size_t kOffType = 12;         // uint32 HashType
+inline constexpr size_t kOffFileSize = 16;     // uint64, the whole file
+inline constexpr size_t kOffEntryCount = 24;   // uint64, distinct hashes
+inline constexpr size_t kOffIdCount = 32;      // uint64, ids over all entries
+inline constexpr size_t kOffWords = 40;        // uint32, words per hash
+inline constexpr size_t kOffBlock = 44;        // uint32, kBlockEntries
+inline constexpr size_t kOffSections = 48;     // kSectionCount x (uint64 offset, uint64 size)
+inline constexpr size_t kOffChecksum = 128;    // 32 bytes SHA-256, see fileChecksum()
+inline constexpr size_t kChecksumBytes = 32;
+
+struct Header {
+  uint32_t version = kVersion;
+  HashType type = HashType::Pdq;
+  uint64_t fileSize = 0;
+  uint64_t entryCount = 0;
+  uint64_t idCount = 0;
+  uint32_t words = 0;
+  uint32_t blockEntries = kBlockEntries;
+  std::array<SectionRef, kSectionCount> sections{};
+  std::array<uint8_t, kChecksumBytes> checksum{};
+};
+
+using Checksum = std::array<uint8_t, kChecksumBytes>;
+
+/// Writes `h` into out[0, kHeaderBytes) (reserved bytes zeroed).
+void encodeHeader(const Header& h, std::span<std::byte> out);
+/// Reads the header fields from the first kHeaderBytes of `file`; throws FormatError when the
+/// file is shorter than a header or the magic differs. Does not validate sections.
+Header decodeHeader(std::span<const std::byte> file);
+/// SHA-256 of the whole file with the checksum field read as zeros: any changed byte, header
+/// included, changes it. `file` must be at least kHeaderBytes long.
+Checksum fileChecksum(std::span<const std::byte> file);
+std::string checksumHex(const Checksum& c);
+
+/// A whole .hsl file in memory, 8-byte aligned (the builder's output, tests' fixtures).
+struct Image {
+  std::vector<uint64_t> storage;
+  size_t bytes = 0;  // file size; storage holds it rounded up to 8
+  std::span<const std::byte> view() const {
+    return {reinterpret_cast<const std::byte*>(storage.data()), bytes};
+  }
+  std::span<std::byte> view() { return {reinterpret_cast<std::byte*>(storage.data()), bytes}; }
+};
+
+/// Writes the image to `path` (through a temporary file renamed into place, so a reader never
+/// sees half a list). Throws InputError("unwritable") on failure.
+void writeImage(const Image& image, const std::filesystem::path& path);
+
+/// Entries rounded up to whole blocks.
+constexpr uint64_t paddedEntries(uint64_t count) {
+  return (count + kBlockEntries - 1) / kBlockEntries * kBlockEntries;
+}
+/// Index of word `word` of entry `entry` in the Hashes section (as uint64 elements).
+constexpr uint64_t wordIndex(uint64_t entry, int word, int words) {
+  return (entry / kBlockEntries * words + static_cast<uint64_t>(word)) * kBlockEntries +
+         entry % kBlockEntries;
+}
+
+}  // namespace hsl
+}  // namespace hashsieve

@@ -1,0 +1,46 @@
+// Collects parsed list entries and writes the .hsl image: hashes sorted, exact duplicates merged
+// into one entry that keeps every distinct id, the highest known quality kept.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host/core/hash_types.hpp"
+#include "host/match/hsl_format.hpp"
+
+namespace hashsieve {
+
+class ListBuilder {
+ public:
+  explicit ListBuilder(HashType type) : type_(type) {}
+
+  /// quality: 0..100, or -1 when the source has none. pHash lists use hash.w[0] only.
+  void add(const Hash256& hash, int quality, std::string_view id);
+  size_t added() const { return pending_.size(); }
+  HashType type() const { return type_; }
+
+  struct Summary {
+    size_t entries = 0;        // distinct hashes written
+    size_t ids = 0;            // ids written
+    size_t mergedDuplicates = 0;  // inputs folded into an earlier entry with the same hash
+  };
+  /// Sorts, merges and serialises; the builder is left empty.
+  hsl::Image build(Summary* summary = nullptr);
+
+ private:
+  struct Pending {
+    Hash256 hash;
+    uint64_t idOffset;  // into ids_
+    uint32_t idLength;
+    int16_t quality;
+  };
+  HashType type_;
+  std::vector<Pending> pending_;
+  std::string ids_;  // every id back to back: one allocation instead of millions
+};
+
+}  // namespace hashsieve

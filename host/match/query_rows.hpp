@@ -1,0 +1,38 @@
+// Backend plumbing shared by CPU and CUDA matchers: queries flattened into one row per variant,
+// raw per-row hits, and the merge of row hits into per-query Matches (the dihedral rule).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "host/match/matcher.hpp"
+
+namespace hashsieve::detail {
+
+/// One variant of one query, as the scan kernels read it.
+struct QueryRow {
+  uint64_t w[Hash256::kWords];
+  uint32_t query;
+  uint32_t variant;  // Dihedral index
+};
+
+/// A scan result before merging: row index, entry index, distance.
+struct RowHit {
+  uint32_t row;
+  uint32_t entry;
+  uint32_t distance;
+};
+
+/// Rows of all present variants, queries in order, variants in Dihedral order. pHash lists
+/// (words == 1) clear w[1..3].
+std::vector<QueryRow> expandQueries(std::span<const MatchQuery> queries, int words);
+
+/// Applies the dihedral rule (minimum distance per (query, entry), lowest variant on ties) and
+/// sorts by query, distance, entry. `hits` is reordered.
+std::vector<Match> mergeRowHits(std::vector<RowHit>& hits, std::span<const QueryRow> rows);
+
+/// Keeps, per query, the k smallest by (distance, entry) of an already merged, sorted result.
+std::vector<Match> truncatePerQuery(std::vector<Match> sorted, int k);
+
+}  // namespace hashsieve::detail
