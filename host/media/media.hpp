@@ -25,6 +25,8 @@ struct Options {
   bool applyOrientation = false;  // rotate by EXIF orientation / display matrix first
   bool allFrames = false;         // animated images (GIF, APNG, WebP): every frame, not the first
   double videoFps = 1.0;          // frames hashed per second of media time; 0 = every frame
+  int decoderThreads = 1;         // FFmpeg decoder threads per file (callers parallelise across
+                                  // files); 0 = FFmpeg's choice
 };
 
 enum class MediaKind { Image, Video };
@@ -43,11 +45,15 @@ struct MediaInfo {
   int width = 0, height = 0;  // stored size of the first frame (before orientation)
   int orientationDegrees = 0; // clockwise rotation that display needs (EXIF / display matrix)
   bool orientationApplied = false;
-  bool mirrored = false;      // EXIF orientations 2,4,5,7
+  bool mirrored = false;      // EXIF orientations 2,4,5,7; display = mirror left<->right
+                              // first, then rotate orientationDegrees clockwise
   double duration = 0.0;      // seconds; 0 for still images
   double fps = 0.0;           // average frame rate; 0 for still images
   int64_t framesDecoded = 0;  // all decoded frames, sampled or not
   int64_t framesEmitted = 0;  // frames passed to the callback
+  int64_t framesDamaged = 0;  // videos: frames/packets FFmpeg reported damaged (concealed and
+                              // kept, as vPDQ keeps them); damaged still images are rejected
+  std::string pixelFormat;    // source pixel format, e.g. "yuv420p", "rgba", "cmyk", "gray"
   int64_t bytes = 0;          // file size
   FileDigests digests;        // MD5/SHA-1/SHA-256 of the file's bytes
 };

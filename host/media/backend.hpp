@@ -1,0 +1,30 @@
+// What each decoding backend (libjpeg-turbo, libwebp, FFmpeg) receives from decodeFile.
+#pragma once
+
+#include "host/media/deadline.hpp"
+#include "host/media/input_file.hpp"
+#include "host/media/media.hpp"
+
+struct AVInputFormat;
+
+namespace hashsieve::media::detail {
+
+/// A backend fills `info` (kind, container, codec, size, orientation, frame counts, ...) before
+/// its first emit, and calls `emit` for every frame it delivers (pixels as stored; decodeFile
+/// applies orientation). Bad input throws InputError; `file` is left for decodeFile to digest.
+struct DecodeJob {
+  InputFile& file;
+  const Options& opts;
+  const Deadline& deadline;
+  MediaInfo& info;
+  const FrameCallback& emit;
+};
+
+/// JPEG through libjpeg-turbo (Pillow's and ImageMagick's decoder; see jpeg_decoder.cpp).
+void decodeJpeg(const DecodeJob& job);
+/// WebP through libwebp (Pillow's decoder), animated files through its demuxer.
+void decodeWebp(const DecodeJob& job);
+/// Everything else FFmpeg demuxes and decodes: still images and videos.
+void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format);
+
+}  // namespace hashsieve::media::detail

@@ -1,0 +1,57 @@
+// decodeFile: regular-file checks, content sniffing, the backend, orientation, digests.
+#include <exception>
+
+#include "host/core/errors.hpp"
+#include "host/media/backend.hpp"
+#include "host/media/media.hpp"
+#include "host/media/orientation.hpp"
+#include "host/media/sniff.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+namespace hashsieve::media {
+namespace {
+
+// FFmpeg logs to stderr by default; library code stays quiet (errors come back as InputError).
+void silenceFFmpegOnce() {
+  static const bool once = [] {
+    av_log_set_level(AV_LOG_QUIET);
+    return true;
+  }();
+  (void)once;
+}
+
+}  // namespace
+
+MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
+                     const FrameCallback& onFrame) {
+  silenceFFmpegOnce();
+  const detail::Deadline deadline(opts.limits.timeoutSeconds);
+  detail::InputFile file(path, opts.limits);
+  MediaInfo info;
+  info.bytes = file.size();
+
+  const FrameCallback emit = [&](const ImageView& view, const FrameInfo& frame) {
+    const detail::Orientation o{info.orientationDegrees, info.mirrored};
+    if (opts.applyOrientation && !o.identity()) {
+      const Image turned = detail::applyOrientation(view, o);
+      info.orientationApplied = true;
+      onFrame(turned.view(), frame);
+    } else {
+      onFrame(view, frame);
+    }
+  };
+  const detail::DecodeJob job{file, opts, deadline, info, emit};
+  const detail::Sniffed sniffed = detail::sniff(file);
+  switch (sniffed.backend) {
+    case detail::Backend::Jpeg: detail::decodeJpeg(job); break;
+    case detail::Backend::Webp: detail::decodeWebp(job); break;
+    case detail::Backend::FFmpeg: detail::decodeWithFFmpeg(job, sniffed.format); break;
+  }
+  info.digests = file.finishDigests();
+  return info;
+}
+
+}  // namespace hashsieve::media

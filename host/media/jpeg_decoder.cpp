@@ -1,0 +1,259 @@
+// JPEG through libjpeg-turbo rather than FFmpeg's mjpeg decoder: Meta's references decode with
+// libjpeg (Pillow, ImageMagick), and FFmpeg's IDCT and chroma upsampling differ from it on
+// every photo we measured (up to 65 levels per channel), which moves PDQ bits.
+// Settings are libjpeg's defaults, as Pillow uses them: islow IDCT, fancy upsampling.
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <jerror.h>
+#include <jpeglib.h>
+}
+
+#include "host/core/errors.hpp"
+#include "host/media/backend.hpp"
+#include "host/media/exif.hpp"
+#include "host/media/orientation.hpp"
+
+namespace hashsieve::media::detail {
+namespace {
+
+constexpr size_t kSourceBufferBytes = 64 * 1024;
+constexpr int kRowsPerDeadlineCheck = 64;
+constexpr int kMaxDimension = JPEG_MAX_DIMENSION;
+
+// libjpeg reports errors by calling error_exit, which must not return: we longjmp back to the
+// setjmp in a frame that holds only trivially destructible objects (C++ objects live outside).
+struct ErrorState {
+  jpeg_error_mgr pub;
+  std::jmp_buf jump;
+  const char* reason = "corrupt";
+  char message[JMSG_LENGTH_MAX] = {};
+};
+
+struct SourceState {
+  jpeg_source_mgr pub;
+  InputFile* file = nullptr;
+  const Deadline* deadline = nullptr;
+  int64_t pos = 0;  // next file offset to read
+  JOCTET buffer[kSourceBufferBytes];
+};
+
+[[noreturn]] void failWith(j_common_ptr cinfo, const char* reason) {
+  auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
+  err->reason = reason;
+  (*cinfo->err->format_message)(cinfo, err->message);
+  std::longjmp(err->jump, 1);
+}
+
+[[noreturn]] void onErrorExit(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
+  if (err->message[0] == '\0') (*cinfo->err->format_message)(cinfo, err->message);
+  std::longjmp(err->jump, 1);
+}
+
+void onOutputMessage(j_common_ptr) {}  // library code never prints
+
+// Warnings are how libjpeg reports damaged data it decodes anyway (Pillow accepts those files
+// silently). Metadata oddities are harmless; anything about the compressed data rejects the file.
+void onEmitMessage(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;  // trace messages
+  cinfo->err->num_warnings++;
+  const int code = cinfo->err->msg_code;
+  constexpr int kEoiMarker = 0xD9;
+  constexpr int kMaxPaddingBeforeEoi = 8;
+  switch (code) {
+    case JWRN_ADOBE_XFORM:
+    case JWRN_JFIF_MAJOR:
+    case JWRN_BOGUS_ICC:
+    case JWRN_NOT_SEQUENTIAL:
+      return;
+    case JWRN_EXTRANEOUS_DATA:
+      // A byte or two of padding before EOI is a common encoder quirk; more means the entropy
+      // decoder lost sync (a damaged scan decodes to garbage without any other warning).
+      if (cinfo->err->msg_parm.i[1] == kEoiMarker &&
+          cinfo->err->msg_parm.i[0] <= kMaxPaddingBeforeEoi)
+        return;
+      failWith(cinfo, "corrupt");
+    case JWRN_JPEG_EOF:
+      failWith(cinfo, "truncated");
+    default:
+      failWith(cinfo, "corrupt");
+  }
+}
+
+void initSource(j_decompress_ptr) {}
+void termSource(j_decompress_ptr) {}
+
+boolean fillInputBuffer(j_decompress_ptr cinfo) {
+  auto* src = reinterpret_cast<SourceState*>(cinfo->src);
+  if (src->deadline->expired()) {
+    std::snprintf(reinterpret_cast<ErrorState*>(cinfo->err)->message, JMSG_LENGTH_MAX,
+                  "per-file decode time limit reached");
+    reinterpret_cast<ErrorState*>(cinfo->err)->reason = "timeout";
+    std::longjmp(reinterpret_cast<ErrorState*>(cinfo->err)->jump, 1);
+  }
+  const int64_t n = src->file->readAt(src->pos, src->buffer, kSourceBufferBytes);
+  if (n < 0) {
+    std::snprintf(reinterpret_cast<ErrorState*>(cinfo->err)->message, JMSG_LENGTH_MAX, "%s",
+                  std::strerror(static_cast<int>(-n)));
+    reinterpret_cast<ErrorState*>(cinfo->err)->reason = "unreadable";
+    std::longjmp(reinterpret_cast<ErrorState*>(cinfo->err)->jump, 1);
+  }
+  if (n == 0) {
+    WARNMS(cinfo, JWRN_JPEG_EOF);  // rejects as "truncated" (onEmitMessage)
+    src->buffer[0] = 0xFF;         // not reached; libjpeg's own source inserts a fake EOI
+    src->buffer[1] = JPEG_EOI;
+    src->pub.next_input_byte = src->buffer;
+    src->pub.bytes_in_buffer = 2;
+    return TRUE;
+  }
+  src->pos += n;
+  src->pub.next_input_byte = src->buffer;
+  src->pub.bytes_in_buffer = static_cast<size_t>(n);
+  return TRUE;
+}
+
+void skipInputData(j_decompress_ptr cinfo, long count) {
+  auto* src = reinterpret_cast<SourceState*>(cinfo->src);
+  if (count <= 0) return;
+  if (static_cast<size_t>(count) <= src->pub.bytes_in_buffer) {
+    src->pub.next_input_byte += count;
+    src->pub.bytes_in_buffer -= static_cast<size_t>(count);
+    return;
+  }
+  src->pos += count - static_cast<long>(src->pub.bytes_in_buffer);  // lazy: next fill reads there
+  src->pub.bytes_in_buffer = 0;
+}
+
+// Phase 1: header. Returns false on error (state in err).
+bool readHeader(jpeg_decompress_struct* cinfo, ErrorState* err) {
+  if (setjmp(err->jump)) return false;
+  jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);  // APP1 = EXIF
+  jpeg_read_header(cinfo, TRUE);
+  return true;
+}
+
+// Phase 2: pixels into `out` (rows of out_color_components bytes per pixel).
+bool readPixels(jpeg_decompress_struct* cinfo, ErrorState* err, JSAMPLE* out, size_t stride,
+                const Deadline* deadline) {
+  if (setjmp(err->jump)) return false;
+  jpeg_start_decompress(cinfo);
+  while (cinfo->output_scanline < cinfo->output_height) {
+    if (cinfo->output_scanline % kRowsPerDeadlineCheck == 0 && deadline->expired()) {
+      err->reason = "timeout";
+      std::snprintf(err->message, JMSG_LENGTH_MAX, "per-file decode time limit reached");
+      return false;
+    }
+    JSAMPROW row = out + cinfo->output_scanline * stride;
+    jpeg_read_scanlines(cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(cinfo);  // reads on to EOI: a missing EOI is reported as truncated
+  return true;
+}
+
+// Pillow's CMYK->RGB (Convert.c cmyk2rgb) on Adobe-inverted samples ("CMYK;I", which Pillow
+// assumes for every CMYK JPEG): R = nk - nk*C/255 with nk = 255 - K, rounded like MULDIV255.
+uint8_t cmykChannel(int inverted, int invertedK) {
+  const int c = 255 - inverted, nk = invertedK;
+  const int t = c * nk + 128;
+  const int v = nk - (((t >> 8) + t) >> 8);
+  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+}
+
+struct DecompressGuard {
+  jpeg_decompress_struct* c;
+  ~DecompressGuard() { jpeg_destroy_decompress(c); }
+};
+
+}  // namespace
+
+void decodeJpeg(const DecodeJob& job) {
+  jpeg_decompress_struct cinfo{};
+  ErrorState err{};
+  auto src = std::make_unique<SourceState>();
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = onErrorExit;
+  err.pub.emit_message = onEmitMessage;
+  err.pub.output_message = onOutputMessage;
+  jpeg_create_decompress(&cinfo);
+  DecompressGuard guard{&cinfo};
+
+  src->file = &job.file;
+  src->deadline = &job.deadline;
+  src->pub.init_source = initSource;
+  src->pub.fill_input_buffer = fillInputBuffer;
+  src->pub.skip_input_data = skipInputData;
+  src->pub.resync_to_restart = jpeg_resync_to_restart;
+  src->pub.term_source = termSource;
+  cinfo.src = &src->pub;
+
+  if (!readHeader(&cinfo, &err)) throw InputError(err.reason, err.message);
+
+  const int64_t w = cinfo.image_width, h = cinfo.image_height;
+  if (w <= 0 || h <= 0 || w > kMaxDimension || h > kMaxDimension)
+    throw InputError("corrupt", "invalid JPEG dimensions");
+  if (w * h > job.opts.limits.maxPixels)
+    throw InputError("too large", std::to_string(w) + "x" + std::to_string(h) +
+                                      " exceeds the pixel limit");
+
+  MediaInfo& info = job.info;
+  info.kind = MediaKind::Image;
+  info.container = "jpeg";
+  info.codec = "jpeg";
+  info.width = static_cast<int>(w);
+  info.height = static_cast<int>(h);
+  for (jpeg_saved_marker_ptr m = cinfo.marker_list; m; m = m->next) {
+    if (m->marker != JPEG_APP0 + 1) continue;
+    if (const int code = exifBlockOrientation({m->data, m->data_length}); code != 0) {
+      const Orientation o = orientationFromExif(code);
+      info.orientationDegrees = o.degrees;
+      info.mirrored = o.mirrored;
+      break;
+    }
+  }
+
+  PixelFormat format = PixelFormat::Rgb8;
+  switch (cinfo.jpeg_color_space) {
+    case JCS_GRAYSCALE:
+      cinfo.out_color_space = JCS_GRAYSCALE;
+      format = PixelFormat::Gray8;
+      info.pixelFormat = "gray";
+      break;
+    case JCS_CMYK:
+    case JCS_YCCK:
+      cinfo.out_color_space = JCS_CMYK;  // libjpeg turns YCCK into CMYK
+      info.pixelFormat = cinfo.jpeg_color_space == JCS_CMYK ? "cmyk" : "ycck";
+      break;
+    default:
+      cinfo.out_color_space = JCS_RGB;
+      info.pixelFormat = cinfo.jpeg_color_space == JCS_RGB ? "rgb" : "ycbcr";
+      break;
+  }
+  const int comps = cinfo.out_color_space == JCS_CMYK ? 4 : bytesPerPixel(format);
+  std::vector<JSAMPLE> raw;
+  Image img(static_cast<int>(w), static_cast<int>(h), format);
+  JSAMPLE* target = img.pixels.data();
+  if (comps == 4) {
+    raw.resize(static_cast<size_t>(w) * h * 4);
+    target = raw.data();
+  }
+  if (!readPixels(&cinfo, &err, target, static_cast<size_t>(w) * comps, &job.deadline))
+    throw InputError(err.reason, err.message);
+
+  if (comps == 4) {
+    const size_t n = static_cast<size_t>(w) * h;
+    for (size_t i = 0; i < n; ++i) {
+      const JSAMPLE* p = &raw[4 * i];
+      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = cmykChannel(p[c], p[3]);
+    }
+  }
+  info.framesDecoded = 1;
+  info.framesEmitted = 1;
+  job.emit(img.view(), FrameInfo{0, 0.0});
+}
+
+}  // namespace hashsieve::media::detail

@@ -1,0 +1,59 @@
+// Signatures for the libjpeg/libwebp backends; av_probe_input_format2 for the rest.
+#include "host/media/sniff.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "host/core/errors.hpp"
+
+namespace hashsieve::media::detail {
+namespace {
+
+// Probe sizes as libavformat grows them (2 KiB first, up to 1 MiB): a confident match on a
+// short prefix stops early; an unsure one looks further.
+constexpr int64_t kProbeSizes[] = {2048, 64 * 1024, 1 << 20};
+// Below this score a match on the full probe is a guess; libavformat warns "misdetection
+// possible" there. Such files are refused rather than handed to a demuxer that guessed.
+constexpr int kMinProbeScore = AVPROBE_SCORE_RETRY;
+
+bool isJpeg(const uint8_t* p, size_t n) { return n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF; }
+bool isWebp(const uint8_t* p, size_t n) {
+  return n >= 12 && std::memcmp(p, "RIFF", 4) == 0 && std::memcmp(p + 8, "WEBP", 4) == 0;
+}
+
+}  // namespace
+
+Sniffed sniff(InputFile& file) {
+  std::vector<uint8_t> buf;
+  int64_t have = 0;
+  for (const int64_t want : kProbeSizes) {
+    const int64_t size = std::min(want, file.size());
+    if (size <= have) break;
+    buf.resize(static_cast<size_t>(size) + AVPROBE_PADDING_SIZE, 0);
+    const int64_t n = file.readAt(have, buf.data() + have, static_cast<size_t>(size - have));
+    if (n < 0) throw InputError("unreadable", std::strerror(static_cast<int>(-n)));
+    have += n;
+    std::fill(buf.begin() + have, buf.end(), 0);  // zero padding the probe requires
+    if (have == n) {  // first round: the signatures we decode without FFmpeg
+      if (isJpeg(buf.data(), static_cast<size_t>(have))) return {Backend::Jpeg, nullptr};
+      if (isWebp(buf.data(), static_cast<size_t>(have))) return {Backend::Webp, nullptr};
+    }
+    AVProbeData pd{};
+    pd.filename = "";
+    pd.buf = buf.data();
+    pd.buf_size = static_cast<int>(have);
+    int score = 0;
+    const AVInputFormat* fmt = av_probe_input_format2(&pd, 1, &score);
+    if (fmt && score > AVPROBE_SCORE_RETRY) return {Backend::FFmpeg, fmt};
+    const bool last = have >= file.size() || want == std::end(kProbeSizes)[-1];
+    if (last) {
+      if (fmt && score >= kMinProbeScore) return {Backend::FFmpeg, fmt};
+      break;
+    }
+  }
+  throw InputError("unsupported format", "content not recognised");
+}
+
+}  // namespace hashsieve::media::detail
