@@ -1,0 +1,109 @@
+// How decode workers get frames hashed. Inline: each worker owns a Hasher and hashes the frame
+// in its own thread while the decoder's buffer is still valid (no copy; right for the CPU
+// backend, where hashing is as parallel as decoding). Batched: frames are copied into a shared
+// FrameBatcher that feeds one Hasher large batches from a thread of its own (right for the CUDA
+// backend, which needs big batches and must not be driven from N threads).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "host/core/hasher.hpp"
+#include "host/core/image.hpp"
+
+namespace hashsieve::pipeline {
+
+/// Receives one frame's hash, on whichever thread hashed it.
+using FrameDone = std::function<void(const FrameHash&)>;
+
+class HashStage {
+ public:
+  virtual ~HashStage() = default;
+  /// Hashes `frame` (valid only during the call) and calls `done` now or later.
+  virtual void submit(const ImageView& frame, FrameDone done) = 0;
+};
+
+/// Hashes in the calling thread with a hasher of its own.
+class InlineHashStage final : public HashStage {
+ public:
+  InlineHashStage(std::unique_ptr<Hasher> hasher, HashRequest request)
+      : hasher_(std::move(hasher)), request_(request) {}
+  void submit(const ImageView& frame, FrameDone done) override;
+
+ private:
+  std::unique_ptr<Hasher> hasher_;
+  HashRequest request_;
+  FrameHash out_;
+};
+
+struct BatcherConfig {
+  size_t batchFrames = 64;                  // frames per Hasher::hash call
+  size_t maxQueuedBytes = size_t{512} << 20;  // pixel bytes waiting; submit blocks above it
+  std::chrono::milliseconds flushAfter{20};   // a partial batch goes once its oldest frame waited this long
+};
+
+/// One hasher thread fed by many submitters. Queued pixels (reserved before the copy) never
+/// exceed maxQueuedBytes, except that one frame larger than that is admitted alone.
+class FrameBatcher final {
+ public:
+  /// `onFatal` is called (once, on the hasher thread) if the hasher throws; later submits throw.
+  FrameBatcher(std::unique_ptr<Hasher> hasher, HashRequest request, BatcherConfig config,
+               std::function<void(std::exception_ptr)> onFatal);
+  ~FrameBatcher();
+  FrameBatcher(const FrameBatcher&) = delete;
+  FrameBatcher& operator=(const FrameBatcher&) = delete;
+
+  /// Copies the frame and queues it; blocks while the queue is full.
+  void submit(const ImageView& frame, FrameDone done);
+  /// Hashes everything queued and stops the thread. Idempotent.
+  void finish();
+
+  /// Seconds spent inside Hasher::hash, batches made and the largest queue seen (bytes).
+  double hashSeconds() const;
+  uint64_t batches() const;
+  size_t peakQueuedBytes() const;
+
+ private:
+  struct Pending {
+    Image image;
+    FrameDone done;
+    std::chrono::steady_clock::time_point queuedAt;
+  };
+  void run();
+
+  std::unique_ptr<Hasher> hasher_;
+  HashRequest request_;
+  BatcherConfig config_;
+  std::function<void(std::exception_ptr)> onFatal_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Pending> queue_;
+  size_t queuedBytes_ = 0, peakQueuedBytes_ = 0;
+  bool finishing_ = false;
+  std::exception_ptr failure_;
+  double hashSeconds_ = 0.0;
+  uint64_t batches_ = 0;
+  std::thread thread_;
+};
+
+/// A submitter's handle on a shared batcher.
+class BatchedHashStage final : public HashStage {
+ public:
+  explicit BatchedHashStage(FrameBatcher& batcher) : batcher_(batcher) {}
+  void submit(const ImageView& frame, FrameDone done) override {
+    batcher_.submit(frame, std::move(done));
+  }
+
+ private:
+  FrameBatcher& batcher_;
+};
+
+}  // namespace hashsieve::pipeline

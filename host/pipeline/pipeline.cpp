@@ -1,0 +1,349 @@
+// Orchestration of the bulk pipeline: threads, bounded hand-offs, abort on fatal errors.
+//
+// Threads: one reader (walks the inputs, numbers them, fills a bounded work queue), N decode
+// workers (each takes the next input in order, waits until it is inside the reorder window,
+// decodes it and hands every frame to its HashStage), an optional batcher thread (batched
+// mode), a background counter (progress total) and the calling thread as the ordered writer.
+#include "host/pipeline/pipeline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "host/core/errors.hpp"
+#include "host/pipeline/bounded_queue.hpp"
+#include "host/pipeline/fatal_error.hpp"
+#include "host/pipeline/file_job.hpp"
+#include "host/pipeline/reorder_buffer.hpp"
+
+namespace hashsieve::pipeline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t nsBetween(Clock::time_point a, Clock::time_point b) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+}
+
+struct Work {
+  uint64_t index = 0;
+  InputItem item;
+};
+
+struct Done {
+  Record record;
+  bool journal = false;  // decoded in this run: journal it
+  bool resumed = false;  // taken from the journal
+  JournalKey key;
+  uint64_t frames = 0;
+  uint64_t bytes = 0;
+};
+
+/// Thrown through the decoder from a frame callback to stop a decode when the run aborts.
+struct Cancelled {};
+/// Wraps a failure of the hash stage so that the worker treats it as fatal, not per-file.
+struct StageFailure {
+  std::exception_ptr error;
+};
+
+/// InputError::what() is "reason: detail"; the record keeps them apart.
+std::string detailOf(const InputError& e) {
+  std::string what = e.what();
+  const std::string prefix = e.reason() + ": ";
+  if (what.compare(0, prefix.size(), prefix) == 0) return what.substr(prefix.size());
+  return what == e.reason() ? std::string() : what;
+}
+
+class Run {
+ public:
+  Run(const PipelineOptions& o, const RecordSink& sink, LiveCounters& live)
+      : opts_(o),
+        sink_(sink),
+        live_(live),
+        work_(static_cast<size_t>(std::max(1, o.threads)) * 2),
+        reorder_(o.reorderWindow ? o.reorderWindow
+                                 : 4 * static_cast<uint64_t>(std::max(1, o.threads)) + 16) {}
+
+  RunStats execute() {
+    if (!opts_.decode || !opts_.makeHasher)
+      throw std::invalid_argument("runPipeline: decode and makeHasher are required");
+    const int threads = std::max(1, opts_.threads);
+    const auto start = Clock::now();
+    std::string backendName;
+
+    // Hashers are made up front so that an unavailable backend fails before any work starts.
+    std::vector<std::unique_ptr<HashStage>> stages;
+    if (opts_.batched) {
+      auto hasher = opts_.makeHasher();
+      backendName = hasher->name();
+      batcher_ = std::make_unique<FrameBatcher>(std::move(hasher), opts_.request, opts_.batcher,
+                                                [this](std::exception_ptr e) { fail(e); });
+      for (int i = 0; i < threads; ++i) stages.push_back(std::make_unique<BatchedHashStage>(*batcher_));
+    } else {
+      for (int i = 0; i < threads; ++i) {
+        auto hasher = opts_.makeHasher();
+        backendName = hasher->name();
+        stages.push_back(std::make_unique<InlineHashStage>(std::move(hasher), opts_.request));
+      }
+    }
+
+    std::thread counter, reader;
+    std::vector<std::thread> workers;
+    if (opts_.backgroundCount) counter = std::thread([this] { guarded([this] { countInputs(); }); });
+    reader = std::thread([this] { guarded([this] { readInputs(); }); });
+    for (int i = 0; i < threads; ++i)
+      workers.emplace_back([this, stage = stages[i].get()] { guarded([&] { workerLoop(*stage); }); });
+
+    guarded([this] { writeRecords(); });
+
+    // Normal end: every record written, so every queue is empty. Abort: fail() closed them.
+    work_.close(true);
+    reader.join();
+    for (auto& w : workers) w.join();
+    if (batcher_) batcher_->finish();
+    stopCount_ = true;
+    if (counter.joinable()) counter.join();
+    {
+      std::lock_guard lock(failMutex_);
+      if (failure_) std::rethrow_exception(failure_);
+    }
+
+    stats_.wallSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    stats_.readSeconds = double(live_.readNs.load()) * 1e-9;
+    stats_.decodeSeconds = double(live_.decodeNs.load()) * 1e-9;
+    stats_.hashSeconds = batcher_ ? batcher_->hashSeconds() : double(live_.hashNs.load()) * 1e-9;
+    stats_.writeSeconds = double(live_.writeNs.load()) * 1e-9;
+    stats_.threads = threads;
+    stats_.backend = backendName;
+    stats_.batched = opts_.batched;
+    if (batcher_) {
+      stats_.batches = batcher_->batches();
+      stats_.peakQueuedFrameBytes = batcher_->peakQueuedBytes();
+    }
+    if (opts_.journal) {
+      stats_.journalEntriesLoaded = opts_.journal->entriesLoaded();
+      stats_.journalBytesDiscarded = opts_.journal->bytesDiscarded();
+    }
+    stats_.peakRssBytes = peakRssBytes();
+    return stats_;
+  }
+
+ private:
+  template <typename F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  void fail(std::exception_ptr e) {
+    {
+      std::lock_guard lock(failMutex_);
+      if (!failure_) failure_ = e;
+    }
+    stop_ = true;
+    work_.close(true);
+    reorder_.abort();
+  }
+
+  void countInputs() {
+    uint64_t n = 0;
+    walkInputs(opts_.roots, opts_.walk, [&](InputItem&&) {
+      if (stop_ || stopCount_) return false;
+      std::lock_guard lock(countMutex_);
+      if (live_.countDone) return false;
+      live_.counted = ++n;
+      return true;
+    });
+  }
+
+  void readInputs() {
+    uint64_t n = 0;
+    uint64_t blockedNs = 0;
+    const auto t0 = Clock::now();
+    walkInputs(opts_.roots, opts_.walk, [&](InputItem&& item) {
+      if (stop_) return false;
+      const auto p0 = Clock::now();
+      const bool ok = work_.push(Work{n++, std::move(item)});
+      blockedNs += nsBetween(p0, Clock::now());
+      return ok;
+    });
+    live_.readNs += nsBetween(t0, Clock::now()) - blockedNs;
+    {
+      std::lock_guard lock(countMutex_);
+      live_.counted = n;
+      live_.countDone = true;
+    }
+    stats_.inputs = n;  // read by the writer only after setTotal below
+    reorder_.setTotal(n);
+    work_.close();
+  }
+
+  void workerLoop(HashStage& stage) {
+    while (auto w = work_.pop()) {
+      if (!reorder_.waitForSlot(w->index)) return;
+      process(std::move(*w), stage);
+    }
+  }
+
+  void process(Work&& w, HashStage& stage) {
+    if (!w.item.ok) {
+      Done d;
+      d.record = errorRecord(w.item.path, w.item.error, w.item.detail);
+      reorder_.put(w.index, std::move(d));
+      return;
+    }
+    JournalKey key{w.item.path, w.item.size, w.item.mtimeNs};
+    if (opts_.journal) {
+      const auto t0 = Clock::now();
+      std::optional<Record> resumed;
+      if (auto json = opts_.journal->lookup(key)) {
+        try {
+          resumed = recordFromJson(nlohmann::ordered_json::parse(*json));
+        } catch (const std::exception&) {
+          // An entry we cannot read back is redone rather than trusted.
+        }
+      }
+      live_.readNs += nsBetween(t0, Clock::now());
+      if (resumed) {
+        live_.resumed++;
+        Done d;
+        d.record = std::move(*resumed);
+        d.resumed = true;
+        d.bytes = static_cast<uint64_t>(w.item.size);
+        // An image record lists its frames only when it has more than one.
+        d.frames = d.record.kind == RecordKind::Image
+                       ? std::max<uint64_t>(1, d.record.frames.size())
+                       : d.record.frames.size();
+        reorder_.put(w.index, std::move(d));
+        return;
+      }
+    }
+    decode(w, std::move(key), stage);
+  }
+
+  void decode(Work& w, JournalKey key, HashStage& stage) {
+    auto job = std::make_shared<FileJob>(w.index, w.item, opts_.request.dihedral);
+    const int64_t size = w.item.size;
+    uint64_t submitNs = 0;
+    const auto t0 = Clock::now();
+    auto onFrame = [&](const ImageView& view, const media::FrameInfo& info) {
+      if (stop_) throw Cancelled{};
+      const size_t slot = job->addFrame(info, view.width, view.height);
+      const auto s0 = Clock::now();
+      try {
+        stage.submit(view, [this, job, slot, key, size](const FrameHash& h) {
+          if (job->setHash(slot, h)) complete(*job, key, size);
+        });
+      } catch (...) {
+        throw StageFailure{std::current_exception()};
+      }
+      submitNs += nsBetween(s0, Clock::now());
+    };
+    bool last = false;
+    try {
+      const media::MediaInfo info = opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
+      last = job->decodeFinished(info);
+    } catch (const InputError& e) {
+      last = job->decodeFailed(e.reason(), detailOf(e));
+    } catch (const StageFailure& f) {
+      std::rethrow_exception(f.error);
+    } catch (const Cancelled&) {
+      return;
+    } catch (const std::bad_alloc&) {
+      last = job->decodeFailed("out of memory", "allocation failed while decoding");
+    } catch (const std::exception& e) {
+      last = job->decodeFailed("decode failed", e.what());
+    }
+    const uint64_t wallNs = nsBetween(t0, Clock::now());
+    live_.decodeNs += wallNs > submitNs ? wallNs - submitNs : 0;
+    if (!opts_.batched) live_.hashNs += submitNs;
+    if (last) complete(*job, key, size);
+  }
+
+  void complete(const FileJob& job, const JournalKey& key, int64_t size) {
+    Done d;
+    d.record = job.record();
+    d.journal = true;
+    d.key = key;
+    d.frames = job.frameCount();
+    d.bytes = static_cast<uint64_t>(std::max<int64_t>(0, size));
+    live_.frames += d.frames;
+    reorder_.put(job.index(), std::move(d));
+  }
+
+  void writeRecords() {
+    auto lastCommit = Clock::now();
+    while (auto d = reorder_.takeNext()) {
+      const auto t0 = Clock::now();
+      sink_(d->record);
+      if (opts_.journal && d->journal) {
+        std::string json = toJsonLine(d->record);
+        json.pop_back();  // the journal frames its own lines
+        opts_.journal->append(d->key, json);
+        const auto now = Clock::now();
+        if (opts_.journal->pendingEntries() >= opts_.journalBatch ||
+            std::chrono::duration<double>(now - lastCommit).count() >= opts_.journalMaxSeconds) {
+          opts_.journal->commit();
+          lastCommit = now;
+        }
+      }
+      tally(*d);
+      live_.writeNs += nsBetween(t0, Clock::now());
+    }
+    if (opts_.journal && !stop_) {
+      const auto t0 = Clock::now();
+      opts_.journal->commit();
+      live_.writeNs += nsBetween(t0, Clock::now());
+    }
+  }
+
+  void tally(const Done& d) {
+    switch (d.record.kind) {
+      case RecordKind::Image: ++stats_.images; break;
+      case RecordKind::Video: ++stats_.videos; break;
+      case RecordKind::Error:
+        ++stats_.errors;
+        ++stats_.errorsByReason[d.record.error];
+        live_.errors++;
+        break;
+    }
+    if (d.resumed) ++stats_.resumed;
+    stats_.frames += d.frames;
+    stats_.bytes += d.bytes;
+    live_.bytes += d.bytes;
+    live_.done++;
+  }
+
+  const PipelineOptions& opts_;
+  const RecordSink& sink_;
+  LiveCounters& live_;
+  BoundedQueue<Work> work_;
+  ReorderBuffer<Done> reorder_;
+  std::unique_ptr<FrameBatcher> batcher_;
+  std::atomic<bool> stop_{false}, stopCount_{false};
+  std::mutex failMutex_, countMutex_;
+  std::exception_ptr failure_;
+  RunStats stats_;
+};
+
+}  // namespace
+
+Record errorRecord(const std::string& path, const std::string& reason, const std::string& detail) {
+  Record r;
+  r.path = path;
+  r.kind = RecordKind::Error;
+  r.error = reason;
+  r.detail = detail;
+  return r;
+}
+
+RunStats runPipeline(const PipelineOptions& opts, const RecordSink& sink, LiveCounters& live) {
+  return Run(opts, sink, live).execute();
+}
+
+}  // namespace hashsieve::pipeline

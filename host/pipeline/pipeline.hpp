@@ -1,0 +1,54 @@
+// The bulk hashing pipeline: reader (walk) -> decoder pool -> [batcher] -> hasher -> ordered
+// writer, every queue bounded. Records reach the sink in input order whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/core/hasher.hpp"
+#include "host/media/media.hpp"
+#include "host/pipeline/hash_stage.hpp"
+#include "host/pipeline/input_walker.hpp"
+#include "host/pipeline/journal.hpp"
+#include "host/pipeline/record.hpp"
+#include "host/pipeline/run_stats.hpp"
+
+namespace hashsieve::pipeline {
+
+/// media::decodeFile's signature; injectable so tests can run the pipeline on fake decoders.
+using DecodeFn = std::function<media::MediaInfo(const std::filesystem::path&, const media::Options&,
+                                                const media::FrameCallback&)>;
+using HasherFactory = std::function<std::unique_ptr<Hasher>()>;
+/// Receives every record once, in input order, on one thread. May throw FatalError.
+using RecordSink = std::function<void(const Record&)>;
+
+struct PipelineOptions {
+  std::vector<std::string> roots;  // files and directories, in order
+  WalkOptions walk;
+  media::Options media;
+  HashRequest request;  // pdq + phash; dihedral with --dihedral
+  int threads = 1;      // decode workers (>= 1)
+  DecodeFn decode;      // required
+  HasherFactory makeHasher;  // required; called once per worker (inline) or once (batched)
+  bool batched = false;      // one shared hasher fed by a FrameBatcher (CUDA)
+  BatcherConfig batcher;
+  /// Finished records waiting for an earlier one; 0 = 4 x threads + 16.
+  uint64_t reorderWindow = 0;
+  Journal* journal = nullptr;  // optional; committed every journalBatch records and at the end
+  size_t journalBatch = 64;
+  double journalMaxSeconds = 1.0;  // and at least this often while records arrive
+  bool backgroundCount = true;     // count the inputs in a second walk for the progress total
+};
+
+/// Runs to completion. Per-file problems become error records; a FatalError from the sink, the
+/// journal or the hasher stops the run and is rethrown here after every thread has joined.
+RunStats runPipeline(const PipelineOptions& opts, const RecordSink& sink, LiveCounters& live);
+
+/// The error record for an input that was not decoded.
+Record errorRecord(const std::string& path, const std::string& reason, const std::string& detail);
+
+}  // namespace hashsieve::pipeline

@@ -1,0 +1,69 @@
+// The per-file result record and its canonical JSON form (one line of `--format jsonl`, and the
+// form kept in the journal). Key order is fixed; see README "Record format".
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "host/core/file_digests.hpp"
+#include "host/core/hash_types.hpp"
+#include "host/core/hasher.hpp"
+
+namespace hashsieve::pipeline {
+
+enum class RecordKind { Image, Video, Error };
+
+/// One sampled frame of a video (or of an animated image with --all-frames).
+struct FrameRecord {
+  int64_t index = 0;  // 0-based count of decoded frames (vPDQ frameNumber)
+  double t = 0.0;     // seconds, index / average frame rate, rounded to the millisecond
+  Hash256 pdq;
+  int quality = 0;
+  Hash64 phash;
+  bool operator==(const FrameRecord&) const = default;
+};
+
+struct Record {
+  std::string path;  // exact bytes; JSON gets utf8Display(path) plus path_hex when not UTF-8
+  RecordKind kind = RecordKind::Error;
+
+  // Image and video.
+  int width = 0, height = 0;  // size of the hashed (first) frame
+  FileDigests digests;
+  int orientationDegrees = 0;  // clockwise rotation the file asks for at display
+  bool orientationApplied = false;
+  bool mirrored = false;
+
+  // Image: the hash of its (first) frame.
+  Hash256 pdq;
+  int pdqQuality = 0;
+  Hash64 phash;
+  std::optional<std::array<Hash256, kDihedralCount>> dihedral;
+
+  // Video; also an animated image hashed with --all-frames (frames.size() > 1).
+  double duration = 0.0;  // seconds, rounded to the millisecond
+  double fps = 0.0;       // average frame rate, rounded to 1e-6
+  std::vector<FrameRecord> frames;
+
+  // Error.
+  std::string error;  // reason tag ("truncated", "unsupported format", ...)
+  std::string detail;
+};
+
+/// Canonical JSON object, keys in the documented order.
+nlohmann::ordered_json toJson(const Record& r);
+/// One compact JSON line with '\n'; invalid UTF-8 in details is replaced, never thrown on.
+std::string toJsonLine(const Record& r);
+/// Inverse of toJson (used to re-render journalled records). Throws FormatError.
+Record recordFromJson(const nlohmann::ordered_json& j);
+
+/// Rounding used for times in records (so journalled and fresh records are identical).
+double roundMillis(double seconds);
+double roundMicros(double value);
+
+}  // namespace hashsieve::pipeline
