@@ -94,6 +94,15 @@ __global__ void __launch_bounds__(kThreads)
 
 }  // namespace
 
+bool pdqKernelsLoadable() {
+  cudaFuncAttributes attr{};
+  if (cudaFuncGetAttributes(&attr, finishKernel) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return true;
+}
+
 void uploadPdqDctMatrix() {
   const auto& d = pdq::dctMatrix();
   HS_CUDA_CHECK(cudaMemcpyToSymbol(cDct, d.data(), sizeof(float) * d.size()));

@@ -14,6 +14,9 @@ namespace hashsieve::cuda {
 /// memory of the current device. Once per device, before the first launchPdqFinish.
 void uploadPdqDctMatrix();
 
+/// Whether this binary has an image of the PDQ kernels for the current device.
+bool pdqKernelsLoadable();
+
 /// One block per frame. dItems: device, nFrames FinishItem; dPixels: device packed pixels
 /// (read for Bypass64 frames); dA: device 64x64 float buffers (plan.aFloats) of Filtered frames;
 /// dOut: device, nFrames results. dDct: optional device nFrames x 256 floats receiving B

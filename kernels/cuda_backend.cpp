@@ -1,0 +1,66 @@
+// The CUDA-free facade's implementation: device discovery (in this one place) and the factory.
+#include "kernels/cuda_backend.hpp"
+
+#include <cuda_runtime.h>
+
+#include <cstdio>
+
+#include "kernels/cuda_check.hpp"
+#include "kernels/cuda_hasher.hpp"
+#include "kernels/pdq_finish.cuh"
+
+namespace hashsieve::cuda {
+namespace {
+
+// Without a driver cudaGetDeviceCount fails and leaves the count untouched: start at 0.
+int deviceCount() {
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    cudaGetLastError();  // not sticky; clear it so later calls start clean
+    return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool deviceAvailable() {
+  // A device with no image of our kernels (older than the compiled architectures) is unusable.
+  return deviceCount() > 0 && pdqKernelsLoadable();
+}
+
+std::string describeDevices() {
+  std::string s;
+  char line[512];
+  int runtime = 0, driver = 0;
+  cudaRuntimeGetVersion(&runtime);
+  cudaDriverGetVersion(&driver);
+  cudaGetLastError();
+  std::snprintf(line, sizeof line, "cuda runtime %d.%d, driver %d.%d, kernels built for sm_%s, -fmad=false\n",
+                runtime / 1000, runtime % 1000 / 10, driver / 1000, driver % 1000 / 10,
+                HASHSIEVE_CUDA_ARCHS);
+  s += line;
+  const int n = deviceCount();
+  if (n == 0) s += "no CUDA device\n";
+  for (int d = 0; d < n; ++d) {
+    cudaDeviceProp p{};
+    if (cudaGetDeviceProperties(&p, d) != cudaSuccess) {
+      cudaGetLastError();
+      continue;
+    }
+    std::snprintf(line, sizeof line,
+                  "cuda:%d %s, %.1f GiB, compute capability %d.%d, %d SMs, L2 %d MiB, "
+                  "shared memory per block (opt-in) %zu KiB\n",
+                  d, p.name, double(p.totalGlobalMem) / double(1u << 30), p.major, p.minor,
+                  p.multiProcessorCount, p.l2CacheSize >> 20, p.sharedMemPerBlockOptin >> 10);
+    s += line;
+  }
+  return s;
+}
+
+std::unique_ptr<Hasher> makeCudaHasher() {
+  if (deviceCount() == 0) throw std::runtime_error("no CUDA device");
+  return std::make_unique<CudaHasher>();
+}
+
+}  // namespace hashsieve::cuda
