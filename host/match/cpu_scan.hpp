@@ -28,11 +28,6 @@ struct ListTile {
   int words = 4;  // 4 (PDQ) or 1 (pHash)
 };
 
-/// Two words (128 bits) of unrelated PDQ hashes differ in 64 +- 5.7 bits, so below this
-/// threshold the kernels first sum two words and finish only the rare pairs still within it
-/// (the partial sum is a lower bound: exact). Above it the full distance is computed directly.
-inline constexpr int kPrefixPruneMaxThreshold = 47;
-
 /// A bounded max-heap of the k best (distance, entry) pairs of one query. Kernels visit
 /// entries in increasing index order, so a candidate must beat bound() strictly: an equal
 /// distance loses to the lower entry already kept (the documented tie rule).

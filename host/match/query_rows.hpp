@@ -10,6 +10,12 @@
 
 namespace hashsieve::detail {
 
+/// Two words (128 bits) of unrelated PDQ hashes differ in 64 +- 5.7 bits, so up to this
+/// threshold the scans (CPU and CUDA) first sum two words and finish only the rare pairs still
+/// within it (the partial sum is a lower bound, so this is exact). Above it they compute the
+/// full distance directly.
+inline constexpr int kPrefixPruneMaxThreshold = 47;
+
 /// One variant of one query, as the scan kernels read it.
 struct QueryRow {
   uint64_t w[Hash256::kWords];

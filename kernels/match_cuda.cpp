@@ -1,0 +1,254 @@
+// The CUDA matcher: owns the device copy of the list (resident, or one chunk at a time), the
+// query and hit buffers and a stream. Range search is one launch per chunk with an overflow
+// check; top-k is a distance histogram per query (the k-th distance) followed by a range search
+// at that distance, then the same merge and tie rule as the CPU backend.
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "host/match/hash_list.hpp"
+#include "host/match/hsl_format.hpp"
+#include "host/match/query_rows.hpp"
+#include "kernels/cuda_check.hpp"
+#include "kernels/cuda_matcher.hpp"
+#include "kernels/cuda_raii.hpp"
+#include "kernels/hamming.cuh"
+
+namespace hashsieve::cuda {
+namespace {
+
+namespace hd = ::hashsieve::detail;
+using hd::QueryRow;
+using hd::RowHit;
+
+static_assert(sizeof(DeviceHit) == sizeof(RowHit) && offsetof(DeviceHit, row) == offsetof(RowHit, row) &&
+                  offsetof(DeviceHit, entry) == offsetof(RowHit, entry) &&
+                  offsetof(DeviceHit, distance) == offsetof(RowHit, distance),
+              "hits are copied from the device straight into RowHit vectors");
+
+/// Share of free device memory a resident list may take by default (the rest: queries, hits).
+constexpr double kListShareOfFree = 0.75;
+/// Queries per top-k pass: bounds the histogram (4096 x 257 x 4 B) and the histogram grid.
+constexpr size_t kTopKQueryBatch = 4096;
+
+/// Grows a device buffer to at least `count` elements (contents are not kept).
+template <typename T>
+void ensureCapacity(DeviceBuffer<T>& buf, size_t count) {
+  if (buf.size() < count) {
+    buf.reset();
+    buf = DeviceBuffer<T>(count);
+  }
+}
+
+class CudaMatcher final : public Matcher {
+ public:
+  CudaMatcher(const HashList& list, const CudaMatcherOptions& opts) : list_(list), opts_(opts) {
+    int device = 0;
+    HS_CUDA_CHECK(cudaGetDevice(&device));
+    HS_CUDA_CHECK(cudaDeviceGetAttribute(&smCount_, cudaDevAttrMultiProcessorCount, device));
+    cudaDeviceProp prop{};
+    HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    deviceName_ = prop.name;
+    words_ = list.words();
+    totalBlocks_ = hsl::paddedEntries(list.size()) / hsl::kBlockEntries;
+    const size_t blockBytes = static_cast<size_t>(words_) * hsl::kBlockEntries * sizeof(uint64_t);
+    size_t freeBytes = 0, totalBytes = 0;
+    HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
+    const size_t budget = opts.maxListBytes ? opts.maxListBytes
+                                            : static_cast<size_t>(static_cast<double>(freeBytes) * kListShareOfFree);
+    chunkBlocks_ = std::clamp<size_t>(budget / blockBytes, 1, std::max<size_t>(totalBlocks_, 1));
+    resident_ = chunkBlocks_ >= totalBlocks_;
+    dList_ = DeviceBuffer<uint64_t>(chunkBlocks_ * words_ * hsl::kBlockEntries);
+    dCount_ = DeviceBuffer<unsigned long long>(1);
+    hCount_ = PinnedBuffer<unsigned long long>(1);
+    dHits_ = DeviceBuffer<DeviceHit>(std::max<size_t>(opts.initialHitCapacity, 1));
+    if (resident_ && totalBlocks_ > 0) {
+      HS_CUDA_CHECK(cudaMemcpyAsync(dList_.data(), list.packedWords().data(), list.packedWords().size_bytes(),
+                                    cudaMemcpyHostToDevice, stream_.get()));
+      stream_.synchronize();  // sync point: the list is resident before the first search
+    }
+  }
+
+  std::string name() const override {
+    return "cuda " + deviceName_ + (resident_ ? "" : " (chunked list)");
+  }
+
+  std::vector<Match> range(std::span<const MatchQuery> queries, int threshold) override {
+    checkThreshold(threshold);
+    const std::vector<QueryRow> rows = hd::expandQueries(queries, words_);
+    if (rows.empty() || list_.size() == 0) return {};
+    uploadRows(rows, std::vector<uint16_t>(rows.size(), static_cast<uint16_t>(threshold)));
+    std::vector<RowHit> hits = rangePass(rows.size(), threshold <= hd::kPrefixPruneMaxThreshold);
+    return hd::mergeRowHits(hits, rows);
+  }
+
+  std::vector<Match> topK(std::span<const MatchQuery> queries, int k) override {
+    checkTopK(k);
+    std::vector<Match> out;
+    if (list_.size() == 0) return out;
+    for (size_t b0 = 0; b0 < queries.size(); b0 += kTopKQueryBatch) {
+      const auto batch = queries.subspan(b0, std::min(kTopKQueryBatch, queries.size() - b0));
+      std::vector<Match> part = topKBatch(batch, k);
+      for (Match& m : part) m.query += static_cast<uint32_t>(b0);
+      out.insert(out.end(), part.begin(), part.end());
+    }
+    return out;
+  }
+
+ private:
+  std::vector<Match> topKBatch(std::span<const MatchQuery> queries, int k) {
+    const std::vector<QueryRow> rows = hd::expandQueries(queries, words_);
+    if (rows.empty()) return {};
+    std::vector<uint32_t> firstRow(queries.size() + 1, 0);
+    for (const QueryRow& r : rows) ++firstRow[r.query + 1];
+    for (size_t q = 0; q < queries.size(); ++q) firstRow[q + 1] += firstRow[q];
+
+    // Pass 1: how many entries sit at each distance, per query.
+    uploadRows(rows, std::vector<uint16_t>(rows.size(), 0));
+    ensureCapacity(dFirstRow_, firstRow.size());
+    HS_CUDA_CHECK(cudaMemcpyAsync(dFirstRow_.data(), firstRow.data(), firstRow.size() * sizeof(uint32_t),
+                                  cudaMemcpyHostToDevice, stream_.get()));
+    const size_t histCount = queries.size() * kHistogramBins;
+    ensureCapacity(dHistogram_, histCount);
+    HS_CUDA_CHECK(cudaMemsetAsync(dHistogram_.data(), 0, histCount * sizeof(uint32_t), stream_.get()));
+    forEachChunk([&](const uint64_t* dPacked, uint32_t entries, uint32_t) {
+      HistogramLaunch p;
+      p.dPacked = dPacked;
+      p.entries = entries;
+      p.dRows = dRows_.data();
+      p.dQueryFirstRow = dFirstRow_.data();
+      p.queryCount = static_cast<uint32_t>(queries.size());
+      p.words = words_;
+      p.dHistogram = dHistogram_.data();
+      launchHammingHistogram(p, smCount_, stream_.get());
+    });
+    std::vector<uint32_t> hist(histCount);
+    HS_CUDA_CHECK(cudaMemcpyAsync(hist.data(), dHistogram_.data(), histCount * sizeof(uint32_t),
+                                  cudaMemcpyDeviceToHost, stream_.get()));
+    stream_.synchronize();  // sync point: the histograms decide pass 2's thresholds
+
+    // The k-th smallest distance of each query: every entry of its top-k is within it.
+    std::vector<uint16_t> thresholds(rows.size());
+    int maxThreshold = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      uint64_t seen = 0;
+      int kth = kHistogramBins - 1;
+      for (int d = 0; d < kHistogramBins; ++d) {
+        seen += hist[q * kHistogramBins + d];
+        if (seen >= static_cast<uint64_t>(k)) {
+          kth = d;
+          break;
+        }
+      }
+      for (uint32_t r = firstRow[q]; r < firstRow[q + 1]; ++r) thresholds[r] = static_cast<uint16_t>(kth);
+      maxThreshold = std::max(maxThreshold, kth);
+    }
+
+    // Pass 2: everything within the k-th distance (ties included), then the CPU's order and cut.
+    uploadRows(rows, thresholds);
+    std::vector<RowHit> hits = rangePass(rows.size(), maxThreshold <= hd::kPrefixPruneMaxThreshold);
+    return hd::truncatePerQuery(hd::mergeRowHits(hits, rows), k);
+  }
+
+  void uploadRows(const std::vector<QueryRow>& rows, const std::vector<uint16_t>& thresholds) {
+    std::vector<uint64_t> words(rows.size() * words_);
+    for (size_t r = 0; r < rows.size(); ++r)
+      for (int j = 0; j < words_; ++j) words[r * words_ + j] = rows[r].w[j];
+    ensureCapacity(dRows_, words.size());
+    ensureCapacity(dThreshold_, thresholds.size());
+    HS_CUDA_CHECK(cudaMemcpyAsync(dRows_.data(), words.data(), words.size() * sizeof(uint64_t),
+                                  cudaMemcpyHostToDevice, stream_.get()));
+    HS_CUDA_CHECK(cudaMemcpyAsync(dThreshold_.data(), thresholds.data(), thresholds.size() * sizeof(uint16_t),
+                                  cudaMemcpyHostToDevice, stream_.get()));
+    // Pageable sources: the copies may still read them after returning; keep them alive.
+    stream_.synchronize();
+  }
+
+  /// Runs the range kernel for the uploaded rows over every chunk; never loses a hit: a launch
+  /// whose hits overflowed the buffer is re-run with a buffer of the reported size.
+  std::vector<RowHit> rangePass(size_t rowCount, bool partialExit) {
+    std::vector<RowHit> out;
+    forEachChunk([&](const uint64_t* dPacked, uint32_t entries, uint32_t entryBase) {
+      RangeLaunch p;
+      p.dPacked = dPacked;
+      p.entries = entries;
+      p.entryBase = entryBase;
+      p.dRows = dRows_.data();
+      p.dRowThreshold = dThreshold_.data();
+      p.rowCount = static_cast<uint32_t>(rowCount);
+      p.words = words_;
+      p.partialExit = partialExit && opts_.partialDistanceExit;
+      p.dCount = dCount_.data();
+      while (true) {
+        p.dHits = dHits_.data();
+        p.capacity = dHits_.size();
+        HS_CUDA_CHECK(cudaMemsetAsync(dCount_.data(), 0, sizeof(unsigned long long), stream_.get()));
+        launchHammingRange(p, smCount_, stream_.get());
+        HS_CUDA_CHECK(cudaMemcpyAsync(hCount_.data(), dCount_.data(), sizeof(unsigned long long),
+                                      cudaMemcpyDeviceToHost, stream_.get()));
+        stream_.synchronize();  // sync point: the hit count decides whether to re-run
+        const size_t found = static_cast<size_t>(hCount_[0]);
+        if (found > dHits_.size()) {
+          dHits_.reset();
+          dHits_ = DeviceBuffer<DeviceHit>(found + found / 4);
+          continue;
+        }
+        const size_t old = out.size();
+        out.resize(old + found);
+        if (found)
+          HS_CUDA_CHECK(cudaMemcpyAsync(out.data() + old, dHits_.data(), found * sizeof(DeviceHit),
+                                        cudaMemcpyDeviceToHost, stream_.get()));
+        stream_.synchronize();  // sync point: hits are on the host before the buffer is reused
+        break;
+      }
+    });
+    return out;
+  }
+
+  /// fn(dPacked, entries, entryBase) for each chunk of the list on the device: the resident
+  /// copy once, or each chunk after copying it in (synchronously: chunking is the rare case
+  /// of a list larger than the device).
+  template <typename Fn>
+  void forEachChunk(Fn&& fn) {
+    const size_t wordsPerBlock = static_cast<size_t>(words_) * hsl::kBlockEntries;
+    for (size_t b0 = 0; b0 < totalBlocks_; b0 += chunkBlocks_) {
+      const size_t nb = std::min(chunkBlocks_, totalBlocks_ - b0);
+      if (!resident_) {
+        HS_CUDA_CHECK(cudaMemcpyAsync(dList_.data(), list_.packedWords().data() + b0 * wordsPerBlock,
+                                      nb * wordsPerBlock * sizeof(uint64_t), cudaMemcpyHostToDevice,
+                                      stream_.get()));
+      }
+      const size_t entryBase = b0 * hsl::kBlockEntries;
+      const size_t entries = std::min(nb * hsl::kBlockEntries, list_.size() - entryBase);
+      fn(dList_.data(), static_cast<uint32_t>(entries), static_cast<uint32_t>(entryBase));
+    }
+  }
+
+  const HashList& list_;
+  CudaMatcherOptions opts_;
+  int smCount_ = 1;
+  std::string deviceName_;
+  int words_ = 4;
+  size_t totalBlocks_ = 0;
+  size_t chunkBlocks_ = 1;
+  bool resident_ = true;
+  CudaStream stream_;
+  DeviceBuffer<uint64_t> dList_;
+  DeviceBuffer<uint64_t> dRows_;
+  DeviceBuffer<uint16_t> dThreshold_;
+  DeviceBuffer<uint32_t> dFirstRow_;
+  DeviceBuffer<uint32_t> dHistogram_;
+  DeviceBuffer<DeviceHit> dHits_;
+  DeviceBuffer<unsigned long long> dCount_;
+  PinnedBuffer<unsigned long long> hCount_;
+};
+
+}  // namespace
+
+std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts) {
+  return std::make_unique<CudaMatcher>(list, opts);
+}
+
+}  // namespace hashsieve::cuda
