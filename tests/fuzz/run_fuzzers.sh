@@ -59,10 +59,14 @@ fi
 # and the memory a frame at the default 200-megapixel limit needs; the parsers must be quick.
 flagsFor() {
   case $1 in
-    fuzz_media_decode) echo "-timeout=60 -rss_limit_mb=6144 -max_len=262144" ;;
+    fuzz_media_decode) echo "-timeout=60 -rss_limit_mb=6144 -max_len=65536" ;;
     *) echo "-timeout=10 -rss_limit_mb=2048" ;;
   esac
 }
+
+# Every sanitizer report is a crash; UBSan skips only the known, reported findings.
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$root/tests/fuzz/ubsan.supp"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 
 summary=$build/fuzz-summary.txt
 printf '%-22s %7s %12s %9s %7s %8s %7s  %s\n' target seconds executions exec/s cov ft corpus \
