@@ -47,11 +47,10 @@ HS_AVX2_INLINE void emit(size_t block, int lane, uint32_t d, uint32_t row, size_
   if (entry < entryCount) hits.push_back({row, static_cast<uint32_t>(entry), d});
 }
 
-template <int W>
+template <int W, bool kPrune>
 HS_AVX2 void rangeAvx2(const ListTile& t, const QueryRow* rows, size_t rowCount, uint32_t firstRow,
                        int threshold, std::vector<RowHit>& hits) {
   const __m256i tv = _mm256_set1_epi64x(threshold);
-  const bool prune = W == 4 && threshold <= kPrefixPruneMaxThreshold;
   alignas(32) uint64_t lanes[8];
   for (size_t r = 0; r < rowCount; ++r) {
     __m256i q[W];
@@ -59,7 +58,7 @@ HS_AVX2 void rangeAvx2(const ListTile& t, const QueryRow* rows, size_t rowCount,
     const uint32_t row = firstRow + static_cast<uint32_t>(r);
     for (size_t b = t.firstBlock; b < t.firstBlock + t.blockCount; ++b) {
       const uint64_t* base = t.packed + b * W * 8;
-      if (prune) {
+      if constexpr (kPrune) {
         const __m256i s0 = laneSums(countWords<0, 2>(base, 0, q));
         const __m256i s1 = laneSums(countWords<0, 2>(base, 1, q));
         const int pruned = greaterMask(s0, tv) | greaterMask(s1, tv) << 4;
@@ -117,8 +116,9 @@ HS_AVX2 void topKAvx2(const ListTile& t, const QueryRow* variants, int variantCo
 
 void rangeDispatch(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                    std::vector<RowHit>& hits) {
-  if (t.words == 4) rangeAvx2<4>(t, rows, n, first, threshold, hits);
-  else rangeAvx2<1>(t, rows, n, first, threshold, hits);
+  if (t.words == 1) rangeAvx2<1, false>(t, rows, n, first, threshold, hits);
+  else if (threshold <= kPrefixPruneMaxThreshold) rangeAvx2<4, true>(t, rows, n, first, threshold, hits);
+  else rangeAvx2<4, false>(t, rows, n, first, threshold, hits);
 }
 
 void topKDispatch(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {

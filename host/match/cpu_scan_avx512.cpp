@@ -18,11 +18,10 @@ HS_AVX512_INLINE __m512i blockDistance(const uint64_t* base, const __m512i* q) {
   return d;
 }
 
-template <int W>
+template <int W, bool kPrune>
 HS_AVX512 void rangeAvx512(const ListTile& t, const QueryRow* rows, size_t rowCount, uint32_t firstRow,
                            int threshold, std::vector<RowHit>& hits) {
   const __m512i tv = _mm512_set1_epi64(threshold);
-  const bool prune = W == 4 && threshold <= kPrefixPruneMaxThreshold;
   alignas(64) uint64_t lanes[8];
   for (size_t r = 0; r < rowCount; ++r) {
     __m512i q[W];
@@ -32,7 +31,7 @@ HS_AVX512 void rangeAvx512(const ListTile& t, const QueryRow* rows, size_t rowCo
       const uint64_t* base = t.packed + b * W * 8;
       __m512i d;
       __mmask8 near;
-      if (prune) {
+      if constexpr (kPrune) {
         d = blockDistance<0, 2>(base, q);
         near = _mm512_cmple_epu64_mask(d, tv);
         if (!near) continue;  // the common case: every lane already too far
@@ -80,8 +79,9 @@ HS_AVX512 void topKAvx512(const ListTile& t, const QueryRow* variants, int varia
 
 void rangeDispatch(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                    std::vector<RowHit>& hits) {
-  if (t.words == 4) rangeAvx512<4>(t, rows, n, first, threshold, hits);
-  else rangeAvx512<1>(t, rows, n, first, threshold, hits);
+  if (t.words == 1) rangeAvx512<1, false>(t, rows, n, first, threshold, hits);
+  else if (threshold <= kPrefixPruneMaxThreshold) rangeAvx512<4, true>(t, rows, n, first, threshold, hits);
+  else rangeAvx512<4, false>(t, rows, n, first, threshold, hits);
 }
 
 void topKDispatch(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {

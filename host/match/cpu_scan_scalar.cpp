@@ -17,12 +17,13 @@ inline __attribute__((always_inline)) uint32_t wordDistance(const uint64_t* base
   return static_cast<uint32_t>(__builtin_popcountll(base[word * 8 + lane] ^ q[word]));
 }
 
-template <int W>
+// kPrune is a template parameter, not a run-time flag: a data-dependent branch on the partial
+// sum is only worth it when it is almost always taken (thresholds up to 47).
+template <int W, bool kPrune>
 inline __attribute__((always_inline)) void rangeImpl(const ListTile& t, const QueryRow* rows,
                                                      size_t rowCount, uint32_t firstRow,
                                                      int threshold, std::vector<RowHit>& hits) {
   const uint32_t T = static_cast<uint32_t>(threshold);
-  const bool prune = W == 4 && threshold <= kPrefixPruneMaxThreshold;
   for (size_t r = 0; r < rowCount; ++r) {
     const uint64_t* q = rows[r].w;
     for (size_t b = t.firstBlock; b < t.firstBlock + t.blockCount; ++b) {
@@ -31,7 +32,7 @@ inline __attribute__((always_inline)) void rangeImpl(const ListTile& t, const Qu
         uint32_t d;
         if constexpr (W == 4) {
           d = wordDistance<W>(base, lane, q, 0) + wordDistance<W>(base, lane, q, 1);
-          if (prune && d > T) continue;
+          if (kPrune && d > T) continue;
           d += wordDistance<W>(base, lane, q, 2) + wordDistance<W>(base, lane, q, 3);
         } else {
           d = wordDistance<W>(base, lane, q, 0);
@@ -71,19 +72,19 @@ inline __attribute__((always_inline)) void topKImpl(const ListTile& t, const Que
   }
 }
 
-template <int W>
+template <int W, bool kPrune>
 HS_TARGET_POPCNT void rangePopcnt(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first,
                                   int threshold, std::vector<RowHit>& hits) {
-  rangeImpl<W>(t, rows, n, first, threshold, hits);
+  rangeImpl<W, kPrune>(t, rows, n, first, threshold, hits);
 }
 template <int W>
 HS_TARGET_POPCNT void topKPopcnt(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {
   topKImpl<W>(t, v, nv, heap);
 }
-template <int W>
+template <int W, bool kPrune>
 void rangePortable(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                    std::vector<RowHit>& hits) {
-  rangeImpl<W>(t, rows, n, first, threshold, hits);
+  rangeImpl<W, kPrune>(t, rows, n, first, threshold, hits);
 }
 template <int W>
 void topKPortable(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {
@@ -101,10 +102,13 @@ bool hasPopcnt() {
 void rangeScalar(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                  std::vector<RowHit>& hits) {
   static const bool native = hasPopcnt();
-  if (t.words == 4)
-    (native ? rangePopcnt<4> : rangePortable<4>)(t, rows, n, first, threshold, hits);
+  const bool prune = threshold <= kPrefixPruneMaxThreshold;
+  if (t.words == 1)
+    (native ? rangePopcnt<1, false> : rangePortable<1, false>)(t, rows, n, first, threshold, hits);
+  else if (prune)
+    (native ? rangePopcnt<4, true> : rangePortable<4, true>)(t, rows, n, first, threshold, hits);
   else
-    (native ? rangePopcnt<1> : rangePortable<1>)(t, rows, n, first, threshold, hits);
+    (native ? rangePopcnt<4, false> : rangePortable<4, false>)(t, rows, n, first, threshold, hits);
 }
 
 void topKScalar(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {
