@@ -77,6 +77,15 @@ INSTANTIATE_TEST_SUITE_P(
         // same width: only the vertical pass runs
         ResizeCase{5, 5, 5, 2, {78, 66, 127, 85, 100, 95, 131, 182, 125, 35}}));
 
+TEST(PhashResizeBasics, PassOrderRule) {  // Pillow 13 Resample.c, integer pixel counts
+  EXPECT_TRUE(pillowHorizontalFirst(6, 5, 4, 3));
+  EXPECT_FALSE(pillowHorizontalFirst(4, 12, 3, 2));      // 10 > 2 * 1
+  EXPECT_TRUE(pillowHorizontalFirst(1920, 1080, 32, 32));
+  EXPECT_TRUE(pillowHorizontalFirst(1080, 1920, 32, 32));  // 1888 <= 2 * 1048
+  EXPECT_FALSE(pillowHorizontalFirst(20, 300, 32, 32));    // width grows: any shrink of height
+  EXPECT_TRUE(pillowHorizontalFirst(3, 2, 5, 4));          // upsampling
+}
+
 TEST(PhashResizeBasics, SameSizeIsACopyAndFlatStaysFlat) {
   const auto in = pattern(32, 32);
   EXPECT_EQ(resizeL(in, 32, 32, 32, 32), in);

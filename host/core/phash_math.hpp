@@ -39,6 +39,12 @@ HS_HD inline uint8_t resampleClip8(int32_t acc) {
   return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
 }
 
+/// Pillow 13's resample pass order: vertical first when the height shrinks by more than twice as
+/// many pixels as the width, else horizontal first. Each pass rounds, so the order matters.
+HS_HD inline bool pillowHorizontalFirst(int inW, int inH, int outW, int outH) {
+  return !((inH - outH) > 0 && (inH - outH) > (inW - outW) * 2);
+}
+
 /// imagehash bit order: coefficient k of the row-major 8x8 block is bit 63 - k (the first
 /// coefficient is the most significant bit of the 16-hex string). Strict ">".
 HS_HD inline Hash64 thresholdBits(const double* block, double median) {

@@ -170,9 +170,7 @@ void resizeLanczosL(const ImageView& img, int outW, int outH, std::vector<uint8_
     for (int y = 0; y < inH; ++y) greyRow(img, y, &out[static_cast<size_t>(y) * outW]);
     return;
   }
-  // Pillow 13's pass order rule (integer pixel counts, as it computes them).
-  const bool horizontalFirstOrder = !((inH - outH) > 0 && (inH - outH) > (inW - outW) * 2);
-  if (horizontalFirstOrder)
+  if (phash::pillowHorizontalFirst(inW, inH, outW, outH))
     horizontalFirst(img, outW, outH, needH, needV, out);
   else
     verticalFirst(img, outW, outH, needH, out);
