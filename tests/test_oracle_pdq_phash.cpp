@@ -57,7 +57,7 @@ std::vector<std::string> splitCsv(const std::string& line) {
 struct Outcome {
   Expected want;
   bool readOk = false;
-  pdq::PdqResult pdq;            // PdqCpu::hash, Meta's float luma
+  pdq::PdqResult pdq;             // PdqCpu::hash, Meta's float luma
   pdq::PdqResult pdqBindingLuma;  // PdqCpu's stages on pdqhash's float64-then-float32 luma
   bool lumaPlanesEqual = false;
   Hash64 phash;
@@ -68,7 +68,8 @@ std::vector<float> bindingLuma(const Image& img) {
   std::vector<float> out(static_cast<size_t>(img.width) * img.height);
   for (size_t i = 0; i < out.size(); ++i) {
     const uint8_t* p = img.pixels.data() + 3 * i;
-    out[i] = static_cast<float>((double(p[0]) * 0.299 + double(p[1]) * 0.587) + double(p[2]) * 0.114);
+    out[i] =
+        static_cast<float>((double(p[0]) * 0.299 + double(p[1]) * 0.587) + double(p[2]) * 0.114);
   }
   return out;
 }
@@ -211,9 +212,10 @@ TEST_F(OracleCases, PdqIdenticalToPdqhashWhereLumaAgrees) {
                   o.want.width, o.want.height, o.want.quality, diff.c_str());
   }
   std::printf("PDQ oracle: compared %zu, identical %d\n", outcomes_.size(), identical);
-  std::printf("PDQ oracle: %d cases' luma planes differ by pdqhash's float64 rounding; %d of them "
-              "hash differently (%d with quality >= %d), worst %d bits\n",
-              lumaDiffers, residue, residueQ50, pdq::kMinQuality, worst);
+  std::printf(
+      "PDQ oracle: %d cases' luma planes differ by pdqhash's float64 rounding; %d of them "
+      "hash differently (%d with quality >= %d), worst %d bits\n",
+      lumaDiffers, residue, residueQ50, pdq::kMinQuality, worst);
   EXPECT_EQ(reported, 0);
 }
 

@@ -24,9 +24,9 @@ TEST(PhashGrey, MatchesPillowConvertL) {
   struct Case {
     uint8_t r, g, b, l;
   };
-  const Case cases[] = {{0, 0, 0, 0},       {255, 255, 255, 255}, {255, 0, 0, 76},
-                        {0, 255, 0, 150},   {0, 0, 255, 29},      {10, 20, 30, 18},
-                        {200, 100, 50, 124}, {1, 2, 3, 2},        {128, 128, 127, 128}};
+  const Case cases[] = {{0, 0, 0, 0},        {255, 255, 255, 255}, {255, 0, 0, 76},
+                        {0, 255, 0, 150},    {0, 0, 255, 29},      {10, 20, 30, 18},
+                        {200, 100, 50, 124}, {1, 2, 3, 2},         {128, 128, 127, 128}};
   for (const auto& c : cases)
     EXPECT_EQ(pillowLuma(c.r, c.g, c.b), c.l) << int(c.r) << "," << int(c.g) << "," << int(c.b);
 }
@@ -70,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(
         // height shrinks by more than twice the width's pixels: Pillow 13 runs vertical first
         ResizeCase{4, 12, 3, 2, {92, 136, 131, 140, 140, 131}},
         // upsampling both axes (filter support stays 3 source pixels)
-        ResizeCase{3, 2, 5, 4, {0, 0, 18, 44, 54, 20, 30, 63, 95, 108,
+        ResizeCase{3, 2, 5, 4, {0,  0,  18,  44,  54,  20,  30,  63,  95,  108,
                                 67, 82, 122, 163, 178, 102, 121, 167, 214, 232}},
         // one row: only the horizontal pass runs
         ResizeCase{7, 1, 3, 1, {24, 111, 198}},
@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PhashResizeBasics, PassOrderRule) {  // Pillow 13 Resample.c, integer pixel counts
   EXPECT_TRUE(pillowHorizontalFirst(6, 5, 4, 3));
-  EXPECT_FALSE(pillowHorizontalFirst(4, 12, 3, 2));      // 10 > 2 * 1
+  EXPECT_FALSE(pillowHorizontalFirst(4, 12, 3, 2));  // 10 > 2 * 1
   EXPECT_TRUE(pillowHorizontalFirst(1920, 1080, 32, 32));
   EXPECT_TRUE(pillowHorizontalFirst(1080, 1920, 32, 32));  // 1888 <= 2 * 1048
   EXPECT_FALSE(pillowHorizontalFirst(20, 300, 32, 32));    // width grows: any shrink of height
@@ -129,13 +129,38 @@ TEST(PhashDct, RampMatchesScipyBitForBit) {
   std::array<double, kDctLen> v;
   std::iota(v.begin(), v.end(), 0.0);
   dctII(v.data());
-  const double expected[kDctLen] = {
-      0x1.f000000000000p+9,  -0x1.9ed84240549f1p+8, 0, -0x1.6f8e41032c1bfp+5, 0,
-      -0x1.06e24823e0806p+4, 0, -0x1.0978368e97c85p+3, 0, -0x1.3c7d459fb03ecp+2, 0,
-      -0x1.9f64d0d163b3ep+1, 0, -0x1.21b92ffa58c58p+1, 0, -0x1.a4979bef846f8p+0, 0,
-      -0x1.3925074aaf09cp+0, 0, -0x1.d8c2c76c53648p-1, 0, -0x1.65c887aeb5d1cp-1, 0,
-      -0x1.0be084e9812d0p-1, 0, -0x1.852400e127580p-2, 0, -0x1.086c4eabecbe0p-2, 0,
-      -0x1.331dbd66f6a00p-3, 0, -0x1.92eeb886e8000p-5};
+  const double expected[kDctLen] = {0x1.f000000000000p+9,
+                                    -0x1.9ed84240549f1p+8,
+                                    0,
+                                    -0x1.6f8e41032c1bfp+5,
+                                    0,
+                                    -0x1.06e24823e0806p+4,
+                                    0,
+                                    -0x1.0978368e97c85p+3,
+                                    0,
+                                    -0x1.3c7d459fb03ecp+2,
+                                    0,
+                                    -0x1.9f64d0d163b3ep+1,
+                                    0,
+                                    -0x1.21b92ffa58c58p+1,
+                                    0,
+                                    -0x1.a4979bef846f8p+0,
+                                    0,
+                                    -0x1.3925074aaf09cp+0,
+                                    0,
+                                    -0x1.d8c2c76c53648p-1,
+                                    0,
+                                    -0x1.65c887aeb5d1cp-1,
+                                    0,
+                                    -0x1.0be084e9812d0p-1,
+                                    0,
+                                    -0x1.852400e127580p-2,
+                                    0,
+                                    -0x1.086c4eabecbe0p-2,
+                                    0,
+                                    -0x1.331dbd66f6a00p-3,
+                                    0,
+                                    -0x1.92eeb886e8000p-5};
   for (int k = 0; k < kDctLen; ++k) EXPECT_EQ(bitsOf(v[k]), bitsOf(expected[k])) << "k=" << k;
 }
 
@@ -169,8 +194,8 @@ TEST(PhashDct, AgreesWithTheDefinitionAndFlatIsExact) {
   for (int k = 0; k < kDctLen; ++k) {
     long double ref = 0;  // y_k = 2 sum x_n cos(pi k (2n + 1) / 2N)
     for (int n = 0; n < kDctLen; ++n)
-      ref += 2.0L * x[n] * std::cos(3.141592653589793238462643383279502884L * k * (2 * n + 1) /
-                                    (2.0L * kDctLen));
+      ref += 2.0L * x[n] *
+             std::cos(3.141592653589793238462643383279502884L * k * (2 * n + 1) / (2.0L * kDctLen));
     EXPECT_NEAR(v[k], static_cast<double>(ref), 1e-9) << "seed 12345, k=" << k;
   }
   v.fill(137.0);
@@ -226,17 +251,14 @@ TEST_P(PhashWhole, MatchesImagehash) {
   EXPECT_EQ(toHex(compute(rgbPattern(c.w, c.h).view())), c.hex) << c.w << "x" << c.h;
 }
 
-INSTANTIATE_TEST_SUITE_P(Imagehash432, PhashWhole,
-                         ::testing::Values(HashCase{1, 1, "0000000000000000"},  // black
-                                           HashCase{1, 7, "8000000080000080"},
-                                           HashCase{9, 1, "aa00000000000000"},
-                                           HashCase{4, 3, "ae31ccecf8707846"},
-                                           HashCase{40, 30, "830f4a17a572a5ed"},
-                                           HashCase{32, 32, "861c95366a652fda"},
-                                           HashCase{64, 64, "80014f75a6b72f5b"},
-                                           HashCase{300, 17, "9240027bac737dee"},
-                                           HashCase{20, 300, "9b2f1b0f1a1f1a32"},
-                                           HashCase{257, 129, "91246150ee7a3ef5"}));
+INSTANTIATE_TEST_SUITE_P(
+    Imagehash432, PhashWhole,
+    ::testing::Values(HashCase{1, 1, "0000000000000000"},  // black
+                      HashCase{1, 7, "8000000080000080"}, HashCase{9, 1, "aa00000000000000"},
+                      HashCase{4, 3, "ae31ccecf8707846"}, HashCase{40, 30, "830f4a17a572a5ed"},
+                      HashCase{32, 32, "861c95366a652fda"}, HashCase{64, 64, "80014f75a6b72f5b"},
+                      HashCase{300, 17, "9240027bac737dee"}, HashCase{20, 300, "9b2f1b0f1a1f1a32"},
+                      HashCase{257, 129, "91246150ee7a3ef5"}));
 
 TEST(PhashWholeGrey, GreyInputIsAlreadyL) {
   const Image rgb = rgbPattern(40, 30);

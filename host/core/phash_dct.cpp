@@ -217,7 +217,7 @@ void dctII(double* c) {
   const Plan& pl = plan();
   constexpr int n = kDctLen, half = (n + 1) / 2;
   c[0] *= 2.0;
-  c[n - 1] *= 2.0;  // even length
+  c[n - 1] *= 2.0;                      // even length
   for (int k = 1; k < n - 1; k += 2) {  // (c[k+1], c[k]) <- (c[k+1] - c[k], c[k+1] + c[k])
     const double t = c[k + 1];
     c[k + 1] = t - c[k];

@@ -9,10 +9,10 @@
 
 namespace hashsieve::phash {
 
-inline constexpr int kHashSize = 8;                         // imagehash hash_size
-inline constexpr int kHighFreqFactor = 4;                   // imagehash highfreq_factor
+inline constexpr int kHashSize = 8;                           // imagehash hash_size
+inline constexpr int kHighFreqFactor = 4;                     // imagehash highfreq_factor
 inline constexpr int kImgSize = kHashSize * kHighFreqFactor;  // 32x32 grey before the DCT
-inline constexpr int kBlockCoefs = kHashSize * kHashSize;   // 64 low-frequency coefficients
+inline constexpr int kBlockCoefs = kHashSize * kHashSize;     // 64 low-frequency coefficients
 
 // Pillow Convert.c rgb2l: ITU-R 601-2 weights in 16-bit fixed point (they sum to 65536, so grey
 // stays exact), + 0x8000 rounds half up, >> 16.

@@ -44,7 +44,8 @@ void greyRow(const ImageView& img, int y, uint8_t* out) {
     std::copy_n(p, img.width, out);
     return;
   }
-  for (int x = 0; x < img.width; ++x) out[x] = phash::pillowLuma(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
+  for (int x = 0; x < img.width; ++x)
+    out[x] = phash::pillowLuma(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
 }
 
 }  // namespace
@@ -123,7 +124,8 @@ void horizontalFirst(const ImageView& img, int outW, int outH, bool needH, bool 
 // Vertical pass first (Pillow 13 picks it when the height shrinks by more than twice as many
 // pixels as the width). Each source row is converted once and added into every output row whose
 // window holds it; integer sums do not depend on the order, so this equals Pillow's column sums.
-void verticalFirst(const ImageView& img, int outW, int outH, bool needH, std::vector<uint8_t>& out) {
+void verticalFirst(const ImageView& img, int outW, int outH, bool needH,
+                   std::vector<uint8_t>& out) {
   const int inW = img.width, inH = img.height;
   const ResampleTaps vt = lanczosTaps(inH, outH);
   std::vector<int32_t> acc(static_cast<size_t>(outH) * inW, phash::kResampleHalf);
@@ -151,8 +153,8 @@ void verticalFirst(const ImageView& img, int outW, int outH, bool needH, std::ve
   for (int y = 0; y < outH; ++y) {
     const uint8_t* src = &temp[static_cast<size_t>(y) * inW];
     for (int x = 0; x < outW; ++x)
-      out[static_cast<size_t>(y) * outW + x] = applyTaps(
-          src + ht.first[x], 1, &ht.coef[static_cast<size_t>(x) * ht.taps], ht.count[x]);
+      out[static_cast<size_t>(y) * outW + x] =
+          applyTaps(src + ht.first[x], 1, &ht.coef[static_cast<size_t>(x) * ht.taps], ht.count[x]);
   }
 }
 
