@@ -25,6 +25,7 @@ import os
 import pathlib
 import sys
 import tempfile
+from typing import NamedTuple, Optional
 
 import numpy as np
 import pdqhash
@@ -170,18 +171,31 @@ def hash_row(fname, rgb):
     return [fname, str(w), str(h), str(int(quality))] + [pdq_hex(v) for v in hashes] + [phash]
 
 
+class Task(NamedTuple):
+    """One image to produce: a corpus file (path set) or a synthetic spec (kind set)."""
+    out_dir: str
+    index: int  # position in the case list: the file name prefix
+    name: str
+    seed: int
+    path: Optional[str] = None
+    syn_index: int = 0  # seeds the synthetic image, independent of how many originals exist
+    width: int = 0
+    height: int = 0
+    kind: str = ""
+
+    def cost(self):
+        return 1 << 40 if self.path else self.width * self.height
+
+
 def job(task):
-    """One image: build or decode it, write the PPM, return its CSV row."""
-    out_dir, index, source, seed = task
-    if source[0] == "file":
-        name, path = source[1], source[2]
-        with Image.open(path) as im:
+    """One image: decode or build it, write the PPM, return its CSV row."""
+    if task.path:
+        with Image.open(task.path) as im:
             rgb = np.asarray(im.convert("RGB"))
     else:
-        name, w, h, kind = source[1:]
-        rgb = make_image(index, w, h, kind, seed)
-    fname = f"{index:04d}_{name}.ppm"
-    write_ppm(os.path.join(out_dir, fname), rgb)
+        rgb = make_image(task.syn_index, task.width, task.height, task.kind, task.seed)
+    fname = f"{task.index:04d}_{task.name}.ppm"
+    write_ppm(os.path.join(task.out_dir, fname), rgb)
     return hash_row(fname, rgb)
 
 
@@ -236,16 +250,11 @@ def main():
     for old in list(out.glob("*.ppm")) + [csv_file, stamp_file]:
         if old.exists():
             old.unlink()
-    tasks = [(str(out), i, ("file", p.stem, str(p)), args.seed) for i, p in enumerate(originals)]
-    base = len(tasks)
-    tasks += [(str(out), base + i, ("syn",) + spec, args.seed)
-              for i, spec in enumerate(synthetic_specs(args.seed))]
-    # Largest first so the pool's tail is short.
-    def area(t):
-        if t[2][0] == "file":
-            return 1 << 40
-        return t[2][2] * t[2][3]
-    tasks.sort(key=area, reverse=True)
+    tasks = [Task(str(out), i, p.stem, args.seed, path=str(p)) for i, p in enumerate(originals)]
+    for i, (name, w, h, kind) in enumerate(synthetic_specs(args.seed)):
+        tasks.append(Task(str(out), len(originals) + i, name, args.seed, syn_index=i, width=w,
+                          height=h, kind=kind))
+    tasks.sort(key=Task.cost, reverse=True)  # largest first, so the pool's tail is short
     if args.jobs > 1:
         with multiprocessing.Pool(args.jobs) as pool:
             rows = pool.map(job, tasks, chunksize=1)
