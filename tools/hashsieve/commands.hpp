@@ -7,5 +7,6 @@
 namespace hashsieve::cli {
 
 void addHashCommand(CLI::App& app, int& exitCode);
+void addInfoCommand(CLI::App& app, int& exitCode);
 
 }  // namespace hashsieve::cli
