@@ -14,7 +14,8 @@ class CpuHasher final : public Hasher {
       FrameHash& o = out[i];
       o = FrameHash{};
       if (req.pdq || req.dihedral) {
-        pdq_.hash(frames[i], req.dihedral, result_);
+        pdq::PdqCpu& pdq = req.pdqLuma == pdq::LumaMode::Float64 ? pdqF64_ : pdq_;
+        pdq.hash(frames[i], req.dihedral, result_);
         o.pdq = result_.hash;
         o.pdqQuality = result_.quality;
         o.pdqDihedral = result_.dihedral;
@@ -25,6 +26,7 @@ class CpuHasher final : public Hasher {
 
  private:
   pdq::PdqCpu pdq_;
+  pdq::PdqCpu pdqF64_{pdq::LumaMode::Float64};
   pdq::PdqResult result_;
 };
 

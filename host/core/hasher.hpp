@@ -9,6 +9,7 @@
 
 #include "host/core/hash_types.hpp"
 #include "host/core/image.hpp"
+#include "host/core/pdq_math.hpp"
 
 namespace hashsieve {
 
@@ -22,6 +23,7 @@ struct HashRequest {
   bool pdq = true;
   bool dihedral = false;  // fill FrameHash::pdqDihedral (orig included)
   bool phash = true;
+  pdq::LumaMode pdqLuma = pdq::LumaMode::Reference;  // Float64: pdqhash/HMA-compatible rounding
 };
 
 struct FrameHash {

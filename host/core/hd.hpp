@@ -40,6 +40,21 @@ HS_HD inline float divRn(float a, float b) {
 #endif
 }
 
+HS_HD inline double mulRnD(double a, double b) {
+#if defined(__CUDA_ARCH__)
+  return __dmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+HS_HD inline double addRnD(double a, double b) {
+#if defined(__CUDA_ARCH__)
+  return __dadd_rn(a, b);
+#else
+  return a + b;
+#endif
+}
+
 HS_HD inline int popcount64(unsigned long long x) {
 #if defined(__CUDA_ARCH__)
   return __popcll(x);

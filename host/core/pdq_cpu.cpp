@@ -20,14 +20,14 @@ const std::array<float, kDctDim * kBufDim>& dctMatrix() {
   return table;
 }
 
-void lumaPlane(const ImageView& img, float* out) {
+void lumaPlane(const ImageView& img, float* out, LumaMode mode) {
   for (int y = 0; y < img.height; ++y) {
     const uint8_t* p = img.row(y);
     float* o = out + static_cast<size_t>(y) * img.width;
     if (img.format == PixelFormat::Gray8) {
       for (int x = 0; x < img.width; ++x) o[x] = static_cast<float>(p[x]);
     } else {
-      for (int x = 0; x < img.width; ++x) o[x] = lumaFromRgb(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
+      for (int x = 0; x < img.width; ++x) o[x] = luma(mode, p[3 * x], p[3 * x + 1], p[3 * x + 2]);
     }
   }
 }
@@ -168,7 +168,7 @@ void PdqCpu::hash(const ImageView& img, bool withDihedral, PdqResult& out) {
   const int rows = img.height, cols = img.width;
   const size_t n = static_cast<size_t>(rows) * cols;
   if (buf1_.size() < n) buf1_.resize(n);
-  lumaPlane(img, buf1_.data());
+  lumaPlane(img, buf1_.data(), mode_);
   if (rows == kBufDim && cols == kBufDim) {
     std::copy_n(buf1_.begin(), kBufDim * kBufDim, a_.begin());  // reference bypass: no filter
   } else {

@@ -18,7 +18,7 @@ using Dct16 = std::array<float, kDctCoefs>;              // row-major 16x16, B[i
 const std::array<float, kDctDim * kBufDim>& dctMatrix();
 
 /// Luma of every pixel into `out` (width*height floats, row-major). Grey frames take the sample.
-void lumaPlane(const ImageView& img, float* out);
+void lumaPlane(const ImageView& img, float* out, LumaMode mode = LumaMode::Reference);
 /// Two repetitions of (box along rows buf1->buf2, box along columns buf2->buf1); result in buf1.
 void jaroszFilter(float* buf1, float* buf2, int rows, int cols);
 /// Centre samples of the filtered plane.
@@ -40,12 +40,14 @@ struct PdqResult {
 /// Whole-frame PDQ with reusable scratch (one per thread).
 class PdqCpu {
  public:
+  explicit PdqCpu(LumaMode mode = LumaMode::Reference) : mode_(mode) {}
   void hash(const ImageView& img, bool withDihedral, PdqResult& out);
   /// The 64x64 buffer before the DCT (for stage tests and dumps).
   const Buffer64& buffer64() const { return a_; }
   const Dct16& dct16() const { return b_; }
 
  private:
+  LumaMode mode_;
   std::vector<float> buf1_, buf2_;
   Buffer64 a_{};
   Dct16 b_{};

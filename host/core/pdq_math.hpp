@@ -30,6 +30,21 @@ HS_HD inline float lumaFromRgb(uint8_t r, uint8_t g, uint8_t b) {
   return addRn(addRn(mulRn(kLumaR, float(r)), mulRn(kLumaG, float(g))), mulRn(kLumaB, float(b)));
 }
 
+/// Luma rounding. Reference: Meta's C++ library (float products and sums, above); the source of
+/// truth. Float64: the pdqhash Python binding (python-threatexchange, HMA), numpy float64 then one
+/// cast to float; 1 ulp apart on ~31% of RGB triples, which flips bits only on near-flat images.
+enum class LumaMode : uint8_t { Reference, Float64 };
+
+HS_HD inline float lumaFromRgbF64(uint8_t r, uint8_t g, uint8_t b) {
+  using namespace hashsieve::detail;
+  return float(addRnD(addRnD(mulRnD(double(r), 0.299), mulRnD(double(g), 0.587)),
+                      mulRnD(double(b), 0.114)));
+}
+
+HS_HD inline float luma(LumaMode mode, uint8_t r, uint8_t g, uint8_t b) {
+  return mode == LumaMode::Float64 ? lumaFromRgbF64(r, g, b) : lumaFromRgb(r, g, b);
+}
+
 /// Tent filter window for a dimension: ceil(dim / 128).
 HS_HD inline int boxWindow(int dim) { return (dim + 2 * kBufDim - 1) / (2 * kBufDim); }
 
