@@ -13,9 +13,14 @@
 #include <vector>
 
 #include "host/core/pdq_cpu.hpp"
+#include "host/core/phash_cpu.hpp"
+#include "host/core/phash_dct.hpp"
+#include "host/core/pillow_resample.hpp"
 #include "kernels/pdq_box_lanes.hpp"
 #include "kernels/pdq_finish_threads.hpp"
 #include "kernels/pdq_plan.hpp"
+#include "kernels/phash_plan.hpp"
+#include "kernels/phash_threads.hpp"
 
 namespace hashsieve::cuda {
 namespace {
@@ -105,6 +110,41 @@ struct ReplayFrame {
   std::array<float, kBufDim * kBufDim> a;
   std::array<float, kDctCoefs> b;
 };
+
+// phash_resample.cu's pass 1 for one work unit (one block): horizontal-first rows with the
+// warp-split dot products (each lane's partial, then the reduction), or vertical-first columns.
+void replayPhashPass1Unit(const PhashItem& it, int unit, const int32_t* taps, const uint8_t* pixels,
+                          uint8_t* temp) {
+  const uint8_t* frame = pixels + it.pixelOffset;
+  uint8_t* out = temp + it.tempOffset;
+  if (it.horizontalFirst) {
+    const int y = it.yFirst + unit;
+    std::vector<uint8_t> row(it.width);  // the kernel's shared-memory row
+    for (int x = 0; x < it.width; ++x) row[x] = phashk::greyAt(frame, it, y, x);
+    uint8_t* dst = out + int64_t(unit) * it.tempW;
+    if (!it.needH) {
+      std::copy(row.begin(), row.end(), dst);
+      return;
+    }
+    const phashk::Taps h = phashk::Taps::at(taps, it.h);
+    auto sample = [&](int c) { return row[c]; };
+    for (int x = 0; x < kPhashSide; ++x) {
+      int32_t dot = 0;
+      for (int lane = 0; lane < kWarpLanes; ++lane) dot += phashk::tapPartial(h, x, sample, lane, kWarpLanes);
+      dst[x] = phashk::finishTap(dot);
+    }
+    return;
+  }
+  const int chunks = (it.width + kPhashColumnChunk - 1) / kPhashColumnChunk;
+  const int y = unit / chunks;
+  const phashk::Taps v = phashk::Taps::at(taps, it.v);
+  for (int t = 0; t < kPhashColumnChunk; ++t) {
+    const int x = (unit % chunks) * kPhashColumnChunk + t;
+    if (x >= it.width) break;
+    auto sample = [&](int r) { return phashk::greyAt(frame, it, r, x); };
+    out[int64_t(y) * it.width + x] = phashk::finishTap(phashk::tapPartial(v, y, sample, 0, 1));
+  }
+}
 
 // One block of finishKernel: each loop over t is one phase between __syncthreads().
 ReplayFrame replayFinish(const FinishItem& it, const uint8_t* pixels, const float* aAll,
@@ -256,6 +296,53 @@ TEST(CudaEmulation, WithoutDihedralTheVariantsStayZero) {
   const auto got = replayBatch(frames, false);
   expectSame(got[0], frames[0], false, "200x150");
   for (const Hash256& h : got[0].result.dihedral) EXPECT_EQ(h, Hash256{});
+}
+
+// The pHash kernels' decomposition (plan, pass 1 by work unit with warp-split taps, pass 2 per
+// cell) against the CPU's Pillow stage and whole pHash, both pass orders and the no-resize cases.
+TEST(CudaEmulation, PhashResampleMatchesPillowStageAndHash) {
+  const unsigned seed = 31337;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> side(1, 300), content(0, 3), coin(0, 1);
+  std::vector<Image> frames;
+  const int fixed[][2] = {{32, 32}, {32, 300}, {300, 32}, {1, 1}, {1, 500}, {500, 1}, {40, 900},
+                          {900, 40}, {31, 33}, {33, 31}, {1920, 1080}, {200, 2000}};
+  for (auto [w, h] : fixed) frames.push_back(makeFrame(w, h, PixelFormat::Rgb8, Content::Noise, rng));
+  for (int i = 0; i < 150; ++i)
+    frames.push_back(makeFrame(side(rng), side(rng), coin(rng) ? PixelFormat::Rgb8 : PixelFormat::Gray8,
+                               Content(content(rng)), rng));
+  std::vector<FrameGeom> geoms;
+  std::vector<uint64_t> offsets;
+  std::vector<uint8_t> pixels;
+  for (const Image& f : frames) {
+    geoms.push_back({f.width, f.height, bytesPerPixel(f.format)});
+    offsets.push_back(pixels.size());
+    pixels.insert(pixels.end(), f.pixels.begin(), f.pixels.end());
+  }
+  TapCache cache;
+  const PhashBatchPlan plan = planPhashBatch(geoms, offsets, cache);
+  std::vector<uint8_t> temp(plan.tempBytes, 0xEE);
+  for (int w = 0; w < plan.pass1Work; ++w) {
+    const PhashItem& it = plan.items[findPhashItem(plan.items.data(), int(plan.items.size()), w)];
+    replayPhashPass1Unit(it, w - it.firstWork, plan.taps.data(), pixels.data(), temp.data());
+  }
+  int vertical = 0;
+  for (size_t f = 0; f < frames.size(); ++f) {
+    const PhashItem& it = plan.items[f];
+    vertical += !it.horizontalFirst;
+    std::vector<uint8_t> grey(kPhashCells);
+    for (int t = 0; t < kPhashCells; ++t)
+      grey[t] = phashk::pass2Cell(it, temp.data() + it.tempOffset, plan.taps.data(), t / kPhashSide, t % kPhashSide);
+    std::vector<uint8_t> want;
+    pillow::resizeLanczosL(frames[f].view(), kPhashSide, kPhashSide, want);
+    const std::string what = describe(frames[f], seed, f);
+    ASSERT_EQ(want, grey) << what;
+    phash::Grey32 g;
+    std::copy(grey.begin(), grey.end(), g.begin());
+    const phash::Block8 block = phash::lowFrequencyBlock(g);
+    EXPECT_EQ(phash::thresholdBits(block.data(), phash::numpyMedian(block)), phash::compute(frames[f].view())) << what;
+  }
+  EXPECT_GT(vertical, 10);  // both of Pillow's pass orders were exercised
 }
 
 TEST(CudaEmulation, PlanSizesAndWarpPrefixes) {

@@ -1,0 +1,55 @@
+// Batch capacity policy of the CUDA hasher from device properties (no device needed): what fits,
+// what falls back to the CPU, and that memory limits shrink the batch rather than overrun it.
+#include <gtest/gtest.h>
+
+#include <cuda_runtime.h>
+
+#include "kernels/cuda_hasher.hpp"
+
+namespace hashsieve::cuda {
+namespace {
+
+cudaDeviceProp hopperLike() {
+  cudaDeviceProp p{};
+  p.multiProcessorCount = 132;
+  p.sharedMemPerBlockOptin = 227 * 1024;
+  return p;
+}
+
+ImageView frame(int w, int h) {
+  static const uint8_t byte = 0;
+  return ImageView{&byte, w, h, std::ptrdiff_t(w) * 3, PixelFormat::Rgb8};
+}
+
+TEST(CudaCapacity, LargeDeviceTakes24MegapixelPhotosAnd4kFrames) {
+  const BatchCapacity cap = chooseCapacity(hopperLike(), size_t(78) << 30);
+  EXPECT_EQ(deviceRejection(frame(6000, 4000), cap), "");
+  EXPECT_EQ(deviceRejection(frame(3840, 2160), cap), "");
+  EXPECT_EQ(deviceRejection(frame(1, 1), cap), "");
+  EXPECT_GE(cap.planeFloats, uint64_t(100) * 1920 * 1080);  // >= 100 1080p frames per batch
+  EXPECT_EQ(cap.pixelBytes, 3 * cap.planeFloats);
+  // Bytes per batch pixel on the device: 2 slots x 3 (RGB) + 2 planes x 4 + temp + compact.
+  EXPECT_LE(cap.planeFloats * 16, (uint64_t(78) << 30) / 2);
+}
+
+TEST(CudaCapacity, ScarceMemoryShrinksTheBatchAndHugeFramesGoToTheCpu) {
+  const size_t freeBytes = size_t(256) << 20;
+  const BatchCapacity cap = chooseCapacity(hopperLike(), freeBytes);
+  EXPECT_LE(cap.planeFloats * 16, freeBytes / 2);
+  EXPECT_EQ(deviceRejection(frame(640, 480), cap), "");
+  const std::string why = deviceRejection(frame(8000, 6000), cap);
+  EXPECT_NE(why.find("hashed on the CPU"), std::string::npos) << why;
+}
+
+TEST(CudaCapacity, SidesBeyondTheTileRingGoToTheCpu) {
+  const BatchCapacity cap = chooseCapacity(hopperLike(), size_t(78) << 30);
+  // A 227 KiB ring holds 55 tiles of 32 samples: windows up to 54 * 32 = 1728, sides up to
+  // 1728 * 128 = 221,184 samples.
+  EXPECT_EQ(cap.maxWindow, 1728);
+  EXPECT_EQ(deviceRejection(frame(221'184, 8), cap), "");
+  EXPECT_NE(deviceRejection(frame(221'185, 8), cap), "");
+  EXPECT_NE(deviceRejection(ImageView{}, cap), "");
+}
+
+}  // namespace
+}  // namespace hashsieve::cuda
