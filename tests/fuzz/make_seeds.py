@@ -193,15 +193,24 @@ def main():
     list_text_seeds(lists, rng)
     query_seeds(out / "fuzz_query_reader", rng)
 
+    hsl = out / "fuzz_hsl_loader"
+    hsl.mkdir(parents=True)
+    # Odd first byte: build-then-corrupt mode; 8 control bytes, then 36-byte entries.
+    for op in range(3):
+        for n in (0, 1, 9):
+            control = bytes([1, op]) + rng.randbytes(4) + bytes([0x5A, n % 2, 0])
+            entries = b"".join(rng.randbytes(32) + bytes([rng.choice([0, 50, 100, 255])]) +
+                               f"i{k:02d}".encode() for k in range(n))
+            write(hsl / f"corrupt-op{op}-{n}", control + entries)
     built = 0
     cli = args.hashsieve
     if cli and os.access(cli, os.X_OK):
-        hsl = out / "fuzz_hsl_loader"
-        hsl.mkdir(parents=True)
         for src in sorted(lists.iterdir()):
             kind = ["--type", "phash"] if src.name.startswith("phash") else []
-            if run_cli(cli, ["list", "build", *kind, str(src), "-o",
-                             str(hsl / (src.stem + ".hsl"))]) == 0:
+            target = hsl / (src.stem + ".hsl")
+            if run_cli(cli, ["list", "build", *kind, str(src), "-o", str(target)]) == 0:
+                # Even first byte: the rest is a raw .hsl file.
+                target.write_bytes(b"\0" + target.read_bytes())
                 built += 1
         with open(out / "fuzz_query_reader" / "hash-output.jsonl", "wb") as f:
             stills = sorted(str(p) for p in media.glob("gen-still*"))

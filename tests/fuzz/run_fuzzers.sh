@@ -9,6 +9,8 @@
 # tests/fuzz/make_seeds.py generates into build-fuzz/fuzz-seeds/ from the corpus
 # ($HASHSIEVE_CORPUS, else build/corpus-small, else none). The working corpus grows in
 # build-fuzz/fuzz-corpus/<target>/ across runs; findings land in build-fuzz/fuzz-findings/.
+# Environment: HASHSIEVE_FUZZ_BUILD (build directory, default build-fuzz), HASHSIEVE_JOBS
+# (build jobs, default 2), HASHSIEVE_CORPUS.
 # Exit status: 0 no findings, 1 findings, 2 usage or build failure.
 set -euo pipefail
 
@@ -20,7 +22,7 @@ seconds=$1
 shift
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$root/build-fuzz
+build=${HASHSIEVE_FUZZ_BUILD:-$root/build-fuzz}  # another configured fuzz build may be named
 cd "$root"
 
 if ! command -v clang++-14 >/dev/null; then
@@ -43,7 +45,10 @@ corpus=${HASHSIEVE_CORPUS:-}
 if [[ -z $corpus && -f $root/build/corpus-small/manifest.jsonl ]]; then
   corpus=$root/build/corpus-small
 fi
-python3 "$root/tests/fuzz/make_seeds.py" --out "$build/fuzz-seeds" ${corpus:+--corpus "$corpus"}
+cli=
+[[ -x $root/build/hashsieve ]] && cli=$root/build/hashsieve  # for .hsl and hash-record seeds
+python3 "$root/tests/fuzz/make_seeds.py" --out "$build/fuzz-seeds" ${corpus:+--corpus "$corpus"} \
+  ${cli:+--hashsieve "$cli"}
 
 if [[ $# -gt 0 ]]; then
   targets=("$@")
