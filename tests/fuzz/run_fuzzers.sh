@@ -10,7 +10,7 @@
 # ($HASHSIEVE_CORPUS, else build/corpus-small, else none). The working corpus grows in
 # build-fuzz/fuzz-corpus/<target>/ across runs; findings land in build-fuzz/fuzz-findings/.
 # Environment: HASHSIEVE_FUZZ_BUILD (build directory, default build-fuzz), HASHSIEVE_JOBS
-# (build jobs, default 2), HASHSIEVE_CORPUS.
+# (build jobs, default 2), HASHSIEVE_CORPUS, HASHSIEVE_BIN (a built CLI, default build/hashsieve).
 # Exit status: 0 no findings, 1 findings, 2 usage or build failure.
 set -euo pipefail
 
@@ -45,8 +45,8 @@ corpus=${HASHSIEVE_CORPUS:-}
 if [[ -z $corpus && -f $root/build/corpus-small/manifest.jsonl ]]; then
   corpus=$root/build/corpus-small
 fi
-cli=
-[[ -x $root/build/hashsieve ]] && cli=$root/build/hashsieve  # for .hsl and hash-record seeds
+cli=${HASHSIEVE_BIN:-$root/build/hashsieve}  # for .hsl and hash-record seeds, when built
+[[ -x $cli ]] || cli=
 python3 "$root/tests/fuzz/make_seeds.py" --out "$build/fuzz-seeds" ${corpus:+--corpus "$corpus"} \
   ${cli:+--hashsieve "$cli"}
 
