@@ -153,6 +153,8 @@ CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity) : cpu_(makeCpuHash
       cudaGetLastError();  // clear the (non-sticky) allocation error
       slots_[0].reset();
       slots_[1].reset();
+      for (auto* b : {&plane1_, &plane2_, &compact_, &a_}) b->reset();
+      phashTemp_.reset();
       cap_.planeFloats /= 2;
       cap_.pixelBytes /= 2;
       cap_.compactFloats /= 2;

@@ -106,6 +106,9 @@ bool pdqKernelsLoadable() {
 void uploadPdqDctMatrix() {
   const auto& d = pdq::dctMatrix();
   HS_CUDA_CHECK(cudaMemcpyToSymbol(cDct, d.data(), sizeof(float) * d.size()));
+  // Sync point (once per hasher): a pageable copy may return before its DMA lands, and the
+  // kernels run on non-blocking streams that do not wait for the legacy stream.
+  HS_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
 void launchPdqFinish(const FinishItem* dItems, int nFrames, const uint8_t* dPixels,

@@ -11,7 +11,8 @@
 namespace hashsieve::cuda {
 
 /// Copies pdq::dctMatrix() (built on the host exactly as the reference builds it) into constant
-/// memory of the current device. Once per device, before the first launchPdqFinish.
+/// memory of the current device and waits for it (a host sync point). Once per device, before
+/// the first launchPdqFinish.
 void uploadPdqDctMatrix();
 
 /// Whether this binary has an image of the PDQ kernels for the current device.
