@@ -26,9 +26,15 @@ namespace {
 
 constexpr size_t kHeaderPeekBytes = 32;
 
-// Errors that still images must not survive: CRC mismatches (PNG), bitstream and buffer
-// over-reads, and EXPLODE so decoders return errors instead of concealing damage.
-constexpr int kStrictErrorRecognition = AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_EXPLODE;
+// PNG must not survive damage silently: CRC mismatches, and EXPLODE so the decoder returns
+// errors (missing IEND, short IDAT) instead of concealing them. Not for every codec: with
+// EXPLODE, FFmpeg's TIFF decoder refuses valid files over tags it does not know.
+constexpr int kStrictPngErrorRecognition = AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_EXPLODE;
+
+// The codec's own pixel limit is a backstop for formats whose size we cannot read from the
+// header: FFmpeg checks it against the width rounded up to its stride alignment, so it gets
+// slack; our exact check runs on every header and frame size.
+int64_t codecPixelBackstop(int64_t maxPixels) { return 2 * maxPixels + (int64_t{1} << 20); }
 
 uint32_t be32(const uint8_t* p) { return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]; }
 uint32_t le32(const uint8_t* p) { return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0]; }
@@ -122,7 +128,7 @@ class FFmpegDecode {
     std::vector<AVDictionary*> opts(fmt_->nb_streams, nullptr);
     for (auto& d : opts) {
       av_dict_set_int(&d, "threads", 1, 0);
-      av_dict_set_int(&d, "max_pixels", limits_.maxPixels, 0);
+      av_dict_set_int(&d, "max_pixels", codecPixelBackstop(limits_.maxPixels), 0);
     }
     for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
       const AVCodecParameters* p = fmt_->streams[i]->codecpar;
@@ -162,9 +168,10 @@ class FFmpegDecode {
     if (const int ret = avcodec_parameters_to_context(codec_.get(), stream_->codecpar); ret < 0)
       reject(ret, "bad codec parameters");
     codec_->thread_count = job_.opts.decoderThreads;
-    codec_->max_pixels = limits_.maxPixels;
+    codec_->max_pixels = codecPixelBackstop(limits_.maxPixels);
     codec_->pkt_timebase = stream_->time_base;
-    if (still_) codec_->err_recognition = kStrictErrorRecognition;
+    if (stream_->codecpar->codec_id == AV_CODEC_ID_PNG || stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
+      codec_->err_recognition = kStrictPngErrorRecognition;
     if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
       reject(ret, "cannot open decoder");
   }

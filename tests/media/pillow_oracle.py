@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Pillow's decoded pixels for every image under the given roots, as digests.
+
+Lines "#root<TAB>LABEL<TAB>DIR" name the roots; then one tab-separated line per file: root label, path relative to the root, status ("ok" or
+"error"), kind ("gray" or "rgb"), width, height, sha256 of the tightly packed pixels.
+The pixels are the ones hashsieve is expected to deliver (ALGORITHMS.md 2.1, "library path"):
+grey modes (1, L, LA) as one grey channel, 16-bit grey reduced to its high byte (Pillow's own
+rule for 16-bit RGB), everything else convert("RGB") (alpha dropped, palette and CMYK to true
+RGB). First frame only. Used by tests/test_media_pillow.cpp as its oracle.
+Usage: pillow_oracle.py OUT.tsv LABEL=DIR [LABEL=DIR ...]
+"""
+import hashlib
+import os
+import sys
+
+import numpy as np
+from PIL import Image
+
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+GREY_MODES = {"1", "L", "LA"}
+SIXTEEN_BIT_GREY = {"I;16", "I;16B", "I;16L"}
+
+
+def expected_pixels(path):
+    with Image.open(path) as im:
+        im.seek(0)
+        if im.mode in GREY_MODES:
+            return "gray", np.asarray(im.convert("L"))
+        if im.mode in SIXTEEN_BIT_GREY:
+            return "gray", (np.asarray(im).astype(np.uint16) >> 8).astype(np.uint8)
+        return "rgb", np.asarray(im.convert("RGB"))
+
+
+def main():
+    out_path, roots = sys.argv[1], sys.argv[2:]
+    lines = []
+    for spec in roots:
+        label, root = spec.split("=", 1)
+        if not os.path.isdir(root):
+            continue
+        lines.append(f"#root\t{label}\t{os.path.abspath(root)}")
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if os.path.splitext(name)[1].lower() not in IMAGE_EXTS:
+                    continue
+                full = os.path.join(dirpath, name)
+                rel = os.path.relpath(full, root)
+                try:
+                    kind, arr = expected_pixels(full)
+                    arr = np.ascontiguousarray(arr, dtype=np.uint8)
+                    digest = hashlib.sha256(arr.tobytes()).hexdigest()
+                    lines.append(f"{label}\t{rel}\tok\t{kind}\t{arr.shape[1]}\t{arr.shape[0]}\t{digest}")
+                except Exception as e:  # noqa: BLE001 - Pillow raises many types on bad files
+                    lines.append(f"{label}\t{rel}\terror\t{type(e).__name__}\t0\t0\t-")
+    tmp = out_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write("\n".join(lines) + "\n")
+    os.replace(tmp, out_path)
+    print(f"pillow_oracle: {len(lines)} files -> {out_path}")
+
+
+if __name__ == "__main__":
+    main()
