@@ -234,7 +234,7 @@ void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
   geoms.reserve(batch.index.size());
   for (size_t i : batch.index)
     geoms.push_back({frames[i].width, frames[i].height, channelsOf(frames[i])});
-  const PdqBatchPlan pdqPlan = planPdqBatch(geoms);
+  const PdqBatchPlan pdqPlan = planPdqBatch(geoms, req.pdqLuma);
   std::vector<uint64_t> pixelOffsets;
   for (const FinishItem& fi : pdqPlan.finish) pixelOffsets.push_back(fi.pixelOffset);
 

@@ -60,7 +60,8 @@ __global__ void boxPassKernel(const LinePassItem* items, int nItems, int totalWa
     if (c < loaded) {
       __syncwarp();  // all lanes are past the tile this one overwrites (ringSlots' bound)
       if constexpr (kFromPixels)
-        pdqbox::loadTileLane(pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels}, ring,
+        pdqbox::loadTileLane(pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels,
+                                                  pdq::LumaMode(it.lumaMode)}, ring,
                              lane, c, line0, it.lines, it.n);
       else
         pdqbox::loadTileLane(pdqbox::FloatSource{src + it.srcOffset, it.n}, ring, lane, c, line0,

@@ -29,14 +29,16 @@ struct Ring {
   HS_HD float at(int lane, int i) const { return tile(i / kTile)[lane * kTilePitch + i % kTile]; }
 };
 
-/// Luma of pixel rows: line = row, sample = column (pdq::lumaFromRgb; grey takes the sample).
+/// Luma of pixel rows: line = row, sample = column (pdq::luma in the requested rounding, as
+/// pdq::lumaPlane; grey takes the sample).
 struct LumaSource {
   const uint8_t* frame;  // packed rows, pitch n * channels
   int n;
   int channels;
+  pdq::LumaMode mode;
   HS_HD float operator()(int line, int i) const {
     const uint8_t* p = frame + (int64_t(line) * n + i) * channels;
-    return channels == 1 ? float(p[0]) : pdq::lumaFromRgb(p[0], p[1], p[2]);
+    return channels == 1 ? float(p[0]) : pdq::luma(mode, p[0], p[1], p[2]);
   }
 };
 

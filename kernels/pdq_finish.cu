@@ -53,7 +53,8 @@ __global__ void __launch_bounds__(kThreads)
     const uint8_t* px = pixels + it.pixelOffset;
     for (int k = t; k < kBufCells; k += kThreads)
       sA[k] = it.channels == 1 ? float(px[k])
-                               : pdq::lumaFromRgb(px[3 * k], px[3 * k + 1], px[3 * k + 2]);
+                               : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1],
+                                           px[3 * k + 2]);
   } else {
     for (int k = t; k < kBufCells; k += kThreads) sA[k] = aAll[it.aOffset + k];
   }

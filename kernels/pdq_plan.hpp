@@ -32,7 +32,7 @@ struct LinePassItem {
   int32_t window = 1;      // box length, boxWindow(n)
   int32_t channels = 0;    // pixel sources only: 3 (RGB) or 1 (grey)
   int32_t firstWarp = 0;   // this frame's first warp in the launch (prefix over items)
-  int32_t pad_ = 0;
+  int32_t lumaMode = 0;    // pixel sources only: pdq::LumaMode
 };
 
 /// One frame of the finish stage (quality, DCT, median, bits), one thread block per frame.
@@ -41,6 +41,8 @@ struct FinishItem {
   uint64_t aOffset = 0;      // floats into the 64x64 decimated buffers
   int32_t mode = 0;          // PdqMode
   int32_t channels = 0;
+  int32_t lumaMode = 0;      // pdq::LumaMode (Bypass64 computes luma itself)
+  int32_t pad_ = 0;
 };
 
 /// PDQ outputs of one frame, written by the finish kernel (dihedral[v] is zero unless asked for).
@@ -101,7 +103,8 @@ inline uint64_t pdqWorkspaceFloats(int width, int height) {
 ///  3: the 64 columns of C, kept at the 64 decimated rows -> A, 64x64 (element i * 64 + j)
 /// Every pass reads a line-contiguous layout and writes a line-adjacent one, which is what lets
 /// the kernel read through a shared-memory tile and store coalesced.
-inline PdqBatchPlan planPdqBatch(std::span<const FrameGeom> frames) {
+inline PdqBatchPlan planPdqBatch(std::span<const FrameGeom> frames,
+                                 pdq::LumaMode luma = pdq::LumaMode::Reference) {
   PdqBatchPlan p;
   p.finish.reserve(frames.size());
   for (const FrameGeom& g : frames) {
@@ -111,6 +114,7 @@ inline PdqBatchPlan planPdqBatch(std::span<const FrameGeom> frames) {
     fi.aOffset = p.aFloats;
     fi.mode = static_cast<int32_t>(pdqMode(g.width, g.height));
     fi.channels = g.channels;
+    fi.lumaMode = int32_t(luma);
     if (fi.mode == static_cast<int32_t>(PdqMode::Filtered)) {
       const int wRows = pdq::boxWindow(g.width), wCols = pdq::boxWindow(g.height);
       const uint64_t plane = p.planeFloats, compact = p.compactFloats;
@@ -122,6 +126,7 @@ inline PdqBatchPlan planPdqBatch(std::span<const FrameGeom> frames) {
         it.n = n;
         it.window = window;
         it.channels = pass == 0 ? g.channels : 0;
+        it.lumaMode = pass == 0 ? int32_t(luma) : 0;
         it.firstWarp = p.passWarps[pass];
         p.pass[pass].push_back(it);
         p.passWarps[pass] += (lines + kWarpLanes - 1) / kWarpLanes;

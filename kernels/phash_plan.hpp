@@ -109,9 +109,7 @@ inline PhashBatchPlan planPhashBatch(std::span<const FrameGeom> frames,
     it.channels = g.channels;
     it.needH = g.width != kPhashSide;
     it.needV = g.height != kPhashSide;
-    // Pillow 13's order rule, in its integer pixel counts (as pillow::resizeLanczosL).
-    it.horizontalFirst =
-        !((g.height - kPhashSide) > 0 && (g.height - kPhashSide) > (g.width - kPhashSide) * 2);
+    it.horizontalFirst = phash::pillowHorizontalFirst(g.width, g.height, kPhashSide, kPhashSide);
     if (it.needH) it.h = addTaps(g.width);
     if (it.needV) it.v = addTaps(g.height);
     it.tempOffset = p.tempBytes;

@@ -98,8 +98,9 @@ void replayPass(const PdqBatchPlan& plan, int pass, const uint8_t* pixels, const
         out.push_back(pdqbox::AllOutputs{dst + it.dstOffset, it.lines, line, active});
     }
     if constexpr (kFromPixels)
-      replayWarp(it, line0, pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels}, out,
-                 slots);
+      replayWarp(it, line0,
+                 pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels, pdq::LumaMode(it.lumaMode)},
+                 out, slots);
     else
       replayWarp(it, line0, pdqbox::FloatSource{src + it.srcOffset, it.n}, out, slots);
   }
@@ -157,7 +158,7 @@ ReplayFrame replayFinish(const FinishItem& it, const uint8_t* pixels, const floa
     const uint8_t* px = pixels + it.pixelOffset;
     for (int k = 0; k < kBufDim * kBufDim; ++k)
       r.a[k] = it.channels == 1 ? float(px[k])
-                                : pdq::lumaFromRgb(px[3 * k], px[3 * k + 1], px[3 * k + 2]);
+                                : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1], px[3 * k + 2]);
   } else {
     std::copy_n(aAll + it.aOffset, kBufDim * kBufDim, r.a.begin());
   }
@@ -186,11 +187,12 @@ ReplayFrame replayFinish(const FinishItem& it, const uint8_t* pixels, const floa
 }
 
 // The whole batch as the CUDA backend runs it: pack pixels, plan, 4 passes, finish.
-std::vector<ReplayFrame> replayBatch(const std::vector<Image>& frames, bool dihedral) {
+std::vector<ReplayFrame> replayBatch(const std::vector<Image>& frames, bool dihedral,
+                                     pdq::LumaMode luma = pdq::LumaMode::Reference) {
   std::vector<FrameGeom> geoms;
   for (const Image& f : frames)
     geoms.push_back({f.width, f.height, f.format == PixelFormat::Gray8 ? 1 : 3});
-  const PdqBatchPlan plan = planPdqBatch(geoms);
+  const PdqBatchPlan plan = planPdqBatch(geoms, luma);
   std::vector<uint8_t> pixels(plan.pixelBytes);
   for (size_t f = 0; f < frames.size(); ++f)
     std::copy(frames[f].pixels.begin(), frames[f].pixels.end(),
@@ -229,8 +231,9 @@ Image makeFrame(int w, int h, PixelFormat fmt, Content content, std::mt19937& rn
   return img;
 }
 
-void expectSame(const ReplayFrame& got, const Image& img, bool dihedral, const std::string& what) {
-  pdq::PdqCpu cpu;
+void expectSame(const ReplayFrame& got, const Image& img, bool dihedral, const std::string& what,
+                pdq::LumaMode luma = pdq::LumaMode::Reference) {
+  pdq::PdqCpu cpu(luma);
   pdq::PdqResult want;
   cpu.hash(img.view(), dihedral, want);
   EXPECT_EQ(toHex(got.result.hash), toHex(want.hash)) << what;
@@ -288,6 +291,19 @@ TEST(CudaEmulation, RandomSizesMatchPdqCpuBitForBit) {
   const auto got = replayBatch(frames, dihedral);
   for (size_t f = 0; f < frames.size(); ++f)
     expectSame(got[f], frames[f], dihedral, describe(frames[f], seed, f));
+}
+
+// pdqhash-compatible luma (float64 then one rounding) through the same decomposition.
+TEST(CudaEmulation, Float64LumaModeMatchesPdqCpuInThatMode) {
+  const unsigned seed = 64;
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> side(5, 300), content(0, 3);
+  std::vector<Image> frames = {makeFrame(64, 64, PixelFormat::Rgb8, Content::Smooth, rng)};
+  for (int i = 0; i < 40; ++i)
+    frames.push_back(makeFrame(side(rng), side(rng), PixelFormat::Rgb8, Content(content(rng)), rng));
+  const auto got = replayBatch(frames, true, pdq::LumaMode::Float64);
+  for (size_t f = 0; f < frames.size(); ++f)
+    expectSame(got[f], frames[f], true, describe(frames[f], seed, f), pdq::LumaMode::Float64);
 }
 
 TEST(CudaEmulation, WithoutDihedralTheVariantsStayZero) {

@@ -231,6 +231,9 @@ TEST_F(CudaHasherTest, EdgeSizes) {
   expectSameAsCpu(frames, HashRequest{true, true, true}, gpu, seed);
   expectSameAsCpu(frames, HashRequest{true, false, false}, gpu, seed);
   expectSameAsCpu(frames, HashRequest{false, false, true}, gpu, seed);
+  HashRequest f64{true, true, false};
+  f64.pdqLuma = pdq::LumaMode::Float64;  // pdqhash-compatible luma rounding
+  expectSameAsCpu(frames, f64, gpu, seed);
 }
 
 // Small forced batches: many batches through both slots, and a frame too big for the workspace
