@@ -7,6 +7,7 @@
 namespace hashsieve::cli {
 
 void addHashCommand(CLI::App& app, int& exitCode);
+void addBenchCommand(CLI::App& app, int& exitCode);
 void addInfoCommand(CLI::App& app, int& exitCode);
 
 }  // namespace hashsieve::cli

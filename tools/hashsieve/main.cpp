@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
       "2 usage error, 3 fatal error (e.g. output not writable).");
   int exitCode = 0;
   hashsieve::cli::addHashCommand(app, exitCode);
+  hashsieve::cli::addBenchCommand(app, exitCode);
   hashsieve::cli::addInfoCommand(app, exitCode);
   try {
     app.parse(argc, argv);

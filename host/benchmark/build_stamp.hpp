@@ -1,0 +1,13 @@
+// The build's own description, stamped at build time (not configure time) so a result never
+// names a stale commit.
+#pragma once
+
+#include <string>
+
+namespace hashsieve::bench {
+
+std::string buildType();      // CMAKE_BUILD_TYPE
+std::string buildCommit();    // `git rev-parse --short HEAD`, "+dirty" with local changes
+std::string buildCompiler();  // e.g. "GNU 12.2.0"
+
+}  // namespace hashsieve::bench

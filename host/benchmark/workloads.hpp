@@ -1,0 +1,59 @@
+// The benchmark's workloads. Each runs its configurations (threads x batch sizes x backends)
+// with the shared method and returns one record per configuration, failed or skipped ones
+// included, so the report always says what was not measured and why.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/benchmark/corpus.hpp"
+#include "host/benchmark/method.hpp"
+#include "host/benchmark/report.hpp"
+#include "host/benchmark/synthetic.hpp"
+#include "host/core/hasher.hpp"
+#include "host/media/media.hpp"
+
+namespace hashsieve::bench {
+
+enum class BackendKind { Cpu, Cuda };
+const char* backendName(BackendKind b);
+
+struct BenchConfig {
+  Method method;
+  std::optional<Corpus> corpus;        // decode, hash, scan; kernel takes its frames from here
+  std::optional<FrameSpec> synthetic;  // kernel frames when given
+  int64_t listSize = 1'000'000;
+  int64_t queries = 1000;
+  int threshold = 31;  // PDQ match distance (ALGORITHMS.md, thresholds)
+  int maxPlanted = 3;  // planted neighbours per query at most
+  std::vector<int> threads{1};
+  std::vector<int> batchSizes{1};
+  std::vector<BackendKind> backends{BackendKind::Cpu, BackendKind::Cuda};
+  media::Options media;  // videos sampled at 1 frame/s, as `hashsieve hash` does by default
+  HashRequest request;   // pdq + phash
+  uint64_t seed = 1;
+  bool peers = false;    // --compare: also measure the configurations the peers are set against
+};
+
+struct FramePool;
+struct MatchData;
+struct RecordDigest;
+
+std::vector<WorkloadResult> runDecode(const BenchConfig& cfg);
+/// `reference`: the CPU backend's records of the corpus (1 thread); computed when empty and
+/// kept for the scan workload and the file peer.
+std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDigest>& reference);
+std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& pool);
+std::vector<WorkloadResult> runMatch(const BenchConfig& cfg, const MatchData& data);
+std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDigest>& reference);
+
+/// Runs `body` for one record: resets the peak-RSS mark first, fills peakRssBytes after, and
+/// turns a CheckError or any other exception into a "failed: ..." status.
+template <typename Body>
+WorkloadResult runRecord(WorkloadResult r, Body&& body);
+
+}  // namespace hashsieve::bench
+
+#include "host/benchmark/workloads_inl.hpp"
