@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
       "2 usage error, 3 fatal error (e.g. output not writable).");
   int exitCode = 0;
   hashsieve::cli::addHashCommand(app, exitCode);
+  hashsieve::cli::addListCommand(app, exitCode);
+  hashsieve::cli::addMatchCommand(app, exitCode);
   hashsieve::cli::addBenchCommand(app, exitCode);
   hashsieve::cli::addInfoCommand(app, exitCode);
   try {

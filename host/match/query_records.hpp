@@ -1,0 +1,55 @@
+// Queries for `hashsieve match`: the hash records `hashsieve hash` writes (JSON lines with
+// path, pdq, pdq_quality, optional pdq_dihedral, phash, and frames for videos), read leniently
+// (only what matching needs), and the JSON match / skip / warning records written back.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host/core/hash_types.hpp"
+#include "host/core/hasher.hpp"
+#include "host/match/hsl_format.hpp"
+#include "host/match/matcher.hpp"
+
+namespace hashsieve {
+
+class HashList;
+
+/// One hash to match: an image's, or one frame of a video (or animated image).
+struct QueryFrame {
+  std::optional<int64_t> frame;  // frame index (videos)
+  std::optional<double> t;       // seconds (videos)
+  std::optional<Hash256> hash;   // the list type's hash (pHash: w[0]); absent when missing
+  int quality = -1;              // PDQ quality 0..100; -1 when the record has none
+  std::optional<std::array<Hash256, kDihedralCount>> dihedral;  // pdq_dihedral, PDQ images only
+};
+
+struct QueryRecord {
+  std::string path;
+  std::optional<std::string> pathHex;  // kept for paths that are not UTF-8
+  bool error = false;                  // an error record: nothing to match
+  std::vector<QueryFrame> frames;      // one for an image
+};
+
+/// Parses one JSON line. Throws FormatError when it is not a JSON object, lacks "path", or a
+/// hash field is present but malformed. A record without the list type's hash gets frames
+/// whose `hash` is empty (reported as skipped).
+QueryRecord parseQueryRecord(std::string_view line, HashType type);
+
+/// Why a frame is not matched, or nullopt when it is.
+std::optional<std::string> skipReason(const QueryFrame& f, HashType type, int minQuality);
+
+/// The matcher query of a frame: the dihedral variants when `dihedral` and the frame has them,
+/// else the plain hash alone.
+MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral);
+
+/// JSON lines (with '\n'): a match, a skipped frame, and the degenerate-query warning.
+std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m, const HashList& list);
+std::string skipRecordJson(const QueryRecord& r, const QueryFrame& f, const std::string& reason);
+std::string degenerateRecordJson(const QueryRecord& r, const QueryFrame& f, size_t matches);
+
+}  // namespace hashsieve
