@@ -189,13 +189,15 @@ TEST(MediaCorpus, BadFolder) {
 // ---------------------------------------------------------------- videos: time and length
 class MediaVideoLimits : public ::testing::Test {
  protected:
-  // 2 s at 10 fps, 64x48: an MP4 (index at the end) and a raw H.264 stream (no duration).
+  // 2 s at 10 fps, 64x48: an MP4 with its index at the end, one with it at the start
+  // (faststart), and a raw H.264 stream (no duration).
   static void SetUpTestSuite() {
     if (!haveCommand("ffmpeg -version")) return;
     dirPtr_ = new TempDir;
     const std::string src = "ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10:duration=2 ";
     ok_ = std::system((src + "-c:v mpeg4 " + shellQuote((*dirPtr_ / "v.mp4").string())).c_str()) == 0 &&
-          std::system((src + "-c:v libx264 -f h264 " + shellQuote((*dirPtr_ / "raw.h264").string())).c_str()) == 0;
+          std::system((src + "-c:v libx264 -f h264 " + shellQuote((*dirPtr_ / "raw.h264").string())).c_str()) == 0 &&
+          std::system((src + "-c:v mpeg4 -movflags +faststart " + shellQuote((*dirPtr_ / "fast.mp4").string())).c_str()) == 0;
   }
   static void TearDownTestSuite() {
     delete dirPtr_;
@@ -232,6 +234,18 @@ TEST_F(MediaVideoLimits, StreamWithoutContainerDurationStillBounded) {
   o.limits.maxVideoSeconds = 60;
   const Decoded d = decodeAll(dir_ / "raw.h264", o);
   EXPECT_EQ(d.info.framesDecoded, 20);
+}
+
+// A video cut short after its index decodes what is there and says it is damaged (as a
+// truncated image is rejected instead: a partial video still carries hashable frames).
+TEST_F(MediaVideoLimits, VideoCutAfterItsIndexIsFlaggedDamaged) {
+  const Bytes full = readBytes(dir_ / "fast.mp4");
+  writeBytes(dir_ / "cut.mp4", Bytes(full.begin(), full.begin() + static_cast<long>(full.size() * 6 / 10)));
+  const Decoded d = decodeAll(dir_ / "cut.mp4");
+  EXPECT_GT(d.info.framesDecoded, 0);
+  EXPECT_LT(d.info.framesDecoded, 20);
+  EXPECT_GT(d.info.framesDamaged, 0);
+  EXPECT_EQ(decodeAll(dir_ / "fast.mp4").info.framesDamaged, 0);
 }
 
 // MD5/SHA-1/SHA-256 equal openssl's, including an MP4 whose index sits at the end (the

@@ -253,11 +253,14 @@ class FFmpegDecode {
       av_packet_unref(packet_.get());
     }
     if (!done_) send(nullptr);  // flush the decoder's delayed frames
+    // Packets indexed past the end of the file: a video cut short after its index.
+    if (!still_ && input_.ranPastEnd()) ++job_.info.framesDamaged;
   }
 
   void send(const AVPacket* pkt) {
     int ret;
     while ((ret = avcodec_send_packet(codec_.get(), pkt)) == AVERROR(EAGAIN)) {
+      job_.deadline.check();
       receive();
       if (done_) return;
     }

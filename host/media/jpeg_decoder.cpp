@@ -24,6 +24,9 @@ namespace {
 constexpr size_t kSourceBufferBytes = 64 * 1024;
 constexpr int kRowsPerDeadlineCheck = 64;
 constexpr int kMaxDimension = JPEG_MAX_DIMENSION;
+// Progressive JPEGs have about 10 scans; thousands of tiny scans each redo work over the whole
+// image (a known CPU bomb). libjpeg-turbo suggests 500 for its own scan limit.
+constexpr int kMaxScans = 1000;
 
 // libjpeg reports errors by calling error_exit, which must not return: we longjmp back to the
 // setjmp in a frame that holds only trivially destructible objects (C++ objects live outside).
@@ -82,6 +85,27 @@ void onEmitMessage(j_common_ptr cinfo, int level) {
       failWith(cinfo, "truncated");
     default:
       failWith(cinfo, "corrupt");
+  }
+}
+
+struct ProgressState {
+  jpeg_progress_mgr pub;
+  const Deadline* deadline = nullptr;
+};
+
+// Called by libjpeg once per row group it consumes, also while it swallows the many scans of a
+// progressive file in jpeg_start_decompress: where the deadline and the scan limit are checked.
+void onProgress(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
+  if (reinterpret_cast<ProgressState*>(cinfo->progress)->deadline->expired()) {
+    err->reason = "timeout";
+    std::snprintf(err->message, JMSG_LENGTH_MAX, "per-file decode time limit reached");
+    std::longjmp(err->jump, 1);
+  }
+  if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxScans) {
+    err->reason = "corrupt";
+    std::snprintf(err->message, JMSG_LENGTH_MAX, "more than %d scans", kMaxScans);
+    std::longjmp(err->jump, 1);
   }
 }
 
@@ -190,6 +214,10 @@ void decodeJpeg(const DecodeJob& job) {
   src->pub.resync_to_restart = jpeg_resync_to_restart;
   src->pub.term_source = termSource;
   cinfo.src = &src->pub;
+  ProgressState progress{};
+  progress.pub.progress_monitor = onProgress;
+  progress.deadline = &job.deadline;
+  cinfo.progress = &progress.pub;
 
   if (!readHeader(&cinfo, &err)) throw InputError(err.reason, err.message);
 
