@@ -68,10 +68,22 @@ inline Bytes readBytes(const fs::path& p) {
   return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
-inline void put16be(Bytes& b, uint32_t v) { b.push_back(uint8_t(v >> 8)); b.push_back(uint8_t(v)); }
-inline void put32be(Bytes& b, uint32_t v) { put16be(b, v >> 16); put16be(b, v & 0xFFFF); }
-inline void put16le(Bytes& b, uint32_t v) { b.push_back(uint8_t(v)); b.push_back(uint8_t(v >> 8)); }
-inline void put32le(Bytes& b, uint32_t v) { put16le(b, v & 0xFFFF); put16le(b, v >> 16); }
+inline void put16be(Bytes& b, uint32_t v) {
+  b.push_back(uint8_t(v >> 8));
+  b.push_back(uint8_t(v));
+}
+inline void put32be(Bytes& b, uint32_t v) {
+  put16be(b, v >> 16);
+  put16be(b, v & 0xFFFF);
+}
+inline void put16le(Bytes& b, uint32_t v) {
+  b.push_back(uint8_t(v));
+  b.push_back(uint8_t(v >> 8));
+}
+inline void put32le(Bytes& b, uint32_t v) {
+  put16le(b, v & 0xFFFF);
+  put16le(b, v >> 16);
+}
 
 inline uint32_t crc32(const uint8_t* p, size_t n) {
   uint32_t c = 0xFFFFFFFFu;
@@ -105,7 +117,8 @@ inline Bytes zlibStored(const Bytes& raw) {
     z.push_back(pos + n == raw.size() ? 1 : 0);
     put16le(z, static_cast<uint32_t>(n));
     put16le(z, static_cast<uint32_t>(~n & 0xFFFF));
-    z.insert(z.end(), raw.begin() + static_cast<long>(pos), raw.begin() + static_cast<long>(pos + n));
+    z.insert(z.end(), raw.begin() + static_cast<long>(pos),
+             raw.begin() + static_cast<long>(pos + n));
     pos += n;
   } while (pos < raw.size());
   uint32_t a = 1, b = 0;
@@ -140,7 +153,7 @@ inline Bytes pngFile(uint32_t w, uint32_t h, int bitDepth, int colorType, const 
 
 // ---------------------------------------------------------------- GIF (literal-only LZW)
 struct GifFrame {
-  Bytes indices;   // w*h palette indices
+  Bytes indices;     // w*h palette indices
   int delayCs = 10;  // hundredths of a second
 };
 
@@ -256,8 +269,7 @@ struct Decoded {
 
 inline Image copyView(const ImageView& v) {
   Image img(v.width, v.height, v.format);
-  for (int y = 0; y < v.height; ++y)
-    std::copy(v.row(y), v.row(y) + img.stride(), img.row(y));
+  for (int y = 0; y < v.height; ++y) std::copy(v.row(y), v.row(y) + img.stride(), img.row(y));
   return img;
 }
 
@@ -285,7 +297,8 @@ inline std::string rejectReason(const fs::path& p, const media::Options& opts = 
 inline bool haveCommand(const std::string& cmd) {
   static std::map<std::string, bool> known;
   auto it = known.find(cmd);
-  if (it == known.end()) it = known.emplace(cmd, std::system((cmd + " >/dev/null 2>&1").c_str()) == 0).first;
+  if (it == known.end())
+    it = known.emplace(cmd, std::system((cmd + " >/dev/null 2>&1").c_str()) == 0).first;
   return it->second;
 }
 
@@ -319,13 +332,13 @@ inline std::optional<fs::path> corpusDir() {
   return std::nullopt;
 }
 
-#define HS_REQUIRE_CORPUS(var)                                                               \
-  auto var##_opt = ::hashsieve::test::corpusDir();                                           \
+#define HS_REQUIRE_CORPUS(var)                                                                  \
+  auto var##_opt = ::hashsieve::test::corpusDir();                                              \
   if (!var##_opt) GTEST_SKIP() << "corpus absent (set HASHSIEVE_CORPUS or build corpus-small)"; \
   const std::filesystem::path var = *var##_opt
 
-#define HS_REQUIRE_FFMPEG_CLI()                                         \
-  if (!::hashsieve::test::haveCommand("ffmpeg -version"))               \
+#define HS_REQUIRE_FFMPEG_CLI()                           \
+  if (!::hashsieve::test::haveCommand("ffmpeg -version")) \
   GTEST_SKIP() << "the ffmpeg command-line tool is absent"
 
 }  // namespace hashsieve::test

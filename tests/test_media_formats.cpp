@@ -66,7 +66,8 @@ TEST(MediaPng, RgbaDropsAlphaEvenWhereTransparent) {
   Bytes rgba = noise(kW * kH * 4, 4);
   for (size_t i = 3; i < rgba.size(); i += 16) rgba[i] = 0;  // some fully transparent pixels
   Bytes rgb;
-  for (size_t i = 0; i < rgba.size(); i += 4) rgb.insert(rgb.end(), {rgba[i], rgba[i + 1], rgba[i + 2]});
+  for (size_t i = 0; i < rgba.size(); i += 4)
+    rgb.insert(rgb.end(), {rgba[i], rgba[i + 1], rgba[i + 2]});
   writeBytes(dir / "rgba.png", pngFile(kW, kH, 8, 6, rgba, kW * 4));
   expectSame(decodeOne(dir / "rgba.png"), expectImage(kW, kH, PixelFormat::Rgb8, rgb));
 }
@@ -106,7 +107,8 @@ TEST(MediaPng, OneBitGreyIsBlackAndWhite) {
   const Bytes bits = noise(kRowBytes * kH, 9);
   Bytes g;
   for (int y = 0; y < kH; ++y)
-    for (int x = 0; x < kW; ++x) g.push_back(((bits[y * kRowBytes + x / 8] >> (7 - x % 8)) & 1) ? 255 : 0);
+    for (int x = 0; x < kW; ++x)
+      g.push_back(((bits[y * kRowBytes + x / 8] >> (7 - x % 8)) & 1) ? 255 : 0);
   writeBytes(dir / "1.png", pngFile(kW, kH, 1, 0, bits, kRowBytes));
   expectSame(decodeOne(dir / "1.png"), expectImage(kW, kH, PixelFormat::Gray8, g));
 }
@@ -141,7 +143,8 @@ TEST(MediaGif, FirstFrameByDefaultAllFramesOnRequest) {
   for (int f = 0; f < 3; ++f) {
     GifFrame gf{noise(kW * kH, 20 + f), 10 * (f + 1)};
     Bytes rgb;
-    for (uint8_t i : gf.indices) rgb.insert(rgb.end(), {palette[3 * i], palette[3 * i + 1], palette[3 * i + 2]});
+    for (uint8_t i : gf.indices)
+      rgb.insert(rgb.end(), {palette[3 * i], palette[3 * i + 1], palette[3 * i + 2]});
     expected.push_back(rgb);
     frames.push_back(gf);
   }
@@ -171,14 +174,18 @@ TEST(MediaLossless, TiffAndWebpFromFfmpegCli) {
   const Bytes rgb = noise(kW * kH * 3, 30);
   writeBytes(dir / "src.ppm", pnmFile(kW, kH, 3, 255, rgb));
   const std::string src = shellQuote((dir / "src.ppm").string());
-  ASSERT_EQ(std::system(("ffmpeg -v error -y -i " + src + " " + shellQuote((dir / "a.tiff").string())).c_str()), 0);
+  ASSERT_EQ(
+      std::system(
+          ("ffmpeg -v error -y -i " + src + " " + shellQuote((dir / "a.tiff").string())).c_str()),
+      0);
   ASSERT_EQ(std::system(("ffmpeg -v error -y -i " + src + " -c:v libwebp -lossless 1 " +
-                         shellQuote((dir / "a.webp").string())).c_str()), 0);
+                         shellQuote((dir / "a.webp").string()))
+                            .c_str()),
+            0);
   for (const char* name : {"a.tiff", "a.webp"}) {
     SCOPED_TRACE(name);
     expectSame(decodeOne(dir / name), expectImage(kW, kH, PixelFormat::Rgb8, rgb));
   }
-
 }
 
 TEST(MediaLossless, AnimatedWebpFirstAndAllFrames) {
@@ -189,10 +196,12 @@ TEST(MediaLossless, AnimatedWebpFirstAndAllFrames) {
     frames.push_back(noise(kW * kH * 3, 40 + f));
     writeBytes(dir / numbered("f", f, ".ppm"), pnmFile(kW, kH, 3, 255, frames.back()));
   }
-  ASSERT_EQ(std::system(("ffmpeg -v error -y -framerate 4 -i " + shellQuote((dir / "f%d.ppm").string()) +
-                         " -c:v libwebp_anim -lossless 1 -loop 0 " + shellQuote((dir / "anim.webp").string()))
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("ffmpeg -v error -y -framerate 4 -i " + shellQuote((dir / "f%d.ppm").string()) +
+                   " -c:v libwebp_anim -lossless 1 -loop 0 " +
+                   shellQuote((dir / "anim.webp").string()))
+                      .c_str()),
+      0);
   expectSame(decodeOne(dir / "anim.webp"), expectImage(kW, kH, PixelFormat::Rgb8, frames[0]));
   media::Options all;
   all.allFrames = true;
@@ -221,7 +230,8 @@ TEST(MediaJpeg, EqualsImageMagickDecodedRefdata) {
   HS_REQUIRE_SHARED(shared);
   const fs::path pdq = shared / "refdata/pdq";
   const std::pair<const char*, const char*> cases[] = {
-      {"images/reg-test-input/dih/bridge-1-original.jpg", "intermediates/bridge-1-original.decoded.ppm"},
+      {"images/reg-test-input/dih/bridge-1-original.jpg",
+       "intermediates/bridge-1-original.decoded.ppm"},
       {"images/reg-test-input/labelme-subset/q0122.jpg", "intermediates/q0122.decoded.ppm"},
       {"images/misc-images/small.jpg", "intermediates/small.decoded.pgm"},
       {"images/misc-images/wee.jpg", "intermediates/wee.decoded.ppm"},
@@ -263,7 +273,8 @@ TEST(MediaJpeg, CmykBecomesRgbOfTheSamePicture) {
   ASSERT_EQ(cmyk.format, PixelFormat::Rgb8);
   ASSERT_EQ(cmyk.pixels.size(), rgb.pixels.size());
   double sum = 0;
-  for (size_t i = 0; i < rgb.pixels.size(); ++i) sum += std::abs(int(cmyk.pixels[i]) - int(rgb.pixels[i]));
+  for (size_t i = 0; i < rgb.pixels.size(); ++i)
+    sum += std::abs(int(cmyk.pixels[i]) - int(rgb.pixels[i]));
   // Same photo through two lossy encodes: a handful of levels apart on average, not inverted
   // (an un-inverted Adobe CMYK would be ~128 levels off).
   EXPECT_LT(sum / static_cast<double>(rgb.pixels.size()), 8.0);
@@ -275,8 +286,9 @@ Bytes pngWithOrientation(int code, Bytes* grey) {
   constexpr int w = 3, h = 2;
   Bytes g = {10, 20, 30, 40, 50, 60};
   *grey = g;
-  Bytes tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1,  // header, IFD0 at 8, one entry
-                0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, uint8_t(code), 0, 0, 0, 0, 0, 0};
+  Bytes tiff = {'M',  'M',  0, 42, 0, 0, 0, 8, 0, 1,  // header, IFD0 at 8, one entry
+                0x01, 0x12, 0, 3,  0, 0, 0, 1, 0, uint8_t(code),
+                0,    0,    0, 0,  0, 0};
   return pngFile(w, h, 8, 0, g, w, {{"eXIf", tiff}});
 }
 
@@ -284,14 +296,22 @@ Bytes pngWithOrientation(int code, Bytes* grey) {
 /// ("where the 0th row and 0th column of the stored image are shown").
 std::pair<int, int> storedAt(int code, int X, int Y, int W, int H) {
   switch (code) {
-    case 2: return {W - 1 - X, Y};          // row0 top, col0 right
-    case 3: return {W - 1 - X, H - 1 - Y};  // row0 bottom, col0 right
-    case 4: return {X, H - 1 - Y};          // row0 bottom, col0 left
-    case 5: return {Y, X};                  // row0 left, col0 top
-    case 6: return {Y, H - 1 - X};          // row0 right, col0 top
-    case 7: return {W - 1 - Y, H - 1 - X};  // row0 right, col0 bottom
-    case 8: return {W - 1 - Y, X};          // row0 left, col0 bottom
-    default: return {X, Y};
+    case 2:
+      return {W - 1 - X, Y};  // row0 top, col0 right
+    case 3:
+      return {W - 1 - X, H - 1 - Y};  // row0 bottom, col0 right
+    case 4:
+      return {X, H - 1 - Y};  // row0 bottom, col0 left
+    case 5:
+      return {Y, X};  // row0 left, col0 top
+    case 6:
+      return {Y, H - 1 - X};  // row0 right, col0 top
+    case 7:
+      return {W - 1 - Y, H - 1 - X};  // row0 right, col0 bottom
+    case 8:
+      return {W - 1 - Y, X};  // row0 left, col0 bottom
+    default:
+      return {X, Y};
   }
 }
 
@@ -333,8 +353,10 @@ TEST(MediaOrientation, ExifCodesFollowTheSpecification) {
 TEST(MediaOrientation, JpegExifFromRefdata) {
   HS_REQUIRE_SHARED(shared);
   const fs::path dir = shared / "refdata/pdq/images/reg-test-input/exif-rotn";
-  const std::pair<const char*, int> cases[] = {
-      {"exif-rotn-1.jpg", 0}, {"exif-rotn-3.jpg", 180}, {"exif-rotn-6.jpg", 90}, {"exif-rotn-8.jpg", 270}};
+  const std::pair<const char*, int> cases[] = {{"exif-rotn-1.jpg", 0},
+                                               {"exif-rotn-3.jpg", 180},
+                                               {"exif-rotn-6.jpg", 90},
+                                               {"exif-rotn-8.jpg", 270}};
   for (const auto& [name, deg] : cases) {
     SCOPED_TRACE(name);
     media::MediaInfo stored;

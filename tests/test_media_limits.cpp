@@ -1,8 +1,8 @@
 // Bad input and limits: every corpus bad/ file rejected with a reason, bombs rejected before
 // allocation, non-regular files never opened, timeouts, duration guards, and digests equal
 // to openssl's.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,9 +20,9 @@
 namespace hashsieve::test {
 namespace {
 
-const std::set<std::string> kReasons = {"not a regular file", "unreadable", "empty file",
-                                        "too large", "unsupported format", "truncated",
-                                        "corrupt", "no frames", "timeout"};
+const std::set<std::string> kReasons = {
+    "not a regular file", "unreadable", "empty file", "too large", "unsupported format",
+    "truncated",          "corrupt",    "no frames",  "timeout"};
 
 long peakRssKiB() {
   rusage ru{};
@@ -125,7 +125,8 @@ TEST(MediaInputFile, UnreadableFile) {
   TempDir dir;
   writeBytes(dir / "locked.png", pngFile(10, 10, 8, 0, Bytes(100, 7), 10));
   ::chmod((dir / "locked.png").c_str(), 0);
-  if (::access((dir / "locked.png").c_str(), R_OK) == 0) GTEST_SKIP() << "running as root: permissions are not enforced";
+  if (::access((dir / "locked.png").c_str(), R_OK) == 0)
+    GTEST_SKIP() << "running as root: permissions are not enforced";
   EXPECT_EQ(rejectReason(dir / "locked.png"), "unreadable");
 }
 
@@ -135,7 +136,8 @@ TEST(MediaDamage, HandMadePngs) {
   Bytes badCrc = good;
   badCrc[good.size() - 12 - 1] ^= 0x01;  // last byte of the IDAT CRC (IEND is the last 12)
   writeBytes(dir / "crc.png", badCrc);
-  writeBytes(dir / "cut.png", Bytes(good.begin(), good.begin() + static_cast<long>(good.size() * 6 / 10)));
+  writeBytes(dir / "cut.png",
+             Bytes(good.begin(), good.begin() + static_cast<long>(good.size() * 6 / 10)));
   EXPECT_EQ(rejectReason(dir / "crc.png"), "corrupt");
   EXPECT_EQ(rejectReason(dir / "cut.png"), "truncated");
 
@@ -160,7 +162,8 @@ TEST(MediaCorpus, BadFolder) {
     if (j.contains("path_hex")) {  // non-UTF-8 name: the exact bytes
       const std::string hex = j["path_hex"];
       rel.clear();
-      for (size_t i = 0; i + 1 < hex.size(); i += 2) rel.push_back(char(std::stoi(hex.substr(i, 2), nullptr, 16)));
+      for (size_t i = 0; i + 1 < hex.size(); i += 2)
+        rel.push_back(char(std::stoi(hex.substr(i, 2), nullptr, 16)));
     }
     const fs::path p = corpus / rel;
     SCOPED_TRACE(j["path"].get<std::string>());
@@ -195,9 +198,13 @@ class MediaVideoLimits : public ::testing::Test {
     if (!haveCommand("ffmpeg -version")) return;
     dirPtr_ = new TempDir;
     const std::string src = "ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10:duration=2 ";
-    ok_ = std::system((src + "-c:v mpeg4 " + shellQuote((*dirPtr_ / "v.mp4").string())).c_str()) == 0 &&
-          std::system((src + "-c:v libx264 -f h264 " + shellQuote((*dirPtr_ / "raw.h264").string())).c_str()) == 0 &&
-          std::system((src + "-c:v mpeg4 -movflags +faststart " + shellQuote((*dirPtr_ / "fast.mp4").string())).c_str()) == 0;
+    ok_ = std::system((src + "-c:v mpeg4 " + shellQuote((*dirPtr_ / "v.mp4").string())).c_str()) ==
+              0 &&
+          std::system((src + "-c:v libx264 -f h264 " + shellQuote((*dirPtr_ / "raw.h264").string()))
+                          .c_str()) == 0 &&
+          std::system((src + "-c:v mpeg4 -movflags +faststart " +
+                       shellQuote((*dirPtr_ / "fast.mp4").string()))
+                          .c_str()) == 0;
   }
   static void TearDownTestSuite() {
     delete dirPtr_;
@@ -240,7 +247,8 @@ TEST_F(MediaVideoLimits, StreamWithoutContainerDurationStillBounded) {
 // truncated image is rejected instead: a partial video still carries hashable frames).
 TEST_F(MediaVideoLimits, VideoCutAfterItsIndexIsFlaggedDamaged) {
   const Bytes full = readBytes(dir_ / "fast.mp4");
-  writeBytes(dir_ / "cut.mp4", Bytes(full.begin(), full.begin() + static_cast<long>(full.size() * 6 / 10)));
+  writeBytes(dir_ / "cut.mp4",
+             Bytes(full.begin(), full.begin() + static_cast<long>(full.size() * 6 / 10)));
   const Decoded d = decodeAll(dir_ / "cut.mp4");
   EXPECT_GT(d.info.framesDecoded, 0);
   EXPECT_LT(d.info.framesDecoded, 20);
@@ -253,13 +261,15 @@ TEST_F(MediaVideoLimits, VideoCutAfterItsIndexIsFlaggedDamaged) {
 TEST_F(MediaVideoLimits, DigestsEqualOpenssl) {
   if (!haveCommand("openssl version")) GTEST_SKIP() << "openssl CLI absent";
   writeBytes(dir_ / "a.png", pngFile(40, 30, 8, 2, noise(40 * 30 * 3, 70), 40 * 3));
-  writeBytes(dir_ / "a.gif", gifFile(8, 8, noise(768, 71), {GifFrame{noise(64, 72), 10}, GifFrame{noise(64, 73), 10}}));
+  writeBytes(dir_ / "a.gif", gifFile(8, 8, noise(768, 71),
+                                     {GifFrame{noise(64, 72), 10}, GifFrame{noise(64, 73), 10}}));
   for (const char* name : {"v.mp4", "raw.h264", "a.png", "a.gif"}) {
     SCOPED_TRACE(name);
     const fs::path p = dir_ / name;
     const media::MediaInfo info = decodeAll(p).info;
     auto openssl = [&](const char* algo) {
-      std::istringstream out(captureCommand("openssl dgst -" + std::string(algo) + " -r " + shellQuote(p.string())));
+      std::istringstream out(
+          captureCommand("openssl dgst -" + std::string(algo) + " -r " + shellQuote(p.string())));
       std::string hex;
       out >> hex;
       return hex;
@@ -279,7 +289,10 @@ TEST_F(MediaVideoLimits, NoTemporaryFiles) {
   decodeAll(dir_ / "v.mp4");
   writeBytes(dir_ / "a.png", pngFile(40, 30, 8, 2, noise(40 * 30 * 3, 80), 40 * 3));
   decodeAll(dir_ / "a.png");
-  if (old) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
+  if (old)
+    ::setenv("TMPDIR", saved.c_str(), 1);
+  else
+    ::unsetenv("TMPDIR");
   EXPECT_TRUE(fs::is_empty(tmp.path()));
 }
 

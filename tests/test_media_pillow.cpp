@@ -64,8 +64,8 @@ TEST(MediaPillow, PixelsIdenticalToPillow) {
       continue;
     }
     // Pillow decodes two damaged corpus files silently (corrupt scan, bad CRC); we reject them.
-    if (f[1].rfind("bad/", 0) == 0 && (f[1].find("corrupt") != std::string::npos ||
-                                      f[1].find("bad-crc") != std::string::npos)) {
+    if (f[1].rfind("bad/", 0) == 0 &&
+        (f[1].find("corrupt") != std::string::npos || f[1].find("bad-crc") != std::string::npos)) {
       EXPECT_NE(reason, "");
       ++rejectedByDesign;
       continue;
@@ -77,7 +77,8 @@ TEST(MediaPillow, PixelsIdenticalToPillow) {
     const std::string ext = p.extension().string();
     ++byExt[ext].first;
     const bool same = img.width == std::stoi(f[4]) && img.height == std::stoi(f[5]) &&
-                      (img.format == PixelFormat::Gray8) == (f[3] == "gray") && pixelDigest(img) == f[6];
+                      (img.format == PixelFormat::Gray8) == (f[3] == "gray") &&
+                      pixelDigest(img) == f[6];
     EXPECT_TRUE(same) << "differs from Pillow (" << f[3] << " " << f[4] << "x" << f[5] << ")";
     if (same) {
       ++identical;
@@ -86,8 +87,8 @@ TEST(MediaPillow, PixelsIdenticalToPillow) {
   }
   std::cout << "Pillow agreement: " << identical << "/" << compared << " images pixel-identical;";
   for (const auto& [ext, n] : byExt) std::cout << " " << ext << " " << n.second << "/" << n.first;
-  std::cout << "; rejected by both: " << bothRejected << "; damaged files Pillow accepts, we reject: "
-            << rejectedByDesign << "\n";
+  std::cout << "; rejected by both: " << bothRejected
+            << "; damaged files Pillow accepts, we reject: " << rejectedByDesign << "\n";
   EXPECT_GT(compared, 0);
 }
 
@@ -131,7 +132,8 @@ TEST(MediaRefdata, PythonThreatexchangeVectors) {
   const std::pair<const char*, const char*> cases[] = {
       {"LA.png", "accb6d39648035f8125c8ce6ba65007de7b54c67a2d93ef7b8f33b0611306715"},
       {"rgb.jpeg", "fb4eed46cb8a6c78819ca06b756c541f7b07ef6d02c82fccd00f862166272cda"},
-      {"random_26x28_from_test_pdq_hasher.png", "ad64cd9875e131a177b1f2a0d6b38ae1de9ea80421e4c51dde1b0363deba3466"}};
+      {"random_26x28_from_test_pdq_hasher.png",
+       "ad64cd9875e131a177b1f2a0d6b38ae1de9ea80421e4c51dde1b0363deba3466"}};
   pdq::PdqCpu hasher;
   pdq::PdqResult r;
   for (const auto& [name, hex] : cases) {
@@ -145,7 +147,8 @@ TEST(MediaRefdata, PythonThreatexchangeVectors) {
   // I;16 -> RGB); we keep the high byte, as for 16-bit RGB. Reported, not asserted.
   const Decoded d = decodeAll(dir / "I16.png");
   hasher.hash(d.frames.at(0).view(), false, r);
-  const auto want = parseHash256("de2ef0e99ecdfc1d248a0eb055f023d1d61e79c3920cbb55d561c02accab1763");
+  const auto want =
+      parseHash256("de2ef0e99ecdfc1d248a0eb055f023d1d61e79c3920cbb55d561c02accab1763");
   std::cout << "I16.png (16-bit grey, high byte): distance " << hamming(r.hash, *want)
             << " to the clipped-sample vector\n";
 }

@@ -20,12 +20,16 @@ class MediaVideo : public ::testing::Test {
     if (!haveCommand("ffmpeg -version")) return;
     dir_ = new TempDir;
     // 20 frames at 10 fps, 64x48; and the same with a 90-degree display matrix (tkhd).
-    const std::string src = "ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10:duration=2 -c:v mpeg4 ";
+    const std::string src =
+        "ffmpeg -v error -y -f lavfi -i testsrc=size=64x48:rate=10:duration=2 -c:v mpeg4 ";
     const std::string v = shellQuote((*dir_ / "v.mp4").string());
     const std::string rot = shellQuote((*dir_ / "rot.mp4").string());
     // FFmpeg 5.1 writes the rotate tag as a tkhd display matrix only when stream-copying.
-    ok_ = std::system((src + v).c_str()) == 0 &&
-          std::system(("ffmpeg -v error -y -i " + v + " -c copy -metadata:s:v:0 rotate=90 " + rot).c_str()) == 0;
+    ok_ =
+        std::system((src + v).c_str()) == 0 &&
+        std::system(
+            ("ffmpeg -v error -y -i " + v + " -c copy -metadata:s:v:0 rotate=90 " + rot).c_str()) ==
+            0;
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -73,8 +77,10 @@ TEST_F(MediaVideo, DisplayMatrixReportedAndApplied) {
   // Oracles: ffprobe's rotation (counter-clockwise degrees) and the ffmpeg CLI's autorotated
   // first frame (converted with the same swscale flags).
   const std::string rot = shellQuote((*dir_ / "rot.mp4").string());
-  const int ccw = std::stoi(captureCommand("ffprobe -v error -select_streams v:0 -show_entries "
-                                           "stream_side_data=rotation -of csv=p=0 " + rot));
+  const int ccw =
+      std::stoi(captureCommand("ffprobe -v error -select_streams v:0 -show_entries "
+                               "stream_side_data=rotation -of csv=p=0 " +
+                               rot));
   const Decoded stored = decodeAll(*dir_ / "rot.mp4");
   EXPECT_EQ(stored.info.orientationDegrees, ((-ccw % 360) + 360) % 360);
   EXPECT_NE(stored.info.orientationDegrees, 0);
@@ -90,10 +96,11 @@ TEST_F(MediaVideo, DisplayMatrixReportedAndApplied) {
   const Image& b = shown.frames[0];
   EXPECT_EQ(b.width, 48);
   EXPECT_EQ(b.height, 64);
-  const std::string cli = captureCommand("ffmpeg -v error -i " + rot +
-                                         " -frames:v 1 -sws_flags area -f rawvideo -pix_fmt rgb24 -");
+  const std::string cli = captureCommand(
+      "ffmpeg -v error -i " + rot + " -frames:v 1 -sws_flags area -f rawvideo -pix_fmt rgb24 -");
   ASSERT_EQ(cli.size(), b.pixels.size());
-  EXPECT_TRUE(std::equal(b.pixels.begin(), b.pixels.end(), reinterpret_cast<const uint8_t*>(cli.data())))
+  EXPECT_TRUE(
+      std::equal(b.pixels.begin(), b.pixels.end(), reinterpret_cast<const uint8_t*>(cli.data())))
       << "differs from the ffmpeg CLI's autorotated frame";
 }
 
@@ -103,9 +110,10 @@ TEST(MediaCorpusVideo, FrameCountsAndRates) {
   HS_REQUIRE_CORPUS(corpus);
   // The short ones and one per codec/container family keep this test quick.
   const std::set<std::string> chosen = {
-      "videos/cockatoo__trim-2s-mid.mp4", "videos/realshort.mp4", "videos/newtonscradle__to-mp4.mp4",
-      "videos/cockatoo__vfr.mp4", "videos/cockatoo__mjpeg.avi", "videos/cockatoo__vp9.webm",
-      "videos/cockatoo__hflip.mkv", "videos/portrait__rotated-metadata.mp4"};
+      "videos/cockatoo__trim-2s-mid.mp4", "videos/realshort.mp4",
+      "videos/newtonscradle__to-mp4.mp4", "videos/cockatoo__vfr.mp4",
+      "videos/cockatoo__mjpeg.avi",       "videos/cockatoo__vp9.webm",
+      "videos/cockatoo__hflip.mkv",       "videos/portrait__rotated-metadata.mp4"};
   std::ifstream manifest(corpus / "manifest.jsonl");
   int checked = 0;
   for (std::string line; std::getline(manifest, line);) {
@@ -123,8 +131,10 @@ TEST(MediaCorpusVideo, FrameCountsAndRates) {
     EXPECT_EQ(d.info.framesDamaged, 0);
     EXPECT_EQ(d.info.digests.sha256, j["sha256"].get<std::string>());
     const int rotation = j.contains("display_rotation") && !j["display_rotation"].is_null()
-                             ? j["display_rotation"].get<int>() : 0;
-    EXPECT_EQ(d.info.orientationDegrees, ((-rotation % 360) + 360) % 360);  // ffprobe: counter-clockwise
+                             ? j["display_rotation"].get<int>()
+                             : 0;
+    EXPECT_EQ(d.info.orientationDegrees,
+              ((-rotation % 360) + 360) % 360);  // ffprobe: counter-clockwise
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(chosen.size()));

@@ -18,7 +18,8 @@ TEST(VpdqFormat, LineLayout) {
   f.quality = 87;
   f.pdq = *parseHash256("e271017c5f2e1b6b0c5e4f2a3a1d2c3b4a5968778695a4b3c2d1e0f0e1d2c3b4");
   f.timestamp = 1.0005;  // %.3f rounds half away from zero on this binary value (1.000499...)
-  EXPECT_EQ(formatVpdqLine(f), "30,87,e271017c5f2e1b6b0c5e4f2a3a1d2c3b4a5968778695a4b3c2d1e0f0e1d2c3b4,1.000");
+  EXPECT_EQ(formatVpdqLine(f),
+            "30,87,e271017c5f2e1b6b0c5e4f2a3a1d2c3b4a5968778695a4b3c2d1e0f0e1d2c3b4,1.000");
   f.timestamp = 12.3456;
   EXPECT_EQ(formatVpdqLine(f).substr(formatVpdqLine(f).rfind(',') + 1), "12.346");
   std::ostringstream out;

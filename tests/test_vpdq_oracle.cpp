@@ -25,10 +25,11 @@ std::vector<media::VpdqFrame> ourVpdq(const fs::path& p, double secondsPerHash) 
   pdq::PdqCpu hasher;
   pdq::PdqResult r;
   std::vector<media::VpdqFrame> out;
-  const media::MediaInfo info = media::decodeFile(p, o, [&](const ImageView& v, const media::FrameInfo& fi) {
-    hasher.hash(v, false, r);
-    out.push_back({fi.index, r.quality, r.hash, 0.0});
-  });
+  const media::MediaInfo info =
+      media::decodeFile(p, o, [&](const ImageView& v, const media::FrameInfo& fi) {
+        hasher.hash(v, false, r);
+        out.push_back({fi.index, r.quality, r.hash, 0.0});
+      });
   for (auto& f : out) f.timestamp = media::vpdqTimestamp(f.frameNumber, info.fps);
   return out;
 }
@@ -42,7 +43,8 @@ std::vector<std::string> splitTabs(const std::string& line) {
 
 TEST(VpdqOracle, MatchesPypiVpdq) {
   const fs::path oracle = fs::path(HASHSIEVE_BINARY_DIR) / "media-oracle/vpdq.tsv";
-  if (!fs::exists(oracle)) GTEST_SKIP() << "no vpdq oracle (venv, corpus or ../shared absent): " << oracle;
+  if (!fs::exists(oracle))
+    GTEST_SKIP() << "no vpdq oracle (venv, corpus or ../shared absent): " << oracle;
   std::ifstream in(oracle);
   std::map<std::string, fs::path> roots;
   // (label, name, seconds per hash) -> vpdq's frames, in file order.
@@ -68,7 +70,8 @@ TEST(VpdqOracle, MatchesPypiVpdq) {
     v.timestamp = std::stod(f[7]);
     frames.push_back(v);
   }
-  EXPECT_TRUE(refused.empty()) << "vpdq refused " << refused.size() << " videos, e.g. " << refused[0];
+  EXPECT_TRUE(refused.empty()) << "vpdq refused " << refused.size() << " videos, e.g. "
+                               << refused[0];
   int nVideos = 0;
   int64_t compared = 0, identical = 0;
   int maxDistance = 0;

@@ -62,11 +62,18 @@ int64_t AvioInput::seek(void* opaque, int64_t offset, int whence) {
   auto* self = static_cast<AvioInput*>(opaque);
   const int64_t size = self->file_.size();
   switch (whence & ~AVSEEK_FORCE) {
-    case AVSEEK_SIZE: return size;
-    case SEEK_SET: break;
-    case SEEK_CUR: offset += self->pos_; break;
-    case SEEK_END: offset += size; break;
-    default: return AVERROR(EINVAL);
+    case AVSEEK_SIZE:
+      return size;
+    case SEEK_SET:
+      break;
+    case SEEK_CUR:
+      offset += self->pos_;
+      break;
+    case SEEK_END:
+      offset += size;
+      break;
+    default:
+      return AVERROR(EINVAL);
   }
   if (offset < 0) return AVERROR(EINVAL);
   if (offset >= size) self->sawEof_ = true;

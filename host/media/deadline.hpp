@@ -14,8 +14,8 @@ class Deadline {
   explicit Deadline(double seconds) {
     if (seconds > 0 && std::isfinite(seconds)) {
       limited_ = true;
-      end_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(seconds));
+      end_ = Clock::now() +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     }
   }
   bool expired() const { return limited_ && Clock::now() >= end_; }

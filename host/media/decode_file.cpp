@@ -46,9 +46,15 @@ MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
   const detail::DecodeJob job{file, opts, deadline, info, emit};
   const detail::Sniffed sniffed = detail::sniff(file);
   switch (sniffed.backend) {
-    case detail::Backend::Jpeg: detail::decodeJpeg(job); break;
-    case detail::Backend::Webp: detail::decodeWebp(job); break;
-    case detail::Backend::FFmpeg: detail::decodeWithFFmpeg(job, sniffed.format); break;
+    case detail::Backend::Jpeg:
+      detail::decodeJpeg(job);
+      break;
+    case detail::Backend::Webp:
+      detail::decodeWebp(job);
+      break;
+    case detail::Backend::FFmpeg:
+      detail::decodeWithFFmpeg(job, sniffed.format);
+      break;
   }
   info.digests = file.finishDigests();
   return info;

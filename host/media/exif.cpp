@@ -9,8 +9,8 @@ namespace {
 
 constexpr uint16_t kOrientationTag = 0x0112;
 constexpr uint16_t kTypeShort = 3;
-constexpr int kMaxIfdEntries = 4096;       // far above real files; bounds a hostile count
-constexpr int kMaxPngChunks = 1'000'000;   // bounds a walk over a hostile PNG
+constexpr int kMaxIfdEntries = 4096;      // far above real files; bounds a hostile count
+constexpr int kMaxPngChunks = 1'000'000;  // bounds a walk over a hostile PNG
 
 uint16_t get16(const uint8_t* p, bool le) {
   return le ? static_cast<uint16_t>(p[0] | p[1] << 8) : static_cast<uint16_t>(p[0] << 8 | p[1]);
@@ -26,9 +26,12 @@ int tiffOrientation(const ReadAtFn& read, uint64_t base) {
   std::array<uint8_t, 8> hdr{};
   if (!read(base, hdr)) return 0;
   bool le;
-  if (hdr[0] == 'I' && hdr[1] == 'I') le = true;
-  else if (hdr[0] == 'M' && hdr[1] == 'M') le = false;
-  else return 0;
+  if (hdr[0] == 'I' && hdr[1] == 'I')
+    le = true;
+  else if (hdr[0] == 'M' && hdr[1] == 'M')
+    le = false;
+  else
+    return 0;
   if (get16(&hdr[2], le) != 42) return 0;
   const uint64_t ifd = base + get32(&hdr[4], le);
   std::array<uint8_t, 2> cnt{};

@@ -29,15 +29,20 @@ constexpr size_t kHeaderPeekBytes = 32;
 // PNG must not survive damage silently: CRC mismatches, and EXPLODE so the decoder returns
 // errors (missing IEND, short IDAT) instead of concealing them. Not for every codec: with
 // EXPLODE, FFmpeg's TIFF decoder refuses valid files over tags it does not know.
-constexpr int kStrictPngErrorRecognition = AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_EXPLODE;
+constexpr int kStrictPngErrorRecognition =
+    AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_EXPLODE;
 
 // The codec's own pixel limit is a backstop for formats whose size we cannot read from the
 // header: FFmpeg checks it against the width rounded up to its stride alignment, so it gets
 // slack; our exact check runs on every header and frame size.
 int64_t codecPixelBackstop(int64_t maxPixels) { return 2 * maxPixels + (int64_t{1} << 20); }
 
-uint32_t be32(const uint8_t* p) { return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]; }
-uint32_t le32(const uint8_t* p) { return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0]; }
+uint32_t be32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+uint32_t le32(const uint8_t* p) {
+  return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0];
+}
 uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
 
 /// Size claimed by a PNG, GIF or BMP header: checked before FFmpeg allocates anything, since
@@ -61,8 +66,8 @@ std::optional<std::pair<int64_t, int64_t>> headerDimensions(const uint8_t* p, si
 
 void checkPixels(int64_t w, int64_t h, const Limits& limits) {
   if (w > 0 && h > 0 && w * h > limits.maxPixels)
-    throw InputError("too large", std::to_string(w) + "x" + std::to_string(h) +
-                                      " exceeds the pixel limit");
+    throw InputError("too large",
+                     std::to_string(w) + "x" + std::to_string(h) + " exceeds the pixel limit");
 }
 
 bool isStillImageFormat(std::string_view name) {
@@ -161,8 +166,8 @@ class FFmpegDecode {
   void openDecoder() {
     const AVCodec* codec = avcodec_find_decoder(stream_->codecpar->codec_id);
     if (!codec)
-      throw InputError("unsupported format",
-                       std::string("no decoder for ") + avcodec_get_name(stream_->codecpar->codec_id));
+      throw InputError("unsupported format", std::string("no decoder for ") +
+                                                 avcodec_get_name(stream_->codecpar->codec_id));
     codec_.reset(avcodec_alloc_context3(codec));
     if (!codec_) throw std::bad_alloc();
     if (const int ret = avcodec_parameters_to_context(codec_.get(), stream_->codecpar); ret < 0)
@@ -170,7 +175,8 @@ class FFmpegDecode {
     codec_->thread_count = job_.opts.decoderThreads;
     codec_->max_pixels = codecPixelBackstop(limits_.maxPixels);
     codec_->pkt_timebase = stream_->time_base;
-    if (stream_->codecpar->codec_id == AV_CODEC_ID_PNG || stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
+    if (stream_->codecpar->codec_id == AV_CODEC_ID_PNG ||
+        stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
       codec_->err_recognition = kStrictPngErrorRecognition;
     if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
       reject(ret, "cannot open decoder");
@@ -293,7 +299,8 @@ class FFmpegDecode {
     if (n == 0) {
       info.width = f.width;
       info.height = f.height;
-      if (const char* pf = av_get_pix_fmt_name(static_cast<AVPixelFormat>(f.format))) info.pixelFormat = pf;
+      if (const char* pf = av_get_pix_fmt_name(static_cast<AVPixelFormat>(f.format)))
+        info.pixelFormat = pf;
       if (!orientationKnown_) {
         if (const AVFrameSideData* sd = av_frame_get_side_data(&f, AV_FRAME_DATA_DISPLAYMATRIX);
             sd && sd->size >= 9 * sizeof(int32_t)) {
@@ -307,7 +314,8 @@ class FFmpegDecode {
       if (still_) reject(AVERROR_INVALIDDATA, "damaged image data");
       ++info.framesDamaged;
     }
-    if (n >= maxFrames_) throw InputError("too large", "more frames than the duration limit allows");
+    if (n >= maxFrames_)
+      throw InputError("too large", "more frames than the duration limit allows");
 
     double t;
     bool sample;
@@ -316,11 +324,14 @@ class FFmpegDecode {
       sample = n % frameMod_ == 0;
     } else {
       const int64_t pts = f.best_effort_timestamp;
-      t = pts == AV_NOPTS_VALUE ? 0.0 : static_cast<double>(pts - startPts(pts)) * av_q2d(stream_->time_base);
+      t = pts == AV_NOPTS_VALUE
+              ? 0.0
+              : static_cast<double>(pts - startPts(pts)) * av_q2d(stream_->time_base);
       sample = still_ || job_.opts.videoFps <= 0 || t >= nextSampleTime_;
       if (sample && !still_) nextSampleTime_ = t + 1.0 / job_.opts.videoFps;
     }
-    if (t > limits_.maxVideoSeconds) throw InputError("too large", "longer than the video duration limit");
+    if (t > limits_.maxVideoSeconds)
+      throw InputError("too large", "longer than the video duration limit");
     if (sample) {
       job_.deadline.check();
       const ImageView view = converter_->convert(f);

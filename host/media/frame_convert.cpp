@@ -48,8 +48,8 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
   }
   // vPDQ: sws_getContext(w, h, pix_fmt, w, h, RGB24, SWS_AREA, NULL, NULL, NULL); no
   // sws_setColorspaceDetails, so the frame's colour-space tags are ignored just as there.
-  sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(frame.format),
-                                  w, h, dstFormat, SWS_AREA, nullptr, nullptr, nullptr));
+  sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(frame.format), w,
+                                  h, dstFormat, SWS_AREA, nullptr, nullptr, nullptr));
   if (!sws_) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw InputError("unsupported format", std::string("pixel format ") + (name ? name : "?"));
@@ -65,23 +65,100 @@ bool FrameConverter::exact(const AVFrame& f) {
   int bpp = 0, r = 0, g = 0, b = 0;
   bool grey = false, sixteen = false, bigEndian = false;
   switch (fmt) {
-    case AV_PIX_FMT_GRAY8: bpp = 1; grey = true; break;
-    case AV_PIX_FMT_YA8: bpp = 2; grey = true; break;
-    case AV_PIX_FMT_GRAY16BE: bpp = 2; grey = sixteen = bigEndian = true; break;
-    case AV_PIX_FMT_GRAY16LE: bpp = 2; grey = sixteen = true; break;
-    case AV_PIX_FMT_YA16BE: bpp = 4; grey = sixteen = bigEndian = true; break;
-    case AV_PIX_FMT_YA16LE: bpp = 4; grey = sixteen = true; break;
-    case AV_PIX_FMT_RGB24: bpp = 3; r = 0; g = 1; b = 2; break;
-    case AV_PIX_FMT_BGR24: bpp = 3; r = 2; g = 1; b = 0; break;
-    case AV_PIX_FMT_RGBA: case AV_PIX_FMT_RGB0: bpp = 4; r = 0; g = 1; b = 2; break;
-    case AV_PIX_FMT_BGRA: case AV_PIX_FMT_BGR0: bpp = 4; r = 2; g = 1; b = 0; break;
-    case AV_PIX_FMT_ARGB: case AV_PIX_FMT_0RGB: bpp = 4; r = 1; g = 2; b = 3; break;
-    case AV_PIX_FMT_ABGR: case AV_PIX_FMT_0BGR: bpp = 4; r = 3; g = 2; b = 1; break;
-    case AV_PIX_FMT_RGB48BE: bpp = 6; r = 0; g = 2; b = 4; sixteen = bigEndian = true; break;
-    case AV_PIX_FMT_RGB48LE: bpp = 6; r = 0; g = 2; b = 4; sixteen = true; break;
-    case AV_PIX_FMT_RGBA64BE: bpp = 8; r = 0; g = 2; b = 4; sixteen = bigEndian = true; break;
-    case AV_PIX_FMT_RGBA64LE: bpp = 8; r = 0; g = 2; b = 4; sixteen = true; break;
-    default: break;
+    case AV_PIX_FMT_GRAY8:
+      bpp = 1;
+      grey = true;
+      break;
+    case AV_PIX_FMT_YA8:
+      bpp = 2;
+      grey = true;
+      break;
+    case AV_PIX_FMT_GRAY16BE:
+      bpp = 2;
+      grey = sixteen = bigEndian = true;
+      break;
+    case AV_PIX_FMT_GRAY16LE:
+      bpp = 2;
+      grey = sixteen = true;
+      break;
+    case AV_PIX_FMT_YA16BE:
+      bpp = 4;
+      grey = sixteen = bigEndian = true;
+      break;
+    case AV_PIX_FMT_YA16LE:
+      bpp = 4;
+      grey = sixteen = true;
+      break;
+    case AV_PIX_FMT_RGB24:
+      bpp = 3;
+      r = 0;
+      g = 1;
+      b = 2;
+      break;
+    case AV_PIX_FMT_BGR24:
+      bpp = 3;
+      r = 2;
+      g = 1;
+      b = 0;
+      break;
+    case AV_PIX_FMT_RGBA:
+    case AV_PIX_FMT_RGB0:
+      bpp = 4;
+      r = 0;
+      g = 1;
+      b = 2;
+      break;
+    case AV_PIX_FMT_BGRA:
+    case AV_PIX_FMT_BGR0:
+      bpp = 4;
+      r = 2;
+      g = 1;
+      b = 0;
+      break;
+    case AV_PIX_FMT_ARGB:
+    case AV_PIX_FMT_0RGB:
+      bpp = 4;
+      r = 1;
+      g = 2;
+      b = 3;
+      break;
+    case AV_PIX_FMT_ABGR:
+    case AV_PIX_FMT_0BGR:
+      bpp = 4;
+      r = 3;
+      g = 2;
+      b = 1;
+      break;
+    case AV_PIX_FMT_RGB48BE:
+      bpp = 6;
+      r = 0;
+      g = 2;
+      b = 4;
+      sixteen = bigEndian = true;
+      break;
+    case AV_PIX_FMT_RGB48LE:
+      bpp = 6;
+      r = 0;
+      g = 2;
+      b = 4;
+      sixteen = true;
+      break;
+    case AV_PIX_FMT_RGBA64BE:
+      bpp = 8;
+      r = 0;
+      g = 2;
+      b = 4;
+      sixteen = bigEndian = true;
+      break;
+    case AV_PIX_FMT_RGBA64LE:
+      bpp = 8;
+      r = 0;
+      g = 2;
+      b = 4;
+      sixteen = true;
+      break;
+    default:
+      break;
   }
   if (bpp > 0) {
     ensure(out_, w, h, grey ? PixelFormat::Gray8 : PixelFormat::Rgb8);

@@ -33,8 +33,8 @@ class FrameConverter {
   bool exact(const AVFrame& frame);
 
   Mode mode_;
-  Image out_;         // exact conversions
-  FramePtr swsOut_;   // swscale conversions
+  Image out_;        // exact conversions
+  FramePtr swsOut_;  // swscale conversions
   SwsContextPtr sws_;
 };
 

@@ -28,7 +28,8 @@ InputFile::InputFile(const std::filesystem::path& path, const Limits& limits) {
   if (!S_ISREG(st.st_mode)) throw InputError("not a regular file", "");
   if (st.st_size == 0) throw InputError("empty file", "");
   if (st.st_size > limits.maxFileBytes)
-    throw InputError("too large", std::to_string(st.st_size) + " bytes exceeds the file size limit");
+    throw InputError("too large",
+                     std::to_string(st.st_size) + " bytes exceeds the file size limit");
 
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd_ < 0) throw InputError("unreadable", errnoText(errno));

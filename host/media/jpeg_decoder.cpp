@@ -225,8 +225,8 @@ void decodeJpeg(const DecodeJob& job) {
   if (w <= 0 || h <= 0 || w > kMaxDimension || h > kMaxDimension)
     throw InputError("corrupt", "invalid JPEG dimensions");
   if (w * h > job.opts.limits.maxPixels)
-    throw InputError("too large", std::to_string(w) + "x" + std::to_string(h) +
-                                      " exceeds the pixel limit");
+    throw InputError("too large",
+                     std::to_string(w) + "x" + std::to_string(h) + " exceeds the pixel limit");
 
   MediaInfo& info = job.info;
   info.kind = MediaKind::Image;

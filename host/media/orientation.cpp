@@ -12,14 +12,22 @@ namespace hashsieve::media::detail {
 
 Orientation orientationFromExif(int code) {
   switch (code) {
-    case 2: return {0, true};
-    case 3: return {180, false};
-    case 4: return {180, true};   // vertical flip = mirror + 180
-    case 5: return {270, true};   // transpose
-    case 6: return {90, false};
-    case 7: return {90, true};    // transverse
-    case 8: return {270, false};
-    default: return {};
+    case 2:
+      return {0, true};
+    case 3:
+      return {180, false};
+    case 4:
+      return {180, true};  // vertical flip = mirror + 180
+    case 5:
+      return {270, true};  // transpose
+    case 6:
+      return {90, false};
+    case 7:
+      return {90, true};  // transverse
+    case 8:
+      return {270, false};
+    default:
+      return {};
   }
 }
 
@@ -51,12 +59,23 @@ Image applyOrientation(const ImageView& src, Orientation o) {
       const int mx = o.mirrored ? w - 1 - x : x;  // mirrored source column
       int dx = mx, dy = y;
       switch (o.degrees) {
-        case 90: dx = h - 1 - y; dy = mx; break;
-        case 180: dx = w - 1 - mx; dy = h - 1 - y; break;
-        case 270: dx = y; dy = w - 1 - mx; break;
-        default: break;
+        case 90:
+          dx = h - 1 - y;
+          dy = mx;
+          break;
+        case 180:
+          dx = w - 1 - mx;
+          dy = h - 1 - y;
+          break;
+        case 270:
+          dx = y;
+          dy = w - 1 - mx;
+          break;
+        default:
+          break;
       }
-      std::memcpy(out.row(dy) + static_cast<std::ptrdiff_t>(dx) * bpp, row + static_cast<std::ptrdiff_t>(x) * bpp, bpp);
+      std::memcpy(out.row(dy) + static_cast<std::ptrdiff_t>(dx) * bpp,
+                  row + static_cast<std::ptrdiff_t>(x) * bpp, bpp);
     }
   }
   return out;

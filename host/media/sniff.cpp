@@ -18,7 +18,9 @@ constexpr int64_t kProbeSizes[] = {2048, 64 * 1024, 1 << 20};
 // possible" there. Such files are refused rather than handed to a demuxer that guessed.
 constexpr int kMinProbeScore = AVPROBE_SCORE_RETRY;
 
-bool isJpeg(const uint8_t* p, size_t n) { return n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF; }
+bool isJpeg(const uint8_t* p, size_t n) {
+  return n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF;
+}
 bool isWebp(const uint8_t* p, size_t n) {
   return n >= 12 && std::memcmp(p, "RIFF", 4) == 0 && std::memcmp(p + 8, "WEBP", 4) == 0;
 }

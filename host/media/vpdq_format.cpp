@@ -30,7 +30,8 @@ std::optional<VpdqFrame> parseVpdqLine(std::string_view line) {
   size_t start = 0;
   while (true) {
     const size_t comma = line.find(',', start);
-    parts.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    parts.push_back(line.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -45,8 +46,10 @@ std::optional<VpdqFrame> parseVpdqLine(std::string_view line) {
   const auto hash = parseHash256(parts[2]);
   if (!hash) return std::nullopt;
   f.pdq = *hash;
-  const auto [p, ec] = std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), f.timestamp);
-  if (ec != std::errc() || p != parts[3].data() + parts[3].size() || parts[3].empty()) return std::nullopt;
+  const auto [p, ec] =
+      std::from_chars(parts[3].data(), parts[3].data() + parts[3].size(), f.timestamp);
+  if (ec != std::errc() || p != parts[3].data() + parts[3].size() || parts[3].empty())
+    return std::nullopt;
   return f;
 }
 

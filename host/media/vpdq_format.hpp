@@ -17,7 +17,7 @@ struct VpdqFrame {
   int64_t frameNumber = 0;  // 0-based count of decoded frames
   int quality = 0;          // PDQ quality 0..100
   Hash256 pdq;
-  double timestamp = 0.0;   // seconds
+  double timestamp = 0.0;  // seconds
 };
 
 /// The reference's timestamp: it divides in float, (float)frameNumber / (float)avgFrameRate,

@@ -28,8 +28,8 @@ constexpr size_t kRiffHeaderBytes = 8;  // "RIFF" + little-endian payload size
 // A RIFF header promising more bytes than the file holds means the file was cut short.
 bool riffTruncated(const std::vector<uint8_t>& b) {
   if (b.size() < kRiffHeaderBytes) return true;
-  const uint64_t payload = uint64_t{b[4]} | uint64_t{b[5]} << 8 | uint64_t{b[6]} << 16 |
-                           uint64_t{b[7]} << 24;
+  const uint64_t payload =
+      uint64_t{b[4]} | uint64_t{b[5]} << 8 | uint64_t{b[6]} << 16 | uint64_t{b[7]} << 24;
   return payload + kRiffHeaderBytes > b.size();
 }
 
@@ -50,8 +50,8 @@ void decodeWebp(const DecodeJob& job) {
   const int64_t w = features.width, h = features.height;
   if (w <= 0 || h <= 0) throw InputError("corrupt", "invalid WebP dimensions");
   if (w * h > job.opts.limits.maxPixels)
-    throw InputError("too large", std::to_string(w) + "x" + std::to_string(h) +
-                                      " exceeds the pixel limit");
+    throw InputError("too large",
+                     std::to_string(w) + "x" + std::to_string(h) + " exceeds the pixel limit");
 
   WebPAnimDecoderOptions options;
   if (!WebPAnimDecoderOptionsInit(&options)) throw InputError("corrupt", "libwebp init failed");
@@ -63,7 +63,8 @@ void decodeWebp(const DecodeJob& job) {
   WebPAnimInfo anim{};
   if (!WebPAnimDecoderGetInfo(dec.get(), &anim)) rejectDamaged(bytes, "WebP container unreadable");
   const int64_t cw = anim.canvas_width, ch = anim.canvas_height;
-  if (cw * ch > job.opts.limits.maxPixels) throw InputError("too large", "WebP canvas exceeds the pixel limit");
+  if (cw * ch > job.opts.limits.maxPixels)
+    throw InputError("too large", "WebP canvas exceeds the pixel limit");
 
   MediaInfo& info = job.info;
   info.kind = MediaKind::Image;
@@ -91,12 +92,14 @@ void decodeWebp(const DecodeJob& job) {
     if (n >= maxFrames) throw InputError("too large", "too many animation frames");
     uint8_t* rgba = nullptr;
     int endMs = 0;
-    if (!WebPAnimDecoderGetNext(dec.get(), &rgba, &endMs)) rejectDamaged(bytes, "WebP frame undecodable");
+    if (!WebPAnimDecoderGetNext(dec.get(), &rgba, &endMs))
+      rejectDamaged(bytes, "WebP frame undecodable");
     const size_t pixels = static_cast<size_t>(cw) * ch;
     for (size_t i = 0; i < pixels; ++i) std::memcpy(&rgb.pixels[3 * i], &rgba[4 * i], 3);
     const double start = prevEndMs / 1000.0;
     prevEndMs = endMs;
-    if (start > job.opts.limits.maxVideoSeconds) throw InputError("too large", "animation longer than the duration limit");
+    if (start > job.opts.limits.maxVideoSeconds)
+      throw InputError("too large", "animation longer than the duration limit");
     info.framesDecoded = n + 1;
     info.framesEmitted = n + 1;
     job.emit(rgb.view(), FrameInfo{n, start});
