@@ -148,6 +148,24 @@ TEST(MediaDamage, HandMadePngs) {
   EXPECT_EQ(rejectReason(dir / "text.png"), "unsupported format");
 }
 
+// Files that only point at other resources (an SDP session opens RTP sockets, playlists fetch
+// URLs or files) are refused without touching anything else.
+TEST(MediaDamage, ReferenceFilesRefused) {
+  TempDir dir;
+  auto text = [](const std::string& s) { return Bytes(s.begin(), s.end()); };
+  writeBytes(dir / "a.sdp", text("v=0\no=- 0 0 IN IP4 127.0.0.1\ns=x\nc=IN IP4 127.0.0.1\nt=0 0\n"
+                                 "m=video 5004 RTP/AVP 96\na=rtpmap:96 H264/90000\n"));
+  writeBytes(dir / "a.m3u8",
+             text("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttp://127.0.0.1/a.ts\n"));
+  writeBytes(dir / "a.ffconcat", text("ffconcat version 1.0\nfile /etc/passwd\n"));
+  media::Options o;
+  o.limits.timeoutSeconds = 30;  // a regression would wait on a socket: fail, don't hang
+  for (const char* name : {"a.sdp", "a.m3u8", "a.ffconcat"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(rejectReason(dir / name, o), "unsupported format");
+  }
+}
+
 // Every file in the corpus's bad/ folder: `reject` ones give a known reason, the valid ones
 // (hostile names and places) decode, with the manifest's SHA-256.
 TEST(MediaCorpus, BadFolder) {

@@ -8,6 +8,7 @@ namespace hashsieve::media::detail {
 namespace {
 
 constexpr int kAvioBufferBytes = 64 * 1024;
+constexpr char kNoProtocol[] = "none";  // matches no FFmpeg protocol name
 
 int denyNestedOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
   return AVERROR(EPERM);
@@ -32,6 +33,12 @@ int AvioInput::open(const AVInputFormat* format) {
   ctx->flags |= AVFMT_FLAG_CUSTOM_IO;
   ctx->interrupt_callback = {&interrupt, this};
   ctx->io_open = &denyNestedOpen;
+  // Demuxers that open URLs themselves (SDP/RTP sockets) bypass io_open: whitelist no protocol.
+  ctx->protocol_whitelist = av_strdup(kNoProtocol);
+  if (!ctx->protocol_whitelist) {
+    avformat_free_context(ctx);
+    return AVERROR(ENOMEM);
+  }
   // On failure avformat_open_input frees ctx (not our custom pb).
   const int ret = avformat_open_input(&ctx, nullptr, format, nullptr);
   if (ret >= 0) fmt_.reset(ctx);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/core/errors.hpp"
@@ -17,6 +18,18 @@ constexpr int64_t kProbeSizes[] = {2048, 64 * 1024, 1 << 20};
 // Below this score a match on the full probe is a guess; libavformat warns "misdetection
 // possible" there. Such files are refused rather than handed to a demuxer that guessed.
 constexpr int kMinProbeScore = AVPROBE_SCORE_RETRY;
+
+// Demuxers that describe other resources rather than hold media: playlists, manifests and
+// session descriptions would make FFmpeg fetch files or open sockets. Refused outright (and
+// AvioInput denies nested opens and every protocol as well).
+constexpr std::string_view kReferenceDemuxers[] = {"concat", "dash", "hls",  "imf",
+                                                   "sdp",    "rtp",  "rtsp", "webm_dash_manifest"};
+
+bool isReferenceDemuxer(const AVInputFormat* f) {
+  for (const std::string_view name : kReferenceDemuxers)
+    if (name == f->name) return true;
+  return false;
+}
 
 bool isJpeg(const uint8_t* p, size_t n) {
   return n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF;
@@ -48,6 +61,9 @@ Sniffed sniff(InputFile& file) {
     pd.buf_size = static_cast<int>(have);
     int score = 0;
     const AVInputFormat* fmt = av_probe_input_format2(&pd, 1, &score);
+    if (fmt && isReferenceDemuxer(fmt))
+      throw InputError("unsupported format",
+                       std::string("refers to other resources (") + fmt->name + ")");
     if (fmt && score > AVPROBE_SCORE_RETRY) return {Backend::FFmpeg, fmt};
     const bool last = have >= file.size() || want == std::end(kProbeSizes)[-1];
     if (last) {
