@@ -70,8 +70,10 @@ void checkPixels(int64_t w, int64_t h, const Limits& limits) {
                      std::to_string(w) + "x" + std::to_string(h) + " exceeds the pixel limit");
 }
 
+/// Image demuxers: the image2 pipes ("png_pipe", "tiff_pipe", ...) and the few named otherwise.
 bool isStillImageFormat(std::string_view name) {
-  return name.ends_with("_pipe") || name == "gif" || name == "apng";
+  return name.ends_with("_pipe") || name == "gif" || name == "apng" || name == "ico" ||
+         name == "alias_pix" || name == "brender_pix";
 }
 
 /// Formats whose end is recognisable: a missing end marker means the file was cut short.
