@@ -188,6 +188,22 @@ TEST(MediaLossless, TiffAndWebpFromFfmpegCli) {
   }
 }
 
+// Lossless JPEG (SOF3): libjpeg-turbo refuses the process, FFmpeg's decoder takes over.
+TEST(MediaLossless, LosslessJpegFallsBackToFfmpeg) {
+  HS_REQUIRE_FFMPEG_CLI();
+  TempDir dir;
+  const Bytes rgb = noise(kW * kH * 3, 32);
+  writeBytes(dir / "src.ppm", pnmFile(kW, kH, 3, 255, rgb));
+  ASSERT_EQ(std::system(("ffmpeg -v error -y -i " + shellQuote((dir / "src.ppm").string()) +
+                         " -c:v ljpeg -pix_fmt bgr24 -f image2 " +
+                         shellQuote((dir / "lossless.jpg").string()))
+                            .c_str()),
+            0);
+  media::MediaInfo info;
+  expectSame(decodeOne(dir / "lossless.jpg", &info), expectImage(kW, kH, PixelFormat::Rgb8, rgb));
+  EXPECT_EQ(info.codec, "mjpeg");
+}
+
 TEST(MediaLossless, AnimatedWebpFirstAndAllFrames) {
   HS_REQUIRE_FFMPEG_CLI();
   TempDir dir;

@@ -1,6 +1,8 @@
 // What each decoding backend (libjpeg-turbo, libwebp, FFmpeg) receives from decodeFile.
 #pragma once
 
+#include <stdexcept>
+
 #include "host/media/deadline.hpp"
 #include "host/media/input_file.hpp"
 #include "host/media/media.hpp"
@@ -21,7 +23,12 @@ struct DecodeJob {
 };
 
 /// JPEG through libjpeg-turbo (Pillow's and ImageMagick's decoder; see jpeg_decoder.cpp).
+/// Throws JpegNeedsFFmpeg, before emitting anything, for JPEG processes libjpeg lacks.
 void decodeJpeg(const DecodeJob& job);
+
+struct JpegNeedsFFmpeg : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 /// WebP through libwebp (Pillow's decoder), animated files through its demuxer.
 void decodeWebp(const DecodeJob& job);
 /// Everything else FFmpeg demuxes and decodes: still images and videos.

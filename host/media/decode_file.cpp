@@ -8,6 +8,7 @@
 #include "host/media/sniff.hpp"
 
 extern "C" {
+#include <libavformat/avformat.h>
 #include <libavutil/log.h>
 }
 
@@ -47,7 +48,13 @@ MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
   const detail::Sniffed sniffed = detail::sniff(file);
   switch (sniffed.backend) {
     case detail::Backend::Jpeg:
-      detail::decodeJpeg(job);
+      try {
+        detail::decodeJpeg(job);
+      } catch (const detail::JpegNeedsFFmpeg&) {
+        info = MediaInfo{};
+        info.bytes = file.size();
+        detail::decodeWithFFmpeg(job, av_find_input_format("jpeg_pipe"));
+      }
       break;
     case detail::Backend::Webp:
       detail::decodeWebp(job);

@@ -34,6 +34,7 @@ struct ErrorState {
   jpeg_error_mgr pub;
   std::jmp_buf jump;
   const char* reason = "corrupt";
+  int code = 0;  // libjpeg's message code of a fatal error
   char message[JMSG_LENGTH_MAX] = {};
 };
 
@@ -55,6 +56,7 @@ struct SourceState {
 [[noreturn]] void onErrorExit(j_common_ptr cinfo) {
   auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
   if (err->message[0] == '\0') (*cinfo->err->format_message)(cinfo, err->message);
+  err->code = cinfo->err->msg_code;
   std::longjmp(err->jump, 1);
 }
 
@@ -219,7 +221,14 @@ void decodeJpeg(const DecodeJob& job) {
   progress.deadline = &job.deadline;
   cinfo.progress = &progress.pub;
 
-  if (!readHeader(&cinfo, &err)) throw InputError(err.reason, err.message);
+  if (!readHeader(&cinfo, &err)) {
+    // Valid JPEG processes this libjpeg build does not decode (lossless SOF3, 12/16-bit
+    // samples, hierarchical): FFmpeg's decoder handles them (Pillow cannot read them at all).
+    if (err.code == JERR_SOF_UNSUPPORTED || err.code == JERR_BAD_PRECISION ||
+        err.code == JERR_NOT_COMPILED)
+      throw JpegNeedsFFmpeg(err.message);
+    throw InputError(err.reason, err.message);
+  }
 
   const int64_t w = cinfo.image_width, h = cinfo.image_height;
   if (w <= 0 || h <= 0 || w > kMaxDimension || h > kMaxDimension)
