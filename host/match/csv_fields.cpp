@@ -12,18 +12,17 @@ std::string_view trimSpaces(std::string_view s) {
 bool CsvFields::split(std::string_view line) {
   fields_.clear();
   unquoted_.clear();
+  if (line.find('"') == std::string_view::npos) {  // fast path: plain comma separation
+    size_t start = 0;
+    while (true) {
+      const size_t comma = line.find(',', start);
+      fields_.push_back(trimSpaces(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+      if (comma == std::string_view::npos) return true;
+      start = comma + 1;
+    }
+  }
   size_t quotedCount = 0;
   for (char c : line) quotedCount += c == '"';
-  if (quotedCount == 0) {  // fast path: plain comma separation
-    size_t start = 0;
-    for (size_t i = 0; i <= line.size(); ++i) {
-      if (i == line.size() || line[i] == ',') {
-        fields_.push_back(trimSpaces(line.substr(start, i - start)));
-        start = i + 1;
-      }
-    }
-    return true;
-  }
   // Quoted fields are copied (doubled quotes collapse); reserve so views stay valid.
   unquoted_.reserve(quotedCount);
   size_t i = 0;

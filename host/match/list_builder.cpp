@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include "host/core/errors.hpp"
@@ -28,33 +29,75 @@ void ListBuilder::add(const Hash256& hash, int quality, std::string_view id) {
   ids_.append(id);
 }
 
+std::vector<ListBuilder::SortKey> ListBuilder::sortedKeys() const {
+  // A counting sort on the top kBucketBits of the most significant word (256 write streams:
+  // few enough to stay cache- and TLB-friendly while scattering), then the buckets sorted by
+  // (hash, input index), shared between threads. Equal hashes keep their input order, so
+  // merged ids do too.
+  constexpr int kBucketBits = 8;
+  constexpr size_t kBuckets = size_t{1} << kBucketBits;
+  const int top = wordsPerHash(type_) - 1;
+  auto bucketOf = [&](const Hash256& h) { return static_cast<size_t>(h.w[top] >> (64 - kBucketBits)); };
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const Pending& p : pending_) ++start[bucketOf(p.hash) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  std::vector<SortKey> keys(pending_.size());
+  {
+    std::vector<size_t> next(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < pending_.size(); ++i)
+      keys[next[bucketOf(pending_[i].hash)]++] = {pending_[i].hash, static_cast<uint32_t>(i), pending_[i].quality};
+  }
+  const size_t parts = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
+  auto sortBuckets = [&](size_t part) {
+    // This part sorts the buckets that begin in its share of the keys.
+    const size_t lo = keys.size() * part / parts, hi = keys.size() * (part + 1) / parts;
+    const auto sentinel = start.begin() + static_cast<std::ptrdiff_t>(kBuckets);
+    for (size_t b = static_cast<size_t>(std::lower_bound(start.begin(), sentinel, lo) - start.begin());
+         b < kBuckets && start[b] < hi; ++b)
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(start[b]), keys.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
+                [](const SortKey& a, const SortKey& c) { return a.hash != c.hash ? a.hash < c.hash : a.index < c.index; });
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (size_t p = 1; p < parts; ++p) workers.emplace_back(sortBuckets, p);
+    sortBuckets(0);
+  }
+  return keys;
+}
+
+void ListBuilder::reserve(size_t entries, size_t idBytes) {
+  pending_.reserve(entries);
+  ids_.reserve(idBytes);
+}
+
 hsl::Image ListBuilder::build(Summary* summary) {
-  // Stable on equal hashes, so merged ids keep their input order (deterministic output).
-  std::stable_sort(pending_.begin(), pending_.end(),
-                   [](const Pending& a, const Pending& b) { return a.hash < b.hash; });
+  const std::vector<SortKey> keys = sortedKeys();
 
   // Group runs of equal hashes; within a run drop ids already seen (a list read twice).
   std::vector<uint32_t> entryIdStart{0};
   std::vector<uint32_t> idRefs;  // index into pending_ of each id written
   std::vector<uint8_t> quality;
-  std::vector<size_t> runStarts;
+  std::vector<uint32_t> runStarts;  // position in keys of each entry's first input
   idRefs.reserve(pending_.size());
+  quality.reserve(pending_.size());
+  runStarts.reserve(pending_.size());
+  entryIdStart.reserve(pending_.size() + 1);
   std::unordered_set<std::string_view> seen;
   auto idOf = [&](const Pending& p) { return std::string_view(ids_).substr(p.idOffset, p.idLength); };
   size_t merged = 0;
-  for (size_t i = 0; i < pending_.size();) {
+  for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
-    while (j < pending_.size() && pending_[j].hash == pending_[i].hash) ++j;
+    while (j < keys.size() && keys[j].hash == keys[i].hash) ++j;
     int q = -1;
     seen.clear();
     for (size_t r = i; r < j; ++r) {
-      q = std::max<int>(q, pending_[r].quality);
+      q = std::max<int>(q, keys[r].quality);
       // The set is only needed for real duplicates (most runs have one member).
-      if (j - i == 1 || seen.insert(idOf(pending_[r])).second) idRefs.push_back(static_cast<uint32_t>(r));
+      if (j - i == 1 || seen.insert(idOf(pending_[keys[r].index])).second) idRefs.push_back(keys[r].index);
     }
     if (idRefs.size() > std::numeric_limits<uint32_t>::max()) throw FormatError("more than 2^32 list ids");
     merged += j - i - 1;
-    runStarts.push_back(i);
+    runStarts.push_back(static_cast<uint32_t>(i));
     quality.push_back(q < 0 ? hsl::kQualityUnknown : static_cast<uint8_t>(q));
     entryIdStart.push_back(static_cast<uint32_t>(idRefs.size()));
     i = j;
@@ -88,7 +131,7 @@ hsl::Image ListBuilder::build(Summary* summary) {
   for (uint64_t e = 0; e < count; ++e)
     for (uint32_t w = 0; w < h.words; ++w)
       words[hsl::wordIndex(e, static_cast<int>(w), static_cast<int>(h.words))] =
-          pending_[runStarts[e]].hash.w[w];
+          keys[runStarts[e]].hash.w[w];
   std::memcpy(base + h.sections[hsl::kQuality].offset, quality.data(), quality.size());
   std::memcpy(base + h.sections[hsl::kEntryIdStart].offset, entryIdStart.data(),
               entryIdStart.size() * sizeof(uint32_t));

@@ -21,6 +21,8 @@ class ListBuilder {
   /// quality: 0..100, or -1 when the source has none. pHash lists use hash.w[0] only.
   void add(const Hash256& hash, int quality, std::string_view id);
   size_t added() const { return pending_.size(); }
+  /// Room for `entries` inputs and `idBytes` of ids (an estimate is fine).
+  void reserve(size_t entries, size_t idBytes);
   HashType type() const { return type_; }
 
   struct Summary {
@@ -38,6 +40,13 @@ class ListBuilder {
     uint32_t idLength;
     int16_t quality;
   };
+  struct SortKey {
+    Hash256 hash;
+    uint32_t index;   // into pending_
+    int16_t quality;  // copied: the merge then reads keys sequentially (fits the padding)
+  };
+  std::vector<SortKey> sortedKeys() const;
+
   HashType type_;
   std::vector<Pending> pending_;
   std::string ids_;  // every id back to back: one allocation instead of millions

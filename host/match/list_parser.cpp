@@ -11,6 +11,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/csv_fields.hpp"
+#include "host/match/hex_words.hpp"
 #include "host/match/mapped_file.hpp"
 
 namespace hashsieve {
@@ -39,13 +40,9 @@ std::string lower(std::string_view s) {
 }
 
 std::optional<Hash256> parseHash(std::string_view hex, HashType type) {
-  if (type == HashType::Pdq) return parseHash256(hex);
-  if (auto h = parseHash64(hex)) {
-    Hash256 out;
-    out.w[0] = h->v;
-    return out;
-  }
-  return std::nullopt;
+  Hash256 h;
+  if (!detail::parseHexWords(hex, h.w, wordsPerHash(type))) return std::nullopt;
+  return h;
 }
 
 /// An integer 0..100 filling the whole field.
