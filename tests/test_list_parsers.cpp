@@ -4,12 +4,14 @@
 // number), and duplicate merging in the builder.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_builder.hpp"
+#include "host/match/hex_words.hpp"
 #include "host/match/list_parser.hpp"
 
 namespace hashsieve {
@@ -212,6 +214,28 @@ TEST(ListBuilder, DuplicatesMergedKeepingEveryIdInInputOrder) {
   EXPECT_EQ(list.id(1, 0), "first");
   EXPECT_EQ(list.id(1, 1), "second");
   EXPECT_EQ(list.id(1, 2), "third");
+}
+
+TEST(ListParsers, FastHexDecoderAgreesWithCoreHexForm) {
+  // The list parser's table-driven decoder must read hashes exactly as host/core writes them.
+  std::mt19937_64 rng(99);
+  for (int i = 0; i < 2000; ++i) {
+    Hash256 h;
+    for (auto& w : h.w) w = rng();
+    std::string hex = toHex(h);
+    if (i % 2) for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    Hash256 got;
+    ASSERT_TRUE(detail::parseHexWords(hex, got.w, 4));
+    EXPECT_EQ(got, h);
+    EXPECT_EQ(got, *parseHash256(hex));
+    hex[rng() % hex.size()] = "g-x /:@`G"[rng() % 9];  // one non-hex character
+    EXPECT_FALSE(detail::parseHexWords(hex, got.w, 4)) << hex;
+    EXPECT_FALSE(parseHash256(hex)) << hex;
+  }
+  uint64_t w = 0;
+  EXPECT_TRUE(detail::parseHexWords("8000000000000001", &w, 1));
+  EXPECT_EQ(w, parseHash64("8000000000000001")->v);
+  EXPECT_FALSE(detail::parseHexWords("800000000000001", &w, 1));
 }
 
 }  // namespace
