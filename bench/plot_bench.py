@@ -26,12 +26,17 @@ def series(results, x_key, fixed_key):
     """{(workload, label): [(x, median, min, max)]} for ok records with the primary rate."""
     out = defaultdict(list)
     for r in results:
-        if r["status"] != "ok" or r["workload"] not in PRIMARY:
+        if r["status"] != "ok" or r["workload"] not in PRIMARY or r.get("peer_baseline"):
             continue
         rate = r["rates"].get(PRIMARY[r["workload"]][0])
         if not rate:
             continue
-        label = f'{r["backend"]} {r["variant"]}, {fixed_key} {r[fixed_key]}'
+        if fixed_key == "batch_size":
+            # A match call takes all queries at once: its "batch" is the query count.
+            fixed = f'{r["batch_size"]} queries' if r["workload"] == "match" else f'batch {r["batch_size"]}'
+        else:
+            fixed = f'{r["threads"]} threads'
+        label = f'{r["backend"]} {r["variant"]}, {fixed}'
         out[(r["workload"], label)].append((r[x_key], rate["median"], rate["min"], rate["max"]))
     return {k: sorted(v) for k, v in out.items()}
 

@@ -148,6 +148,7 @@ PeerResult peerPdqFiles(const PeerSetup& setup, const BenchConfig& cfg,
   hs.workload = "hash";
   hs.backend = "cpu";
   hs.variant = "pdq";
+  hs.peerBaseline = true;
   hs = runRecord(hs, [&](WorkloadResult& rec) {
     CorpusHashRun last;
     rec.seconds = measure(cfg.method, [&] {

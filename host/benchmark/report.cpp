@@ -1,6 +1,7 @@
 // JSON and table forms of a benchmark report.
 #include "host/benchmark/report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <ostream>
@@ -91,7 +92,8 @@ json toJson(const Report& report) {
         {"stage_shares", stages},
         {"check", r.check},
         {"timer", r.timer},
-        {"note", r.note}});
+        {"note", r.note},
+        {"peer_baseline", r.peerBaseline}});
   }
   json peers = json::array();
   for (const PeerResult& p : report.peers) {
@@ -128,7 +130,10 @@ void printTable(const Report& report, std::ostream& out) {
   const MachineInfo& m = report.machine;
   out << "machine: " << m.cpu.model << ", " << m.cpu.physicalCores << " cores / "
       << m.cpu.logicalCpus << " threads (" << m.onlineCpus << " usable), "
-      << si(static_cast<double>(m.memTotalBytes)) << "B RAM; GPU: " << m.gpu << "\n"
+      << si(static_cast<double>(m.memTotalBytes)) << "B RAM\n";
+  std::string gpu = m.gpu;
+  std::replace(gpu.begin(), gpu.end(), '\n', ';');
+  out << "gpu: " << gpu << "\n"
       << "build: " << m.buildType << ", commit " << m.commit << ", " << m.compiler << "\n"
       << "method: " << report.method.warmup << " warm-up + " << report.method.repeat
       << " timed runs, median [min-max]; each run's output checked\n\n";

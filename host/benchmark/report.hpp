@@ -44,6 +44,7 @@ struct WorkloadResult {
   std::string check;  // what each timed run's output was checked against
   std::string timer = "steady_clock wall time";
   std::string note;
+  bool peerBaseline = false;  // measured only to be set against a peer (not part of the sweep)
 
   bool ok() const { return status == "ok"; }
 };

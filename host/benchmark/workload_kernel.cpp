@@ -74,16 +74,17 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
     BackendKind backend;
     int threads, batch;
     HashRequest req;
+    bool peerBaseline = false;
   };
   std::vector<Config> configs;
   for (BackendKind b : cfg.backends)
     for (int t : cfg.threads)
-      for (int batch : cfg.batchSizes) configs.push_back({b, t, batch, cfg.request});
+      for (int batch : cfg.batchSizes) configs.push_back({b, t, batch, cfg.request, false});
   if (cfg.peers) {
     // pdqhash computes PDQ alone, one frame per call, on one thread: measure that too.
     HashRequest pdqOnly;
     pdqOnly.phash = false;
-    configs.push_back({BackendKind::Cpu, 1, 1, pdqOnly});
+    configs.push_back({BackendKind::Cpu, 1, 1, pdqOnly, true});
   }
   // One oracle per request: the CPU backend, one thread, each distinct frame once, untimed.
   std::vector<std::pair<HashRequest, std::vector<FrameHash>>> oracles;
@@ -105,6 +106,7 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
     r.variant = variantOf(c.req);
     r.threads = c.threads;
     r.batchSize = c.batch;
+    r.peerBaseline = c.peerBaseline;
     if (const std::string why = unavailableReason(c.backend); !why.empty()) {
       r.status = why;
       out.push_back(r);
