@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -36,6 +37,10 @@ struct Match {
   uint8_t transform = 0;  // Dihedral index of the variant
   bool operator==(const Match&) const = default;
 };
+
+/// A query matching more list entries than this is reported as likely degenerate (a blank or
+/// flat image hashes close to many things); its matches are all reported regardless.
+inline constexpr size_t kDegenerateMatches = 100;
 
 /// k of top-k is capped here (what the GPU top-k keeps in a block; FAISS GPU allows 2048).
 inline constexpr int kMaxTopK = 1024;

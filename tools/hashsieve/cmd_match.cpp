@@ -24,8 +24,6 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kBatchFrames = 8192;
 /// PDQ's quality floor (ALGORITHMS.md section 3: quality < 50 is not matched).
 constexpr int kDefaultMinQuality = 50;
-/// More matches than this for one query earn a "degenerate query" warning record.
-constexpr size_t kDefaultDegenerateMatches = 100;
 
 struct MatchArgs {
   std::string list;
@@ -38,7 +36,7 @@ struct MatchArgs {
   int topK = 0;
   std::string device = "auto";
   int threads = 0;
-  size_t degenerate = kDefaultDegenerateMatches;
+  size_t degenerate = kDegenerateMatches;
   bool stats = false;
   bool verify = true;
 };
