@@ -1,0 +1,56 @@
+# Sourced by tools/setup and tools/test: installs what hashsieve needs, only when it is missing.
+# Debian packages (apt-get, as root or through sudo) and a Python venv (.venv) with the oracles.
+
+HS_DEBIAN_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+  libavdevice-dev libavfilter-dev           # the PyPI vpdq oracle builds against these
+  libjpeg62-turbo-dev libwebp-dev           # JPEG and WebP decode bit-identical to Pillow
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
+  python3-venv python3-pip python3-dev
+  ffmpeg imagemagick python3-pil openssl time   # test fixtures and make-corpus
+  clang libclang-rt-14-dev                  # libFuzzer targets
+)
+HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib)
+
+hs_missing_debian_packages() {
+  local missing=()
+  for p in "${HS_DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  echo "${missing[@]}"
+}
+
+hs_install_debian_packages() {
+  local missing
+  missing=$(hs_missing_debian_packages)
+  [ -z "$missing" ] && return 0
+  echo "hashsieve: installing Debian packages: $missing"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing </dev/null
+}
+
+hs_install_python_venv() {
+  local root=$1
+  local py=$root/.venv/bin/python
+  if [ ! -x "$py" ]; then
+    /usr/bin/python3 -m venv "$root/.venv"
+  fi
+  if ! "$py" -c "import pdqhash, vpdq, imagehash, faiss, numpy, PIL, scipy, matplotlib" 2>/dev/null; then
+    echo "hashsieve: installing Python oracles into .venv: ${HS_PYPI_PACKAGES[*]}"
+    "$py" -m pip install -q --disable-pip-version-check "${HS_PYPI_PACKAGES[@]}" </dev/null
+  fi
+}
+
+# Configures (once) and builds Release into $2 (default build/).
+hs_build() {
+  local root=$1 build=${2:-$1/build}
+  shift 2 || true
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+  fi
+  cmake --build "$build" -j "$(nproc)"
+}
