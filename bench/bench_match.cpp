@@ -85,12 +85,14 @@ void runRange(benchmark::State& state, MatchDevice device) {
     benchmark::DoNotOptimize(found);
   }
   const double cpuSeconds = processCpuSeconds() - cpu0;
-  const double comparisons = static_cast<double>(nq) * (dihedral ? 8 : 1) * static_cast<double>(entries);
+  const double comparisons =
+      static_cast<double>(nq) * (dihedral ? 8 : 1) * static_cast<double>(entries);
   state.counters["comparisons/s"] =
       benchmark::Counter(comparisons, benchmark::Counter::kIsIterationInvariantRate);
   // Per core-second of CPU actually used: the figure that survives a busy shared machine.
   if (device == MatchDevice::Cpu && cpuSeconds > 0)
-    state.counters["cmp/core-s"] = comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
+    state.counters["cmp/core-s"] =
+        comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
   state.counters["matches"] = static_cast<double>(found);
   state.SetLabel(matcher->name());
 }
@@ -115,12 +117,16 @@ void runTopK(benchmark::State& state, MatchDevice device) {
     return;
   }
   const double cpu0 = processCpuSeconds();
-  for (auto _ : state) benchmark::DoNotOptimize(matcher->topK(queries, static_cast<int>(state.range(4))));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(matcher->topK(queries, static_cast<int>(state.range(4))));
   const double cpuSeconds = processCpuSeconds() - cpu0;
-  const double comparisons = static_cast<double>(nq) * (state.range(2) ? 8 : 1) * static_cast<double>(entries);
-  state.counters["comparisons/s"] = benchmark::Counter(comparisons, benchmark::Counter::kIsIterationInvariantRate);
+  const double comparisons =
+      static_cast<double>(nq) * (state.range(2) ? 8 : 1) * static_cast<double>(entries);
+  state.counters["comparisons/s"] =
+      benchmark::Counter(comparisons, benchmark::Counter::kIsIterationInvariantRate);
   if (device == MatchDevice::Cpu && cpuSeconds > 0)
-    state.counters["cmp/core-s"] = comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
+    state.counters["cmp/core-s"] =
+        comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
   state.SetLabel(matcher->name());
 }
 void BM_TopKCpu(benchmark::State& state) { runTopK(state, MatchDevice::Cpu); }
@@ -132,15 +138,23 @@ void rangeArgs(benchmark::internal::Benchmark* b, bool cpu) {
       for (int64_t dihedral : {0, 1})
         for (int64_t threads : cpu ? std::vector<int64_t>{0, 1} : std::vector<int64_t>{0})
           b->Args({nq, entriesM, dihedral, threads});
-  b->ArgNames({"queries", "entriesM", "dihedral", "threads"})->Unit(benchmark::kMillisecond)->UseRealTime();
+  b->ArgNames({"queries", "entriesM", "dihedral", "threads"})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
 }
 
 BENCHMARK(BM_RangeCpu)->Apply([](auto* b) { rangeArgs(b, true); });
 BENCHMARK(BM_RangeCuda)->Apply([](auto* b) { rangeArgs(b, false); });
-BENCHMARK(BM_TopKCpu)->Apply(topKArgs)->ArgNames({"queries", "entriesM", "dihedral", "threads", "k"})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_TopKCuda)->Apply(topKArgs)->ArgNames({"queries", "entriesM", "dihedral", "threads", "k"})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TopKCpu)
+    ->Apply(topKArgs)
+    ->ArgNames({"queries", "entriesM", "dihedral", "threads", "k"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_TopKCuda)
+    ->Apply(topKArgs)
+    ->ArgNames({"queries", "entriesM", "dihedral", "threads", "k"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace hashsieve

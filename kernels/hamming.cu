@@ -26,15 +26,18 @@ constexpr int kBlockEntries = 8;
 
 /// Word j of entry e in the block layout.
 template <int W>
-__device__ __forceinline__ uint64_t entryWord(const uint64_t* __restrict__ packed, uint32_t e, int j) {
-  return __ldg(packed + (static_cast<uint64_t>(e / kBlockEntries) * W + j) * kBlockEntries + e % kBlockEntries);
+__device__ __forceinline__ uint64_t entryWord(const uint64_t* __restrict__ packed, uint32_t e,
+                                              int j) {
+  return __ldg(packed + (static_cast<uint64_t>(e / kBlockEntries) * W + j) * kBlockEntries +
+               e % kBlockEntries);
 }
 
-__device__ __forceinline__ uint32_t popc64(uint64_t x) { return static_cast<uint32_t>(__popcll(x)); }
+__device__ __forceinline__ uint32_t popc64(uint64_t x) {
+  return static_cast<uint32_t>(__popcll(x));
+}
 
 template <int W, bool kPartialExit>
-__global__ void __launch_bounds__(kThreads)
-    rangeKernel(RangeLaunch p, uint32_t rowsPerSlice) {
+__global__ void __launch_bounds__(kThreads) rangeKernel(RangeLaunch p, uint32_t rowsPerSlice) {
   __shared__ uint64_t sRows[kRowTile * W];
   __shared__ uint16_t sThreshold[kRowTile];
   // Entries of this thread: strided by kThreads so each load instruction is coalesced.
@@ -53,7 +56,8 @@ __global__ void __launch_bounds__(kThreads)
   for (uint32_t t0 = rowBegin; t0 < rowEnd; t0 += kRowTile) {
     const uint32_t n = min(static_cast<uint32_t>(kRowTile), rowEnd - t0);
     __syncthreads();  // the previous tile is fully consumed
-    for (uint32_t k = threadIdx.x; k < n * W; k += kThreads) sRows[k] = p.dRows[static_cast<uint64_t>(t0) * W + k];
+    for (uint32_t k = threadIdx.x; k < n * W; k += kThreads)
+      sRows[k] = p.dRows[static_cast<uint64_t>(t0) * W + k];
     for (uint32_t k = threadIdx.x; k < n; k += kThreads) sThreshold[k] = p.dRowThreshold[t0 + k];
     __syncthreads();
     for (uint32_t r = 0; r < n; ++r) {
@@ -128,7 +132,8 @@ uint32_t ceilDiv(uint64_t a, uint64_t b) { return static_cast<uint32_t>((a + b -
 
 void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream) {
   if (p.entries == 0 || p.rowCount == 0) return;
-  if (p.words != 4 && p.words != 1) throw std::invalid_argument("launchHammingRange: words must be 4 or 1");
+  if (p.words != 4 && p.words != 1)
+    throw std::invalid_argument("launchHammingRange: words must be 4 or 1");
   // x: one block per kEntriesPerBlock entries; y: slices of the query rows, enough of them that
   // small lists still fill the device (each slice re-reads the block's entries once).
   const uint32_t gridX = ceilDiv(p.entries, kEntriesPerBlock);
@@ -138,8 +143,10 @@ void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream) 
   const uint32_t rowsPerSlice = ceilDiv(p.rowCount, gridY);
   const dim3 grid(gridX, ceilDiv(p.rowCount, rowsPerSlice));
   if (p.words == 4) {
-    if (p.partialExit) rangeKernel<4, true><<<grid, kThreads, 0, stream>>>(p, rowsPerSlice);
-    else rangeKernel<4, false><<<grid, kThreads, 0, stream>>>(p, rowsPerSlice);
+    if (p.partialExit)
+      rangeKernel<4, true><<<grid, kThreads, 0, stream>>>(p, rowsPerSlice);
+    else
+      rangeKernel<4, false><<<grid, kThreads, 0, stream>>>(p, rowsPerSlice);
   } else {
     rangeKernel<1, false><<<grid, kThreads, 0, stream>>>(p, rowsPerSlice);
   }
@@ -148,16 +155,21 @@ void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream) 
 
 void launchHammingHistogram(const HistogramLaunch& p, int smCount, cudaStream_t stream) {
   if (p.entries == 0 || p.queryCount == 0) return;
-  if (p.words != 4 && p.words != 1) throw std::invalid_argument("launchHammingHistogram: words must be 4 or 1");
+  if (p.words != 4 && p.words != 1)
+    throw std::invalid_argument("launchHammingHistogram: words must be 4 or 1");
   // y: one block row per kHistQueries queries; x: grid-stride over entries, sized so the
   // whole grid keeps kBlocksPerSm blocks per SM (fewer x blocks = fewer global flushes).
   const uint32_t gridY = ceilDiv(p.queryCount, kHistQueries);
-  if (gridY > 65535) throw std::invalid_argument("launchHammingHistogram: too many queries per launch");
-  const uint32_t wantX = std::max<uint32_t>(1, ceilDiv(static_cast<uint64_t>(smCount) * kBlocksPerSm, gridY));
+  if (gridY > 65535)
+    throw std::invalid_argument("launchHammingHistogram: too many queries per launch");
+  const uint32_t wantX =
+      std::max<uint32_t>(1, ceilDiv(static_cast<uint64_t>(smCount) * kBlocksPerSm, gridY));
   const uint32_t gridX = std::min(wantX, ceilDiv(p.entries, kThreads));
   const dim3 grid(gridX, gridY);
-  if (p.words == 4) histogramKernel<4><<<grid, kThreads, 0, stream>>>(p);
-  else histogramKernel<1><<<grid, kThreads, 0, stream>>>(p);
+  if (p.words == 4)
+    histogramKernel<4><<<grid, kThreads, 0, stream>>>(p);
+  else
+    histogramKernel<1><<<grid, kThreads, 0, stream>>>(p);
   HS_CUDA_CHECK_LAUNCH();
 }
 

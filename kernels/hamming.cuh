@@ -25,9 +25,9 @@ struct RangeLaunch {
   const uint64_t* dRows = nullptr;    // device, rowCount x words query words
   const uint16_t* dRowThreshold = nullptr;  // device, rowCount inclusive thresholds
   uint32_t rowCount = 0;
-  int words = 4;                      // 4 (PDQ) or 1 (pHash)
-  bool partialExit = true;            // PDQ only: two words first, the rest when still <= T
-  DeviceHit* dHits = nullptr;         // device, capacity hits
+  int words = 4;               // 4 (PDQ) or 1 (pHash)
+  bool partialExit = true;     // PDQ only: two words first, the rest when still <= T
+  DeviceHit* dHits = nullptr;  // device, capacity hits
   uint64_t capacity = 0;
   unsigned long long* dCount = nullptr;  // device counter; ends at the number of hits found,
                                          // which exceeds capacity when hits were dropped
@@ -40,8 +40,8 @@ void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream);
 struct HistogramLaunch {
   const uint64_t* dPacked = nullptr;
   uint32_t entries = 0;
-  const uint64_t* dRows = nullptr;          // device, rows x words, each query's rows contiguous
-  const uint32_t* dQueryFirstRow = nullptr; // device, queryCount + 1 row offsets
+  const uint64_t* dRows = nullptr;           // device, rows x words, each query's rows contiguous
+  const uint32_t* dQueryFirstRow = nullptr;  // device, queryCount + 1 row offsets
   uint32_t queryCount = 0;
   int words = 4;
   uint32_t* dHistogram = nullptr;  // device, queryCount x kHistogramBins, zeroed by the caller;

@@ -23,7 +23,8 @@ namespace hd = ::hashsieve::detail;
 using hd::QueryRow;
 using hd::RowHit;
 
-static_assert(sizeof(DeviceHit) == sizeof(RowHit) && offsetof(DeviceHit, row) == offsetof(RowHit, row) &&
+static_assert(sizeof(DeviceHit) == sizeof(RowHit) &&
+                  offsetof(DeviceHit, row) == offsetof(RowHit, row) &&
                   offsetof(DeviceHit, entry) == offsetof(RowHit, entry) &&
                   offsetof(DeviceHit, distance) == offsetof(RowHit, distance),
               "hits are copied from the device straight into RowHit vectors");
@@ -56,8 +57,9 @@ class CudaMatcher final : public Matcher {
     const size_t blockBytes = static_cast<size_t>(words_) * hsl::kBlockEntries * sizeof(uint64_t);
     size_t freeBytes = 0, totalBytes = 0;
     HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
-    const size_t budget = opts.maxListBytes ? opts.maxListBytes
-                                            : static_cast<size_t>(static_cast<double>(freeBytes) * kListShareOfFree);
+    const size_t budget =
+        opts.maxListBytes ? opts.maxListBytes
+                          : static_cast<size_t>(static_cast<double>(freeBytes) * kListShareOfFree);
     chunkBlocks_ = std::clamp<size_t>(budget / blockBytes, 1, std::max<size_t>(totalBlocks_, 1));
     resident_ = chunkBlocks_ >= totalBlocks_;
     dList_ = DeviceBuffer<uint64_t>(chunkBlocks_ * words_ * hsl::kBlockEntries);
@@ -65,8 +67,9 @@ class CudaMatcher final : public Matcher {
     hCount_ = PinnedBuffer<unsigned long long>(1);
     dHits_ = DeviceBuffer<DeviceHit>(std::max<size_t>(opts.initialHitCapacity, 1));
     if (resident_ && totalBlocks_ > 0) {
-      HS_CUDA_CHECK(cudaMemcpyAsync(dList_.data(), list.packedWords().data(), list.packedWords().size_bytes(),
-                                    cudaMemcpyHostToDevice, stream_.get()));
+      HS_CUDA_CHECK(cudaMemcpyAsync(dList_.data(), list.packedWords().data(),
+                                    list.packedWords().size_bytes(), cudaMemcpyHostToDevice,
+                                    stream_.get()));
       stream_.synchronize();  // sync point: the list is resident before the first search
     }
   }
@@ -108,11 +111,13 @@ class CudaMatcher final : public Matcher {
     // Pass 1: how many entries sit at each distance, per query.
     uploadRows(rows, std::vector<uint16_t>(rows.size(), 0));
     ensureCapacity(dFirstRow_, firstRow.size());
-    HS_CUDA_CHECK(cudaMemcpyAsync(dFirstRow_.data(), firstRow.data(), firstRow.size() * sizeof(uint32_t),
-                                  cudaMemcpyHostToDevice, stream_.get()));
+    HS_CUDA_CHECK(cudaMemcpyAsync(dFirstRow_.data(), firstRow.data(),
+                                  firstRow.size() * sizeof(uint32_t), cudaMemcpyHostToDevice,
+                                  stream_.get()));
     const size_t histCount = queries.size() * kHistogramBins;
     ensureCapacity(dHistogram_, histCount);
-    HS_CUDA_CHECK(cudaMemsetAsync(dHistogram_.data(), 0, histCount * sizeof(uint32_t), stream_.get()));
+    HS_CUDA_CHECK(
+        cudaMemsetAsync(dHistogram_.data(), 0, histCount * sizeof(uint32_t), stream_.get()));
     forEachChunk([&](const uint64_t* dPacked, uint32_t entries, uint32_t) {
       HistogramLaunch p;
       p.dPacked = dPacked;
@@ -142,7 +147,8 @@ class CudaMatcher final : public Matcher {
           break;
         }
       }
-      for (uint32_t r = firstRow[q]; r < firstRow[q + 1]; ++r) thresholds[r] = static_cast<uint16_t>(kth);
+      for (uint32_t r = firstRow[q]; r < firstRow[q + 1]; ++r)
+        thresholds[r] = static_cast<uint16_t>(kth);
       maxThreshold = std::max(maxThreshold, kth);
     }
 
@@ -160,8 +166,9 @@ class CudaMatcher final : public Matcher {
     ensureCapacity(dThreshold_, thresholds.size());
     HS_CUDA_CHECK(cudaMemcpyAsync(dRows_.data(), words.data(), words.size() * sizeof(uint64_t),
                                   cudaMemcpyHostToDevice, stream_.get()));
-    HS_CUDA_CHECK(cudaMemcpyAsync(dThreshold_.data(), thresholds.data(), thresholds.size() * sizeof(uint16_t),
-                                  cudaMemcpyHostToDevice, stream_.get()));
+    HS_CUDA_CHECK(cudaMemcpyAsync(dThreshold_.data(), thresholds.data(),
+                                  thresholds.size() * sizeof(uint16_t), cudaMemcpyHostToDevice,
+                                  stream_.get()));
     // Pageable sources: the copies may still read them after returning; keep them alive.
     stream_.synchronize();
   }
@@ -184,7 +191,8 @@ class CudaMatcher final : public Matcher {
       while (true) {
         p.dHits = dHits_.data();
         p.capacity = dHits_.size();
-        HS_CUDA_CHECK(cudaMemsetAsync(dCount_.data(), 0, sizeof(unsigned long long), stream_.get()));
+        HS_CUDA_CHECK(
+            cudaMemsetAsync(dCount_.data(), 0, sizeof(unsigned long long), stream_.get()));
         launchHammingRange(p, smCount_, stream_.get());
         HS_CUDA_CHECK(cudaMemcpyAsync(hCount_.data(), dCount_.data(), sizeof(unsigned long long),
                                       cudaMemcpyDeviceToHost, stream_.get()));
@@ -216,9 +224,9 @@ class CudaMatcher final : public Matcher {
     for (size_t b0 = 0; b0 < totalBlocks_; b0 += chunkBlocks_) {
       const size_t nb = std::min(chunkBlocks_, totalBlocks_ - b0);
       if (!resident_) {
-        HS_CUDA_CHECK(cudaMemcpyAsync(dList_.data(), list_.packedWords().data() + b0 * wordsPerBlock,
-                                      nb * wordsPerBlock * sizeof(uint64_t), cudaMemcpyHostToDevice,
-                                      stream_.get()));
+        HS_CUDA_CHECK(cudaMemcpyAsync(
+            dList_.data(), list_.packedWords().data() + b0 * wordsPerBlock,
+            nb * wordsPerBlock * sizeof(uint64_t), cudaMemcpyHostToDevice, stream_.get()));
       }
       const size_t entryBase = b0 * hsl::kBlockEntries;
       const size_t entries = std::min(nb * hsl::kBlockEntries, list_.size() - entryBase);

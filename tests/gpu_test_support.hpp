@@ -28,12 +28,13 @@ inline bool gpuPresent() {
 }  // namespace hashsieve::test
 
 /// At the top of a GPU test (or a fixture's SetUp): skip, or fail under HASHSIEVE_REQUIRE_GPU=1.
-#define HS_REQUIRE_GPU()                                                                 \
-  do {                                                                                   \
-    if (!::hashsieve::test::gpuPresent()) {                                              \
-      if (::hashsieve::test::gpuRequired()) FAIL() << "HASHSIEVE_REQUIRE_GPU=1 but no CUDA device"; \
-      GTEST_SKIP() << "no CUDA device";                                                  \
-    }                                                                                    \
+#define HS_REQUIRE_GPU()                                        \
+  do {                                                          \
+    if (!::hashsieve::test::gpuPresent()) {                     \
+      if (::hashsieve::test::gpuRequired())                     \
+        FAIL() << "HASHSIEVE_REQUIRE_GPU=1 but no CUDA device"; \
+      GTEST_SKIP() << "no CUDA device";                         \
+    }                                                           \
   } while (0)
 
 namespace hashsieve::test {

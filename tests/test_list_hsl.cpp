@@ -22,7 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path tempPath(const std::string& name) {
-  return fs::path(testing::TempDir()) / ("hashsieve_test_list_hsl_" + std::to_string(::getpid()) + "_" + name);
+  return fs::path(testing::TempDir()) /
+         ("hashsieve_test_list_hsl_" + std::to_string(::getpid()) + "_" + name);
 }
 
 std::vector<char> readBytes(const fs::path& p) {
@@ -122,14 +123,16 @@ TEST(ListHsl, PackedLayoutIsBlocksOfEightWordMajor) {
   for (size_t e = 0; e < list.size(); ++e)
     for (int j = 0; j < 4; ++j) EXPECT_EQ(packed[(e / 8 * 4 + j) * 8 + e % 8], list.hash(e).w[j]);
   for (size_t e = list.size(); e < hsl::paddedEntries(list.size()); ++e)
-    for (int j = 0; j < 4; ++j) EXPECT_EQ(packed[(e / 8 * 4 + j) * 8 + e % 8], 0u) << "padding lane";
+    for (int j = 0; j < 4; ++j)
+      EXPECT_EQ(packed[(e / 8 * 4 + j) * 8 + e % 8], 0u) << "padding lane";
   fs::remove(p);
 }
 
 TEST(ListHsl, ChecksumIsSha256WithTheFieldZeroed) {
   const fs::path p = writeList(HashType::Pdq, randomSources(HashType::Pdq, 50, 4), "sum.hsl");
   std::vector<char> bytes = readBytes(p);
-  std::fill(bytes.begin() + hsl::kOffChecksum, bytes.begin() + hsl::kOffChecksum + hsl::kChecksumBytes, 0);
+  std::fill(bytes.begin() + hsl::kOffChecksum,
+            bytes.begin() + hsl::kOffChecksum + hsl::kChecksumBytes, 0);
   hsl::Checksum want{};
   unsigned int len = 0;
   ASSERT_EQ(EVP_Digest(bytes.data(), bytes.size(), want.data(), &len, EVP_sha256(), nullptr), 1);
@@ -191,7 +194,8 @@ TEST(ListHsl, EveryTruncationIsRejected) {
   for (size_t n = 0; n < good.size(); ++n) {
     writeBytes(bad, std::vector<char>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n)));
     EXPECT_THROW(HashList::open(bad), FormatError) << "truncated to " << n;
-    EXPECT_THROW(HashList::open(bad, {false}), FormatError) << "truncated to " << n << ", unverified";
+    EXPECT_THROW(HashList::open(bad, {false}), FormatError)
+        << "truncated to " << n << ", unverified";
   }
   // An appended byte is as wrong as a missing one.
   std::vector<char> longer = good;

@@ -10,8 +10,8 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
-#include "host/match/list_builder.hpp"
 #include "host/match/hex_words.hpp"
+#include "host/match/list_builder.hpp"
 #include "host/match/list_parser.hpp"
 
 namespace hashsieve {
@@ -58,8 +58,8 @@ Parsed parse(const std::string& text, HashType type = HashType::Pdq, bool strict
 }
 
 TEST(ListParsers, PlainHexWithOptionalQualityAndId) {
-  const auto p = parse(kA + "\n" + kB + ",87\n" + kA + ",90,photo one.jpg\n" + kB + ",case-17\n" + kA +
-                       ",case-9,extra,columns\n");
+  const auto p = parse(kA + "\n" + kB + ",87\n" + kA + ",90,photo one.jpg\n" + kB + ",case-17\n" +
+                       kA + ",case-9,extra,columns\n");
   EXPECT_EQ(p.stats.format, ListTextFormat::Plain);
   ASSERT_EQ(p.entries.size(), 5u);
   EXPECT_EQ(p.entries[0].hash, hashA());
@@ -79,7 +79,8 @@ TEST(ListParsers, PlainHexWithOptionalQualityAndId) {
 TEST(ListParsers, ToleratesBomCrlfBlanksCommentsAndUpperCase) {
   std::string upper = kB;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const auto p = parse("\xEF\xBB\xBF# exported list\r\n\r\n  " + kA + "  \r\n# another comment\r\n" + upper + "\r\n\r\n");
+  const auto p = parse("\xEF\xBB\xBF# exported list\r\n\r\n  " + kA +
+                       "  \r\n# another comment\r\n" + upper + "\r\n\r\n");
   ASSERT_EQ(p.entries.size(), 2u);
   EXPECT_EQ(p.entries[0].hash, hashA());
   EXPECT_EQ(p.entries[0].id, "3");  // physical line numbers, comments and blanks counted
@@ -89,7 +90,8 @@ TEST(ListParsers, ToleratesBomCrlfBlanksCommentsAndUpperCase) {
 }
 
 TEST(ListParsers, CsvWithHeaderInAnyColumnOrder) {
-  const auto p = parse("Quality,ID,PDQ,source\n90,\"a, with comma\"," + kA + ",x\n,id2," + kB + ",y\n55,\"say \"\"hi\"\"\"," + kB + ",z\n");
+  const auto p = parse("Quality,ID,PDQ,source\n90,\"a, with comma\"," + kA + ",x\n,id2," + kB +
+                       ",y\n55,\"say \"\"hi\"\"\"," + kB + ",z\n");
   EXPECT_EQ(p.stats.format, ListTextFormat::Csv);
   ASSERT_EQ(p.entries.size(), 3u);
   EXPECT_EQ(p.entries[0].hash, hashA());
@@ -112,7 +114,8 @@ TEST(ListParsers, CsvHeaderWithoutHashColumnIsAnError) {
 }
 
 TEST(ListParsers, CsvMalformedRows) {
-  const auto p = parse("pdq,quality\n" + kA + ",101\n" + kA.substr(1) + ",50\n\"unterminated," + kA + "\n" + kB + ",60\n");
+  const auto p = parse("pdq,quality\n" + kA + ",101\n" + kA.substr(1) + ",50\n\"unterminated," +
+                       kA + "\n" + kB + ",60\n");
   ASSERT_EQ(p.entries.size(), 1u);
   EXPECT_EQ(p.entries[0].quality, 60);
   EXPECT_EQ(p.stats.malformed, 3u);
@@ -122,7 +125,8 @@ TEST(ListParsers, CsvMalformedRows) {
 }
 
 TEST(ListParsers, ThreatExchangeSignalLines) {
-  const auto p = parse("pdq " + kA + "\nmd5 d41d8cd98f00b204e9800998ecf8427e\nPDQ\t" + kB + "\npdq nothex\n");
+  const auto p =
+      parse("pdq " + kA + "\nmd5 d41d8cd98f00b204e9800998ecf8427e\nPDQ\t" + kB + "\npdq nothex\n");
   EXPECT_EQ(p.stats.format, ListTextFormat::ThreatExchange);
   ASSERT_EQ(p.entries.size(), 2u);
   EXPECT_EQ(p.entries[0].hash, hashA());
@@ -133,14 +137,14 @@ TEST(ListParsers, ThreatExchangeSignalLines) {
 }
 
 TEST(ListParsers, JsonLines) {
-  const auto p = parse("{\"pdq\": \"" + kA + "\", \"id\": \"case-1\", \"quality\": 77}\n" +
-                       "{\"pdq\": \"" + kB + "\", \"id\": 42}\n" +
-                       "{\"pdq\": \"" + kB + "\"}\n" +
-                       "{\"path\": \"x.jpg\", \"error\": \"decode\"}\n" +
-                       "{\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kA + "\"}\n" +
-                       "{\"signalType\": \"VideoMD5\", \"hashValue\": \"d41d8cd98f00b204e9800998ecf8427e\"}\n" +
-                       "{\"path\": \"y.jpg\", \"pdq\": \"" + kA + "\", \"pdq_quality\": 12}\n" +
-                       "{not json\n" + "{\"id\": \"no hash\"}\n");
+  const auto p = parse(
+      "{\"pdq\": \"" + kA + "\", \"id\": \"case-1\", \"quality\": 77}\n" + "{\"pdq\": \"" + kB +
+      "\", \"id\": 42}\n" + "{\"pdq\": \"" + kB + "\"}\n" +
+      "{\"path\": \"x.jpg\", \"error\": \"decode\"}\n" +
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kA + "\"}\n" +
+      "{\"signalType\": \"VideoMD5\", \"hashValue\": \"d41d8cd98f00b204e9800998ecf8427e\"}\n" +
+      "{\"path\": \"y.jpg\", \"pdq\": \"" + kA + "\", \"pdq_quality\": 12}\n" + "{not json\n" +
+      "{\"id\": \"no hash\"}\n");
   EXPECT_EQ(p.stats.format, ListTextFormat::Jsonl);
   ASSERT_EQ(p.entries.size(), 5u);
   EXPECT_EQ(p.entries[0].id, "case-1");
@@ -150,7 +154,7 @@ TEST(ListParsers, JsonLines) {
   EXPECT_EQ(p.entries[3].hash, hashA());  // StopNCII record
   EXPECT_EQ(p.entries[4].id, "y.jpg");    // a `hashsieve hash` record: its path
   EXPECT_EQ(p.entries[4].quality, 12);
-  EXPECT_EQ(p.stats.ignored, 2u);         // the error record and the VideoMD5 record
+  EXPECT_EQ(p.stats.ignored, 2u);  // the error record and the VideoMD5 record
   EXPECT_EQ(p.stats.malformed, 2u);
 }
 
@@ -164,7 +168,8 @@ TEST(ListParsers, PhashListsTakeSixteenHexDigits) {
   ASSERT_EQ(te.entries.size(), 1u);
   EXPECT_EQ(te.entries[0].hash.w[0], 0xffu);
   EXPECT_EQ(te.stats.ignored, 1u);
-  const auto js = parse("{\"phash\": \"00000000000000ff\", \"pdq\": \"" + kA + "\"}\n", HashType::Phash);
+  const auto js =
+      parse("{\"phash\": \"00000000000000ff\", \"pdq\": \"" + kA + "\"}\n", HashType::Phash);
   ASSERT_EQ(js.entries.size(), 1u);
   EXPECT_EQ(js.entries[0].hash.w[0], 0xffu);
 }
@@ -188,7 +193,8 @@ TEST(ListParsers, DefaultIdPrefix) {
   ListParseOptions o;
   o.defaultIdPrefix = "a.txt:";
   std::vector<std::string> ids;
-  parseListText(kA + "\n" + kB + "\n", "a.txt", o, [&](const ListEntryView& e) { ids.emplace_back(e.id); });
+  parseListText(kA + "\n" + kB + "\n", "a.txt", o,
+                [&](const ListEntryView& e) { ids.emplace_back(e.id); });
   EXPECT_EQ(ids, (std::vector<std::string>{"a.txt:1", "a.txt:2"}));
 }
 
@@ -223,7 +229,8 @@ TEST(ListParsers, FastHexDecoderAgreesWithCoreHexForm) {
     Hash256 h;
     for (auto& w : h.w) w = rng();
     std::string hex = toHex(h);
-    if (i % 2) for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (i % 2)
+      for (char& c : hex) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     Hash256 got;
     ASSERT_TRUE(detail::parseHexWords(hex, got.w, 4));
     EXPECT_EQ(got, h);

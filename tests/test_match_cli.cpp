@@ -29,10 +29,12 @@ class MatchCli : public testing::Test {
     for (auto& v : variants_) v = randomHash(rng, HashType::Pdq);
     variants_[0] = q_;
     other_ = randomHash(rng, HashType::Pdq);
-    std::string text = "# planted list\r\n" + toHex(q_) + ",exact\r\n" + toHex(flipBits(q_, 31, HashType::Pdq, rng)) +
-                       ",d31\r\n" + toHex(flipBits(q_, 32, HashType::Pdq, rng)) + ",d32\r\nnot-a-hash,x\r\n" +
+    std::string text = "# planted list\r\n" + toHex(q_) + ",exact\r\n" +
+                       toHex(flipBits(q_, 31, HashType::Pdq, rng)) + ",d31\r\n" +
+                       toHex(flipBits(q_, 32, HashType::Pdq, rng)) + ",d32\r\nnot-a-hash,x\r\n" +
                        toHex(flipBits(variants_[1], 5, HashType::Pdq, rng)) + ",near-rot90\r\n";
-    for (int i = 0; i < 100; ++i) text += toHex(randomHash(rng, HashType::Pdq)) + ",r" + std::to_string(i) + "\r\n";
+    for (int i = 0; i < 100; ++i)
+      text += toHex(randomHash(rng, HashType::Pdq)) + ",r" + std::to_string(i) + "\r\n";
     write("list.txt", text);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -47,7 +49,8 @@ class MatchCli : public testing::Test {
     return runCli(args, dir_, o);
   }
   fs::path buildList() {
-    const CliResult r = run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
+    const CliResult r =
+        run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
     EXPECT_EQ(r.status, 0) << r.err;
     return dir_ / "list.hsl";
   }
@@ -56,22 +59,32 @@ class MatchCli : public testing::Test {
     for (int v = 0; v < kDihedralCount; ++v) dihedral[kDihedralNames[v]] = toHex(variants_[v]);
     const json video = {{"path", "v.mp4"},
                         {"kind", "video"},
-                        {"frames", {{{"frame", 0}, {"t", 0.0}, {"pdq", toHex(q_)}, {"quality", 80}},
-                                    {{"frame", 15}, {"t", 0.5}, {"pdq", toHex(other_)}, {"quality", 80}}}}};
+                        {"frames",
+                         {{{"frame", 0}, {"t", 0.0}, {"pdq", toHex(q_)}, {"quality", 80}},
+                          {{"frame", 15}, {"t", 0.5}, {"pdq", toHex(other_)}, {"quality", 80}}}}};
     return json{{"path", "a.jpg"}, {"pdq", toHex(q_)}, {"pdq_quality", 90}}.dump() + "\n" +
-           json{{"path", "b.jpg"}, {"pdq", toHex(q_)}, {"pdq_quality", 90}, {"pdq_dihedral", dihedral}}.dump() + "\n" +
-           json{{"path", "c.jpg"}, {"pdq", toHex(q_)}, {"pdq_quality", 20}}.dump() + "\n" +
-           json{{"path", "d.jpg"}, {"error", "decode failed"}, {"detail", "x"}}.dump() + "\n" + video.dump() + "\n";
+           json{{"path", "b.jpg"},
+                {"pdq", toHex(q_)},
+                {"pdq_quality", 90},
+                {"pdq_dihedral", dihedral}}
+               .dump() +
+           "\n" + json{{"path", "c.jpg"}, {"pdq", toHex(q_)}, {"pdq_quality", 20}}.dump() + "\n" +
+           json{{"path", "d.jpg"}, {"error", "decode failed"}, {"detail", "x"}}.dump() + "\n" +
+           video.dump() + "\n";
   }
   /// Records reduced to what the tests compare: path[#frame] and then the match or the skip.
   static std::vector<std::string> summary(const std::string& out) {
     std::vector<std::string> s;
     for (const json& r : parseJsonLines(out)) {
-      std::string key = r["path"].get<std::string>() + (r.contains("frame") ? "#" + std::to_string(r["frame"].get<int>()) : "");
-      if (r.contains("skipped")) s.push_back(key + " skipped " + r["skipped"].get<std::string>());
-      else if (r.contains("warning")) s.push_back(key + " warning " + std::to_string(r["matches"].get<int>()));
+      std::string key = r["path"].get<std::string>() +
+                        (r.contains("frame") ? "#" + std::to_string(r["frame"].get<int>()) : "");
+      if (r.contains("skipped"))
+        s.push_back(key + " skipped " + r["skipped"].get<std::string>());
+      else if (r.contains("warning"))
+        s.push_back(key + " warning " + std::to_string(r["matches"].get<int>()));
       else
-        s.push_back(key + " " + r["list_id"].get<std::string>() + " " + r["transform"].get<std::string>() + " " +
+        s.push_back(key + " " + r["list_id"].get<std::string>() + " " +
+                    r["transform"].get<std::string>() + " " +
                     std::to_string(r["distance"].get<int>()));
     }
     return s;
@@ -83,11 +96,13 @@ class MatchCli : public testing::Test {
 };
 
 TEST_F(MatchCli, ListBuildCountsMalformedLinesAndStrictNamesThem) {
-  const CliResult ok = run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
+  const CliResult ok =
+      run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_NE(ok.err.find("1 malformed"), std::string::npos) << ok.err;
   EXPECT_NE(ok.err.find("list.txt:5:"), std::string::npos) << ok.err;
-  const CliResult strict = run({"list", "build", "--strict", (dir_ / "list.txt").string(), "-o", (dir_ / "s.hsl").string()});
+  const CliResult strict = run(
+      {"list", "build", "--strict", (dir_ / "list.txt").string(), "-o", (dir_ / "s.hsl").string()});
   EXPECT_NE(strict.status, 0);
   EXPECT_NE(strict.err.find("list.txt:5:"), std::string::npos) << strict.err;
   EXPECT_FALSE(fs::exists(dir_ / "s.hsl"));
@@ -99,7 +114,9 @@ TEST_F(MatchCli, ListInfo) {
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("type: pdq"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("entries: 104"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("sha256: " + hsl::checksumHex(HashList::open(list).checksum())), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sha256: " + hsl::checksumHex(HashList::open(list).checksum())),
+            std::string::npos)
+      << r.out;
   const CliResult j = run({"list", "info", "--json", list.string()});
   ASSERT_EQ(j.status, 0) << j.err;
   EXPECT_EQ(json::parse(j.out)["ids"], 104);
@@ -110,28 +127,31 @@ TEST_F(MatchCli, MatchRecordsInInputOrderWithTheThresholdEdge) {
   const fs::path q = write("queries.jsonl", queries());
   const CliResult r = run({"match", "--list", list.string(), q.string(), "--device", "cpu"});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(summary(r.out), (std::vector<std::string>{
-                                "a.jpg exact orig 0", "a.jpg d31 orig 31",  // d32 is just outside
-                                "b.jpg exact orig 0", "b.jpg near-rot90 rot90 5", "b.jpg d31 orig 31",
-                                "c.jpg skipped low quality",  // d.jpg, an error record, is passed over
-                                "v.mp4#0 exact orig 0", "v.mp4#0 d31 orig 31"}));
+  EXPECT_EQ(summary(r.out),
+            (std::vector<std::string>{
+                "a.jpg exact orig 0", "a.jpg d31 orig 31",  // d32 is just outside
+                "b.jpg exact orig 0", "b.jpg near-rot90 rot90 5", "b.jpg d31 orig 31",
+                "c.jpg skipped low quality",  // d.jpg, an error record, is passed over
+                "v.mp4#0 exact orig 0", "v.mp4#0 d31 orig 31"}));
   const auto records = parseJsonLines(r.out);
   EXPECT_EQ(records[0]["list_hash"], toHex(q_));
   EXPECT_EQ(records[6]["t"], 0.0);
 
-  const CliResult t32 = run({"match", "--list", list.string(), q.string(), "--threshold", "32", "--no-dihedral"});
+  const CliResult t32 =
+      run({"match", "--list", list.string(), q.string(), "--threshold", "32", "--no-dihedral"});
   ASSERT_EQ(t32.status, 0) << t32.err;
   EXPECT_EQ(summary(t32.out), (std::vector<std::string>{
                                   "a.jpg exact orig 0", "a.jpg d31 orig 31", "a.jpg d32 orig 32",
                                   "b.jpg exact orig 0", "b.jpg d31 orig 31", "b.jpg d32 orig 32",
-                                  "c.jpg skipped low quality", "v.mp4#0 exact orig 0", "v.mp4#0 d31 orig 31",
-                                  "v.mp4#0 d32 orig 32"}));
+                                  "c.jpg skipped low quality", "v.mp4#0 exact orig 0",
+                                  "v.mp4#0 d31 orig 31", "v.mp4#0 d32 orig 32"}));
 }
 
 TEST_F(MatchCli, TopKStdinQualityAndWarnings) {
   const fs::path list = buildList();
   const fs::path q = write("queries.jsonl", queries());
-  const CliResult top = run({"match", "--list", list.string(), "-", "--top-k", "2", "--min-quality", "10"}, q.string());
+  const CliResult top = run(
+      {"match", "--list", list.string(), "-", "--top-k", "2", "--min-quality", "10"}, q.string());
   ASSERT_EQ(top.status, 0) << top.err;
   const auto s = summary(top.out);
   ASSERT_EQ(s.size(), 10u);  // 2 per matched frame: a, b, c (quality 20 >= 10 now), v#0, v#15
@@ -139,7 +159,8 @@ TEST_F(MatchCli, TopKStdinQualityAndWarnings) {
   EXPECT_EQ(s[3], "b.jpg near-rot90 rot90 5");
   EXPECT_EQ(s[4], "c.jpg exact orig 0");
 
-  const CliResult warn = run({"match", "--list", list.string(), q.string(), "--degenerate-matches", "2"});
+  const CliResult warn =
+      run({"match", "--list", list.string(), q.string(), "--degenerate-matches", "2"});
   ASSERT_EQ(warn.status, 0) << warn.err;
   EXPECT_EQ(summary(warn.out)[2], "b.jpg warning 3");
 

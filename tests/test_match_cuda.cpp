@@ -28,7 +28,8 @@ struct Case {
 };
 
 std::string caseName(const testing::TestParamInfo<Case>& info) {
-  return std::string(hashTypeName(info.param.type)) + (info.param.dihedral ? "_dihedral" : "_plain") +
+  return std::string(hashTypeName(info.param.type)) +
+         (info.param.dihedral ? "_dihedral" : "_plain") +
          (info.param.partialExit ? "_exit" : "_full");
 }
 
@@ -81,11 +82,12 @@ TEST_P(CudaMatcherExact, TopKEqualsCpuAndOracle) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cuda, CudaMatcherExact,
-                         testing::Values(Case{HashType::Pdq, false, true}, Case{HashType::Pdq, true, true},
-                                         Case{HashType::Pdq, false, false}, Case{HashType::Pdq, true, false},
-                                         Case{HashType::Phash, false, true}, Case{HashType::Phash, true, true}),
-                         caseName);
+INSTANTIATE_TEST_SUITE_P(
+    Cuda, CudaMatcherExact,
+    testing::Values(Case{HashType::Pdq, false, true}, Case{HashType::Pdq, true, true},
+                    Case{HashType::Pdq, false, false}, Case{HashType::Pdq, true, false},
+                    Case{HashType::Phash, false, true}, Case{HashType::Phash, true, true}),
+    caseName);
 
 class CudaMatcher : public test::GpuTest {};
 
@@ -95,7 +97,8 @@ TEST_F(CudaMatcher, HitBufferOverflowLosesNothing) {
   CudaMatcherOptions opts;
   opts.initialHitCapacity = 1;  // every launch overflows at first
   auto matcher = cuda::makeCudaMatcher(data.list, opts);
-  for (int t : {31, 130, 256}) EXPECT_EQ(asSet(matcher->range(data.queries, t)), oracleRange(table, t));
+  for (int t : {31, 130, 256})
+    EXPECT_EQ(asSet(matcher->range(data.queries, t)), oracleRange(table, t));
 }
 
 TEST_F(CudaMatcher, ChunkedListEqualsOracle) {
@@ -106,9 +109,11 @@ TEST_F(CudaMatcher, ChunkedListEqualsOracle) {
   opts.initialHitCapacity = 16;
   auto matcher = cuda::makeCudaMatcher(data.list, opts);
   EXPECT_NE(matcher->name().find("chunked"), std::string::npos);
-  for (int t : {0, 31, 64, 256}) EXPECT_EQ(asSet(matcher->range(data.queries, t)), oracleRange(table, t));
+  for (int t : {0, 31, 64, 256})
+    EXPECT_EQ(asSet(matcher->range(data.queries, t)), oracleRange(table, t));
   auto cpu = makeCpuMatcher(data.list, {1, CpuIsa::Scalar});
-  for (int k : {1, 50, kMaxTopK}) EXPECT_EQ(matcher->topK(data.queries, k), cpu->topK(data.queries, k));
+  for (int k : {1, 50, kMaxTopK})
+    EXPECT_EQ(matcher->topK(data.queries, k), cpu->topK(data.queries, k));
 }
 
 TEST_F(CudaMatcher, LargeBatchesEqualCpu) {
@@ -125,7 +130,8 @@ TEST_F(CudaMatcher, LargeBatchesEqualCpu) {
     }
     for (size_t i = 0; i < entries; ++i) {
       const auto& src = q[rng() % queries].variants[rng() % kDihedralCount];
-      b.add(i % 2 ? test::randomHash(rng, HashType::Pdq) : test::flipBits(src, static_cast<int>(rng() % 64), HashType::Pdq, rng),
+      b.add(i % 2 ? test::randomHash(rng, HashType::Pdq)
+                  : test::flipBits(src, static_cast<int>(rng() % 64), HashType::Pdq, rng),
             -1, std::to_string(i));
     }
     const HashList list = HashList::fromImage(b.build());

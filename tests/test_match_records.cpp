@@ -20,7 +20,11 @@ std::string hexOf(uint64_t low) {
 }
 
 TEST(QueryRecords, ImageWithDihedralVariants) {
-  nlohmann::json j = {{"path", "a.jpg"}, {"kind", "image"}, {"pdq", hexOf(1)}, {"pdq_quality", 93}, {"phash", "00000000000000ff"}};
+  nlohmann::json j = {{"path", "a.jpg"},
+                      {"kind", "image"},
+                      {"pdq", hexOf(1)},
+                      {"pdq_quality", 93},
+                      {"phash", "00000000000000ff"}};
   for (int v = 0; v < kDihedralCount; ++v) j["pdq_dihedral"][kDihedralNames[v]] = hexOf(100 + v);
   const QueryRecord r = parseQueryRecord(j.dump(), HashType::Pdq);
   EXPECT_EQ(r.path, "a.jpg");
@@ -49,8 +53,9 @@ TEST(QueryRecords, ImageWithDihedralVariants) {
 TEST(QueryRecords, VideoFramesAndErrors) {
   const nlohmann::json v = {{"path", "v.mp4"},
                             {"kind", "video"},
-                            {"frames", {{{"frame", 0}, {"t", 0.0}, {"pdq", hexOf(7)}, {"quality", 80}},
-                                        {{"frame", 30}, {"t", 1.0}, {"pdq", hexOf(8)}, {"quality", 20}}}}};
+                            {"frames",
+                             {{{"frame", 0}, {"t", 0.0}, {"pdq", hexOf(7)}, {"quality", 80}},
+                              {{"frame", 30}, {"t", 1.0}, {"pdq", hexOf(8)}, {"quality", 20}}}}};
   const QueryRecord r = parseQueryRecord(v.dump(), HashType::Pdq);
   ASSERT_EQ(r.frames.size(), 2u);
   EXPECT_EQ(*r.frames[1].frame, 30);
@@ -60,13 +65,16 @@ TEST(QueryRecords, VideoFramesAndErrors) {
   EXPECT_EQ(skipReason(r.frames[1], HashType::Pdq, 50), "low quality");
   EXPECT_FALSE(skipReason(r.frames[1], HashType::Pdq, 20));  // >= min quality is matched
 
-  EXPECT_TRUE(parseQueryRecord(R"({"path": "x", "error": "decode", "detail": "d"})", HashType::Pdq).error);
-  const QueryRecord noHash = parseQueryRecord(R"({"path": "x", "phash": "00000000000000ff"})", HashType::Pdq);
+  EXPECT_TRUE(
+      parseQueryRecord(R"({"path": "x", "error": "decode", "detail": "d"})", HashType::Pdq).error);
+  const QueryRecord noHash =
+      parseQueryRecord(R"({"path": "x", "phash": "00000000000000ff"})", HashType::Pdq);
   EXPECT_EQ(skipReason(noHash.frames[0], HashType::Pdq, 50), "no pdq hash");
   EXPECT_THROW(parseQueryRecord("[1,2]", HashType::Pdq), FormatError);
   EXPECT_THROW(parseQueryRecord(R"({"pdq": "00"})", HashType::Pdq), FormatError);  // no path
   EXPECT_THROW(parseQueryRecord(R"({"path": "x", "pdq": "00"})", HashType::Pdq), FormatError);
-  EXPECT_THROW(parseQueryRecord(R"({"path": "x", "pdq": ")" + hexOf(1) + R"(", "pdq_dihedral": {"orig": ")" + hexOf(1) + R"("}})",
+  EXPECT_THROW(parseQueryRecord(R"({"path": "x", "pdq": ")" + hexOf(1) +
+                                    R"(", "pdq_dihedral": {"orig": ")" + hexOf(1) + R"("}})",
                                 HashType::Pdq),
                FormatError);  // dihedral variants missing
 }

@@ -31,7 +31,9 @@ struct Range {
 };
 
 /// Share `part` of `parts` of [0, n).
-Range share(size_t n, size_t parts, size_t part) { return {n * part / parts, n * (part + 1) / parts}; }
+Range share(size_t n, size_t parts, size_t part) {
+  return {n * part / parts, n * (part + 1) / parts};
+}
 
 /// Runs fn(part) for part in [0, parts) on `parts` threads (the caller's thread included) and
 /// rethrows the first exception.
@@ -104,16 +106,17 @@ class CpuMatcher final : public Matcher {
       std::vector<std::vector<TopKHeap>> heaps(parts);
       runParts(parts, [&](size_t part) {
         const Range b = splitList ? share(blocks, parts, part) : Range{0, blocks};
-        const Range qr = splitList ? Range{c0, c1} : Range{c0 + share(c1 - c0, parts, part).begin,
-                                                          c0 + share(c1 - c0, parts, part).end};
+        const Range qr = splitList ? Range{c0, c1}
+                                   : Range{c0 + share(c1 - c0, parts, part).begin,
+                                           c0 + share(c1 - c0, parts, part).end};
         auto& mine = heaps[part];
         mine.assign(c1 - c0, TopKHeap(k));
         for (size_t t = b.begin; t < b.end; t += kTileBlocks) {
           const ListTile lt = tile(t, std::min(b.end, t + kTileBlocks));
           for (size_t q = qr.begin; q < qr.end; ++q)
             if (firstRow[q + 1] > firstRow[q])
-              kernels_.topK(lt, rows.data() + firstRow[q], static_cast<int>(firstRow[q + 1] - firstRow[q]),
-                            mine[q - c0]);
+              kernels_.topK(lt, rows.data() + firstRow[q],
+                            static_cast<int>(firstRow[q + 1] - firstRow[q]), mine[q - c0]);
         }
       });
       for (size_t q = c0; q < c1; ++q) {

@@ -13,8 +13,8 @@ namespace hashsieve {
 using CpuIsa = detail::CpuIsa;
 
 struct CpuMatcherOptions {
-  int threads = 0;                 // 0: one per hardware thread
-  std::optional<CpuIsa> isa;       // default: the best this CPU supports
+  int threads = 0;            // 0: one per hardware thread
+  std::optional<CpuIsa> isa;  // default: the best this CPU supports
 };
 
 /// A matcher over `list`, which must outlive it. Throws UsageError when `isa` is unsupported.

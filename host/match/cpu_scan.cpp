@@ -27,9 +27,12 @@ void TopKHeap::push(uint32_t distance, uint32_t entry, uint32_t variant) {
 
 const char* cpuIsaName(CpuIsa isa) {
   switch (isa) {
-    case CpuIsa::Scalar: return "scalar";
-    case CpuIsa::Avx2: return "avx2";
-    case CpuIsa::Avx512: return "avx512-vpopcntdq";
+    case CpuIsa::Scalar:
+      return "scalar";
+    case CpuIsa::Avx2:
+      return "avx2";
+    case CpuIsa::Avx512:
+      return "avx512-vpopcntdq";
   }
   return "?";
 }
@@ -37,8 +40,10 @@ const char* cpuIsaName(CpuIsa isa) {
 bool cpuIsaSupported(CpuIsa isa) {
 #if defined(__x86_64__)
   switch (isa) {
-    case CpuIsa::Scalar: return true;
-    case CpuIsa::Avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    case CpuIsa::Scalar:
+      return true;
+    case CpuIsa::Avx2:
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
     case CpuIsa::Avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
   }
@@ -58,9 +63,12 @@ CpuScanKernels cpuScanKernels(CpuIsa isa) {
   if (!cpuIsaSupported(isa))
     throw UsageError(std::string("this CPU cannot run the ") + cpuIsaName(isa) + " scan");
   switch (isa) {
-    case CpuIsa::Avx2: return avx2ScanKernels();
-    case CpuIsa::Avx512: return avx512ScanKernels();
-    case CpuIsa::Scalar: break;
+    case CpuIsa::Avx2:
+      return avx2ScanKernels();
+    case CpuIsa::Avx512:
+      return avx512ScanKernels();
+    case CpuIsa::Scalar:
+      break;
   }
   return scalarScanKernels();
 }

@@ -76,7 +76,8 @@ inline void nearestVariant(const ListTile& tile, size_t entry, const QueryRow* v
   for (int v = 0; v < variantCount; ++v) {
     uint32_t d = 0;
     for (int j = 0; j < tile.words; ++j)
-      d += static_cast<uint32_t>(__builtin_popcountll(tile.packed[base + 8 * j] ^ variants[v].w[j]));
+      d +=
+          static_cast<uint32_t>(__builtin_popcountll(tile.packed[base + 8 * j] ^ variants[v].w[j]));
     if (d < distance) {
       distance = d;
       variant = variants[v].variant;

@@ -78,17 +78,20 @@ HS_AVX2 void rangeAvx2(const ListTile& t, const QueryRow* rows, size_t rowCount,
         _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), s0);
         _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 4), s1);
         for (int lane = 0; lane < 8; ++lane)
-          if (!(far >> lane & 1)) emit(b, lane, static_cast<uint32_t>(lanes[lane]), row, t.entryCount, hits);
+          if (!(far >> lane & 1))
+            emit(b, lane, static_cast<uint32_t>(lanes[lane]), row, t.entryCount, hits);
       }
     }
   }
 }
 
 template <int W>
-HS_AVX2 void topKAvx2(const ListTile& t, const QueryRow* variants, int variantCount, TopKHeap& heap) {
+HS_AVX2 void topKAvx2(const ListTile& t, const QueryRow* variants, int variantCount,
+                      TopKHeap& heap) {
   __m256i q[kDihedralCount][W];
   for (int v = 0; v < variantCount; ++v)
-    for (int j = 0; j < W; ++j) q[v][j] = _mm256_set1_epi64x(static_cast<long long>(variants[v].w[j]));
+    for (int j = 0; j < W; ++j)
+      q[v][j] = _mm256_set1_epi64x(static_cast<long long>(variants[v].w[j]));
   __m256i bound = _mm256_set1_epi64x(heap.bound());
   for (size_t b = t.firstBlock; b < t.firstBlock + t.blockCount; ++b) {
     const uint64_t* base = t.packed + b * W * 8;
@@ -116,14 +119,19 @@ HS_AVX2 void topKAvx2(const ListTile& t, const QueryRow* variants, int variantCo
 
 void rangeDispatch(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                    std::vector<RowHit>& hits) {
-  if (t.words == 1) rangeAvx2<1, false>(t, rows, n, first, threshold, hits);
-  else if (threshold <= kPrefixPruneMaxThreshold) rangeAvx2<4, true>(t, rows, n, first, threshold, hits);
-  else rangeAvx2<4, false>(t, rows, n, first, threshold, hits);
+  if (t.words == 1)
+    rangeAvx2<1, false>(t, rows, n, first, threshold, hits);
+  else if (threshold <= kPrefixPruneMaxThreshold)
+    rangeAvx2<4, true>(t, rows, n, first, threshold, hits);
+  else
+    rangeAvx2<4, false>(t, rows, n, first, threshold, hits);
 }
 
 void topKDispatch(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {
-  if (t.words == 4) topKAvx2<4>(t, v, nv, heap);
-  else topKAvx2<1>(t, v, nv, heap);
+  if (t.words == 4)
+    topKAvx2<4>(t, v, nv, heap);
+  else
+    topKAvx2<1>(t, v, nv, heap);
 }
 
 }  // namespace

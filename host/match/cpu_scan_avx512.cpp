@@ -8,19 +8,21 @@ namespace hashsieve::detail {
 namespace {
 
 #define HS_AVX512 __attribute__((target("avx512f,avx512vpopcntdq,popcnt")))
-#define HS_AVX512_INLINE inline __attribute__((target("avx512f,avx512vpopcntdq,popcnt"), always_inline))
+#define HS_AVX512_INLINE \
+  inline __attribute__((target("avx512f,avx512vpopcntdq,popcnt"), always_inline))
 
 template <int From, int To>
 HS_AVX512_INLINE __m512i blockDistance(const uint64_t* base, const __m512i* q) {
   __m512i d = _mm512_setzero_si512();
   for (int j = From; j < To; ++j)
-    d = _mm512_add_epi64(d, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(base + j * 8), q[j])));
+    d = _mm512_add_epi64(
+        d, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512(base + j * 8), q[j])));
   return d;
 }
 
 template <int W, bool kPrune>
-HS_AVX512 void rangeAvx512(const ListTile& t, const QueryRow* rows, size_t rowCount, uint32_t firstRow,
-                           int threshold, std::vector<RowHit>& hits) {
+HS_AVX512 void rangeAvx512(const ListTile& t, const QueryRow* rows, size_t rowCount,
+                           uint32_t firstRow, int threshold, std::vector<RowHit>& hits) {
   const __m512i tv = _mm512_set1_epi64(threshold);
   alignas(64) uint64_t lanes[8];
   for (size_t r = 0; r < rowCount; ++r) {
@@ -53,10 +55,12 @@ HS_AVX512 void rangeAvx512(const ListTile& t, const QueryRow* rows, size_t rowCo
 }
 
 template <int W>
-HS_AVX512 void topKAvx512(const ListTile& t, const QueryRow* variants, int variantCount, TopKHeap& heap) {
+HS_AVX512 void topKAvx512(const ListTile& t, const QueryRow* variants, int variantCount,
+                          TopKHeap& heap) {
   __m512i q[kDihedralCount][W];
   for (int v = 0; v < variantCount; ++v)
-    for (int j = 0; j < W; ++j) q[v][j] = _mm512_set1_epi64(static_cast<long long>(variants[v].w[j]));
+    for (int j = 0; j < W; ++j)
+      q[v][j] = _mm512_set1_epi64(static_cast<long long>(variants[v].w[j]));
   __m512i bound = _mm512_set1_epi64(heap.bound());
   for (size_t b = t.firstBlock; b < t.firstBlock + t.blockCount; ++b) {
     const uint64_t* base = t.packed + b * W * 8;
@@ -79,14 +83,19 @@ HS_AVX512 void topKAvx512(const ListTile& t, const QueryRow* variants, int varia
 
 void rangeDispatch(const ListTile& t, const QueryRow* rows, size_t n, uint32_t first, int threshold,
                    std::vector<RowHit>& hits) {
-  if (t.words == 1) rangeAvx512<1, false>(t, rows, n, first, threshold, hits);
-  else if (threshold <= kPrefixPruneMaxThreshold) rangeAvx512<4, true>(t, rows, n, first, threshold, hits);
-  else rangeAvx512<4, false>(t, rows, n, first, threshold, hits);
+  if (t.words == 1)
+    rangeAvx512<1, false>(t, rows, n, first, threshold, hits);
+  else if (threshold <= kPrefixPruneMaxThreshold)
+    rangeAvx512<4, true>(t, rows, n, first, threshold, hits);
+  else
+    rangeAvx512<4, false>(t, rows, n, first, threshold, hits);
 }
 
 void topKDispatch(const ListTile& t, const QueryRow* v, int nv, TopKHeap& heap) {
-  if (t.words == 4) topKAvx512<4>(t, v, nv, heap);
-  else topKAvx512<1>(t, v, nv, heap);
+  if (t.words == 4)
+    topKAvx512<4>(t, v, nv, heap);
+  else
+    topKAvx512<1>(t, v, nv, heap);
 }
 
 }  // namespace

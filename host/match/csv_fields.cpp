@@ -16,7 +16,8 @@ bool CsvFields::split(std::string_view line) {
     size_t start = 0;
     while (true) {
       const size_t comma = line.find(',', start);
-      fields_.push_back(trimSpaces(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
+      fields_.push_back(
+          trimSpaces(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
       if (comma == std::string_view::npos) return true;
       start = comma + 1;
     }

@@ -17,13 +17,15 @@ constexpr const char* kSectionNames[hsl::kSectionCount] = {"hashes", "quality", 
 
 // a * b, or fail when it overflows 64 bits (a crafted count must not wrap a size check).
 uint64_t mulChecked(uint64_t a, uint64_t b, const char* what) {
-  if (b != 0 && a > std::numeric_limits<uint64_t>::max() / b) fail(std::string(what) + " overflows");
+  if (b != 0 && a > std::numeric_limits<uint64_t>::max() / b)
+    fail(std::string(what) + " overflows");
   return a * b;
 }
 
 template <typename T>
 std::span<const T> sectionSpan(std::span<const std::byte> file, const hsl::SectionRef& s) {
-  return {reinterpret_cast<const T*>(file.data() + s.offset), static_cast<size_t>(s.size / sizeof(T))};
+  return {reinterpret_cast<const T*>(file.data() + s.offset),
+          static_cast<size_t>(s.size / sizeof(T))};
 }
 
 }  // namespace
@@ -50,8 +52,8 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
   // 1. Header fields, from the header bytes only.
   const hsl::Header h = hsl::decodeHeader(file);
   if (h.version != hsl::kVersion)
-    throw FormatError("unsupported .hsl version " + std::to_string(h.version) + " (this build reads " +
-                      std::to_string(hsl::kVersion) + ")");
+    throw FormatError("unsupported .hsl version " + std::to_string(h.version) +
+                      " (this build reads " + std::to_string(hsl::kVersion) + ")");
   if (h.type != HashType::Pdq && h.type != HashType::Phash)
     fail("unknown hash type " + std::to_string(static_cast<uint32_t>(h.type)));
   if (h.words != static_cast<uint32_t>(wordsPerHash(h.type))) fail("words per hash mismatch");
@@ -101,7 +103,8 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
   idStart_ = idStart;
   idOffsets_ = idOffsets;
   const auto& idData = h.sections[hsl::kIdData];
-  idData_ = {reinterpret_cast<const char*>(file.data() + idData.offset), static_cast<size_t>(idData.size)};
+  idData_ = {reinterpret_cast<const char*>(file.data() + idData.offset),
+             static_cast<size_t>(idData.size)};
 }
 
 Hash256 HashList::hash(size_t i) const {

@@ -108,7 +108,8 @@ void writeImage(const Image& image, const std::filesystem::path& path) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError("unwritable", tmp.string());
     const auto bytes = image.view();
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     out.flush();
     if (!out) throw InputError("unwritable", tmp.string() + ": write failed");
   }

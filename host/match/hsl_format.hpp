@@ -53,16 +53,16 @@ struct SectionRef {
 };
 
 /// Byte offsets inside the header; everything not listed is reserved and zero.
-inline constexpr size_t kOffMagic = 0;         // 8 bytes
-inline constexpr size_t kOffVersion = 8;       // uint32
-inline constexpr size_t kOffType = 12;         // uint32 HashType
-inline constexpr size_t kOffFileSize = 16;     // uint64, the whole file
-inline constexpr size_t kOffEntryCount = 24;   // uint64, distinct hashes
-inline constexpr size_t kOffIdCount = 32;      // uint64, ids over all entries
-inline constexpr size_t kOffWords = 40;        // uint32, words per hash
-inline constexpr size_t kOffBlock = 44;        // uint32, kBlockEntries
-inline constexpr size_t kOffSections = 48;     // kSectionCount x (uint64 offset, uint64 size)
-inline constexpr size_t kOffChecksum = 128;    // 32 bytes SHA-256, see fileChecksum()
+inline constexpr size_t kOffMagic = 0;        // 8 bytes
+inline constexpr size_t kOffVersion = 8;      // uint32
+inline constexpr size_t kOffType = 12;        // uint32 HashType
+inline constexpr size_t kOffFileSize = 16;    // uint64, the whole file
+inline constexpr size_t kOffEntryCount = 24;  // uint64, distinct hashes
+inline constexpr size_t kOffIdCount = 32;     // uint64, ids over all entries
+inline constexpr size_t kOffWords = 40;       // uint32, words per hash
+inline constexpr size_t kOffBlock = 44;       // uint32, kBlockEntries
+inline constexpr size_t kOffSections = 48;    // kSectionCount x (uint64 offset, uint64 size)
+inline constexpr size_t kOffChecksum = 128;   // 32 bytes SHA-256, see fileChecksum()
 inline constexpr size_t kChecksumBytes = 32;
 
 struct Header {

@@ -14,7 +14,9 @@
 namespace hashsieve {
 namespace {
 
-uint64_t alignUp(uint64_t v) { return (v + hsl::kSectionAlign - 1) / hsl::kSectionAlign * hsl::kSectionAlign; }
+uint64_t alignUp(uint64_t v) {
+  return (v + hsl::kSectionAlign - 1) / hsl::kSectionAlign * hsl::kSectionAlign;
+}
 
 }  // namespace
 
@@ -37,7 +39,9 @@ std::vector<ListBuilder::SortKey> ListBuilder::sortedKeys() const {
   constexpr int kBucketBits = 8;
   constexpr size_t kBuckets = size_t{1} << kBucketBits;
   const int top = wordsPerHash(type_) - 1;
-  auto bucketOf = [&](const Hash256& h) { return static_cast<size_t>(h.w[top] >> (64 - kBucketBits)); };
+  auto bucketOf = [&](const Hash256& h) {
+    return static_cast<size_t>(h.w[top] >> (64 - kBucketBits));
+  };
   std::vector<size_t> start(kBuckets + 1, 0);
   for (const Pending& p : pending_) ++start[bucketOf(p.hash) + 1];
   for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
@@ -45,17 +49,22 @@ std::vector<ListBuilder::SortKey> ListBuilder::sortedKeys() const {
   {
     std::vector<size_t> next(start.begin(), start.end() - 1);
     for (size_t i = 0; i < pending_.size(); ++i)
-      keys[next[bucketOf(pending_[i].hash)]++] = {pending_[i].hash, static_cast<uint32_t>(i), pending_[i].quality};
+      keys[next[bucketOf(pending_[i].hash)]++] = {pending_[i].hash, static_cast<uint32_t>(i),
+                                                  pending_[i].quality};
   }
   const size_t parts = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
   auto sortBuckets = [&](size_t part) {
     // This part sorts the buckets that begin in its share of the keys.
     const size_t lo = keys.size() * part / parts, hi = keys.size() * (part + 1) / parts;
     const auto sentinel = start.begin() + static_cast<std::ptrdiff_t>(kBuckets);
-    for (size_t b = static_cast<size_t>(std::lower_bound(start.begin(), sentinel, lo) - start.begin());
+    for (size_t b =
+             static_cast<size_t>(std::lower_bound(start.begin(), sentinel, lo) - start.begin());
          b < kBuckets && start[b] < hi; ++b)
-      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(start[b]), keys.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
-                [](const SortKey& a, const SortKey& c) { return a.hash != c.hash ? a.hash < c.hash : a.index < c.index; });
+      std::sort(keys.begin() + static_cast<std::ptrdiff_t>(start[b]),
+                keys.begin() + static_cast<std::ptrdiff_t>(start[b + 1]),
+                [](const SortKey& a, const SortKey& c) {
+                  return a.hash != c.hash ? a.hash < c.hash : a.index < c.index;
+                });
   };
   {
     std::vector<std::jthread> workers;
@@ -83,7 +92,9 @@ hsl::Image ListBuilder::build(Summary* summary) {
   runStarts.reserve(pending_.size());
   entryIdStart.reserve(pending_.size() + 1);
   std::unordered_set<std::string_view> seen;
-  auto idOf = [&](const Pending& p) { return std::string_view(ids_).substr(p.idOffset, p.idLength); };
+  auto idOf = [&](const Pending& p) {
+    return std::string_view(ids_).substr(p.idOffset, p.idLength);
+  };
   size_t merged = 0;
   for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
@@ -93,9 +104,11 @@ hsl::Image ListBuilder::build(Summary* summary) {
     for (size_t r = i; r < j; ++r) {
       q = std::max<int>(q, keys[r].quality);
       // The set is only needed for real duplicates (most runs have one member).
-      if (j - i == 1 || seen.insert(idOf(pending_[keys[r].index])).second) idRefs.push_back(keys[r].index);
+      if (j - i == 1 || seen.insert(idOf(pending_[keys[r].index])).second)
+        idRefs.push_back(keys[r].index);
     }
-    if (idRefs.size() > std::numeric_limits<uint32_t>::max()) throw FormatError("more than 2^32 list ids");
+    if (idRefs.size() > std::numeric_limits<uint32_t>::max())
+      throw FormatError("more than 2^32 list ids");
     merged += j - i - 1;
     runStarts.push_back(static_cast<uint32_t>(i));
     quality.push_back(q < 0 ? hsl::kQualityUnknown : static_cast<uint8_t>(q));

@@ -26,8 +26,8 @@ class ListBuilder {
   HashType type() const { return type_; }
 
   struct Summary {
-    size_t entries = 0;        // distinct hashes written
-    size_t ids = 0;            // ids written
+    size_t entries = 0;           // distinct hashes written
+    size_t ids = 0;               // ids written
     size_t mergedDuplicates = 0;  // inputs folded into an earlier entry with the same hash
   };
   /// Sorts, merges and serialises; the builder is left empty.

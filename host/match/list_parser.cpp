@@ -2,11 +2,10 @@
 // format, and the line loop with strict / lenient handling of malformed lines.
 #include "host/match/list_parser.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "host/core/errors.hpp"
@@ -24,11 +23,11 @@ constexpr size_t kMalformedSamples = 5;
 constexpr int kMaxQuality = 100;
 
 // Header names accepted for each CSV role, in order of preference.
-constexpr std::array<std::string_view, 7> kPdqColumns = {"pdq", "pdq_hash", "pdqhash", "hash",
-                                                         "hash_value", "hashvalue", "signal_value"};
+constexpr std::array<std::string_view, 7> kPdqColumns = {
+    "pdq", "pdq_hash", "pdqhash", "hash", "hash_value", "hashvalue", "signal_value"};
 constexpr std::array<std::string_view, 5> kPhashColumns = {"phash", "hash", "hash_value",
                                                            "hashvalue", "signal_value"};
-constexpr std::array<std::string_view, 8> kIdColumns = {"id",   "list_id",  "entry_id", "name",
+constexpr std::array<std::string_view, 8> kIdColumns = {"id",   "list_id",  "entry_id",  "name",
                                                         "path", "filename", "file_name", "file"};
 constexpr std::array<std::string_view, 2> kQualityColumns = {"quality", "pdq_quality"};
 
@@ -49,14 +48,15 @@ std::optional<Hash256> parseHash(std::string_view hex, HashType type) {
 std::optional<int> parseQuality(std::string_view s) {
   int v = -1;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < 0 || v > kMaxQuality) return std::nullopt;
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0 || v > kMaxQuality)
+    return std::nullopt;
   return v;
 }
 
 bool isWord(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '_' || c == '-';
-         });
+    return std::isalnum(c) || c == '_' || c == '-';
+  });
 }
 
 // What one line produced.
@@ -65,7 +65,7 @@ struct LineResult {
   std::string reason;  // Malformed only
   Hash256 hash;
   int quality = -1;
-  std::string_view id;  // empty = use the default id
+  std::string_view id;    // empty = use the default id
   std::string idStorage;  // backs `id` when it had to be built (JSON numbers)
 };
 
@@ -90,14 +90,16 @@ std::optional<size_t> findColumn(const CsvFields& f, const std::array<std::strin
 }
 
 std::optional<CsvColumns> headerColumns(const CsvFields& f, HashType type) {
-  const auto hash = type == HashType::Pdq ? findColumn(f, kPdqColumns) : findColumn(f, kPhashColumns);
+  const auto hash =
+      type == HashType::Pdq ? findColumn(f, kPdqColumns) : findColumn(f, kPhashColumns);
   if (!hash) return std::nullopt;
   return CsvColumns{*hash, findColumn(f, kIdColumns), findColumn(f, kQualityColumns)};
 }
 
 class LineParser {
  public:
-  LineParser(const ListParseOptions& opts, std::string_view source) : opts_(opts), source_(source) {}
+  LineParser(const ListParseOptions& opts, std::string_view source)
+      : opts_(opts), source_(source) {}
 
   // Decides the format from the first significant line. Returns true when that line was a
   // header (consumed, not an entry).
@@ -115,7 +117,8 @@ class LineParser {
       }
     }
     format = ListTextFormat::Plain;
-    if (!fields_.split(line) || fields_.size() == 0 || parseHash(fields_[0], opts_.type)) return false;
+    if (!fields_.split(line) || fields_.size() == 0 || parseHash(fields_[0], opts_.type))
+      return false;
     if (auto cols = headerColumns(fields_, opts_.type)) {
       format = ListTextFormat::Csv;
       columns_ = *cols;
@@ -123,16 +126,21 @@ class LineParser {
     }
     if (fields_.size() > 1 && std::none_of(line.begin(), line.end(), ::isdigit))
       throw FormatError(std::string(source_) + ": CSV header names no " + hashTypeName(opts_.type) +
-                        " hash column (expected one of: " + hashTypeName(opts_.type) + ", hash, ...)");
+                        " hash column (expected one of: " + hashTypeName(opts_.type) +
+                        ", hash, ...)");
     return false;  // a plain list whose first line is malformed
   }
 
   LineResult parse(std::string_view line, ListTextFormat format) {
     switch (format) {
-      case ListTextFormat::Plain: return parsePlain(line);
-      case ListTextFormat::Csv: return parseCsv(line);
-      case ListTextFormat::ThreatExchange: return parseThreatExchange(line);
-      case ListTextFormat::Jsonl: return parseJson(line);
+      case ListTextFormat::Plain:
+        return parsePlain(line);
+      case ListTextFormat::Csv:
+        return parseCsv(line);
+      case ListTextFormat::ThreatExchange:
+        return parseThreatExchange(line);
+      case ListTextFormat::Jsonl:
+        return parseJson(line);
     }
     return malformed("unknown format");
   }
@@ -164,7 +172,8 @@ class LineParser {
     LineResult r;
     r.kind = LineResult::Entry;
     r.hash = *hash;
-    if (columns_.quality && *columns_.quality < fields_.size() && !fields_[*columns_.quality].empty()) {
+    if (columns_.quality && *columns_.quality < fields_.size() &&
+        !fields_[*columns_.quality].empty()) {
       const auto q = parseQuality(fields_[*columns_.quality]);
       if (!q) return malformed("quality is not an integer 0..100");
       r.quality = *q;
@@ -202,8 +211,10 @@ class LineParser {
     }
     const char* typeName = hashTypeName(opts_.type);
     const nlohmann::json* value = nullptr;
-    if (auto it = j.find(typeName); it != j.end()) value = &*it;
-    else if (auto h = j.find("hash"); h != j.end()) value = &*h;
+    if (auto it = j.find(typeName); it != j.end())
+      value = &*it;
+    else if (auto h = j.find("hash"); h != j.end())
+      value = &*h;
     else if (auto hv = j.find("hashValue"); hv != j.end()) {
       // StopNCII: {"signalType": "ImagePDQ", "hashValue": ...}; other signal types are ignored.
       const std::string signal = lower(j.value("signalType", std::string(typeName)));
@@ -253,10 +264,14 @@ class LineParser {
 
 const char* listTextFormatName(ListTextFormat f) {
   switch (f) {
-    case ListTextFormat::Plain: return "plain";
-    case ListTextFormat::Csv: return "csv";
-    case ListTextFormat::ThreatExchange: return "threatexchange";
-    case ListTextFormat::Jsonl: return "jsonl";
+    case ListTextFormat::Plain:
+      return "plain";
+    case ListTextFormat::Csv:
+      return "csv";
+    case ListTextFormat::ThreatExchange:
+      return "threatexchange";
+    case ListTextFormat::Jsonl:
+      return "jsonl";
   }
   return "?";
 }
@@ -294,7 +309,8 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       std::string msg = std::string(source) + ":" + std::to_string(lineNo) + ": " + r.reason;
       if (opts.strict) throw FormatError(msg);
       ++stats.malformed;
-      if (stats.malformedSamples.size() < kMalformedSamples) stats.malformedSamples.push_back(std::move(msg));
+      if (stats.malformedSamples.size() < kMalformedSamples)
+        stats.malformedSamples.push_back(std::move(msg));
       continue;
     }
     std::string_view id = r.idStorage.empty() ? r.id : std::string_view(r.idStorage);

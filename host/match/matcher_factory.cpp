@@ -46,7 +46,8 @@ std::unique_ptr<Matcher> makeMatcher(MatchDevice device, const HashList& list,
   }
   if (device == MatchDevice::Cuda) throw UsageError("--device cuda: no CUDA device is available");
 #else
-  if (device == MatchDevice::Cuda) throw UsageError("--device cuda: this build has no CUDA backend");
+  if (device == MatchDevice::Cuda)
+    throw UsageError("--device cuda: this build has no CUDA backend");
 #endif
   return makeCpuMatcher(list, opts.cpu);
 }

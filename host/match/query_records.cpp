@@ -54,7 +54,8 @@ QueryRecord parseQueryRecord(std::string_view text, HashType type) {
   auto path = j.find("path");
   if (path == j.end() || !path->is_string()) throw FormatError("record lacks a \"path\" string");
   r.path = path->get<std::string>();
-  if (auto hex = j.find("path_hex"); hex != j.end() && hex->is_string()) r.pathHex = hex->get<std::string>();
+  if (auto hex = j.find("path_hex"); hex != j.end() && hex->is_string())
+    r.pathHex = hex->get<std::string>();
   if (j.contains("error")) {
     r.error = true;
     return r;
@@ -67,7 +68,8 @@ QueryRecord parseQueryRecord(std::string_view text, HashType type) {
     for (const Json& fj : *frames) {
       if (!fj.is_object()) throw FormatError("a \"frames\" element is not an object");
       QueryFrame f;
-      f.frame = fj.contains("frame") && fj["frame"].is_number_integer() ? fj["frame"].get<int64_t>() : index;
+      f.frame = fj.contains("frame") && fj["frame"].is_number_integer() ? fj["frame"].get<int64_t>()
+                                                                        : index;
       if (auto t = fj.find("t"); t != fj.end() && t->is_number()) f.t = t->get<double>();
       f.hash = hashField(fj, key, type);
       if (type == HashType::Pdq) f.quality = qualityField(fj, "quality");
@@ -84,7 +86,8 @@ QueryRecord parseQueryRecord(std::string_view text, HashType type) {
       std::array<Hash256, kDihedralCount> variants{};
       for (int v = 0; v < kDihedralCount; ++v) {
         auto h = hashField(*d, kDihedralNames[v], type);
-        if (!h) throw FormatError(std::string("\"pdq_dihedral\" lacks \"") + kDihedralNames[v] + "\"");
+        if (!h)
+          throw FormatError(std::string("\"pdq_dihedral\" lacks \"") + kDihedralNames[v] + "\"");
         variants[v] = *h;
       }
       f.dihedral = variants;
@@ -97,7 +100,8 @@ QueryRecord parseQueryRecord(std::string_view text, HashType type) {
 std::optional<std::string> skipReason(const QueryFrame& f, HashType type, int minQuality) {
   if (!f.hash) return std::string("no ") + hashTypeName(type) + " hash";
   // Quality gates PDQ only (pHash has none); a record without a quality is not gated.
-  if (type == HashType::Pdq && f.quality >= 0 && f.quality < minQuality) return std::string("low quality");
+  if (type == HashType::Pdq && f.quality >= 0 && f.quality < minQuality)
+    return std::string("low quality");
   return std::nullopt;
 }
 
@@ -113,7 +117,8 @@ MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral) {
   return q;
 }
 
-std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m, const HashList& list) {
+std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,
+                            const HashList& list) {
   Json j = identity(r, f);
   j["transform"] = kDihedralNames[m.transform];
   j["distance"] = m.distance;
@@ -138,7 +143,9 @@ std::string degenerateRecordJson(const QueryRecord& r, const QueryFrame& f, size
   Json j = identity(r, f);
   j["warning"] = "degenerate query";
   j["matches"] = matches;
-  j["detail"] = "unusually many list entries within the threshold (e.g. a blank or flat image); all are reported";
+  j["detail"] =
+      "unusually many list entries within the threshold (e.g. a blank or flat image); all are "
+      "reported";
   return line(j);
 }
 

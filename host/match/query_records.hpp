@@ -48,7 +48,8 @@ std::optional<std::string> skipReason(const QueryFrame& f, HashType type, int mi
 MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral);
 
 /// JSON lines (with '\n'): a match, a skipped frame, and the degenerate-query warning.
-std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m, const HashList& list);
+std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,
+                            const HashList& list);
 std::string skipRecordJson(const QueryRecord& r, const QueryFrame& f, const std::string& reason);
 std::string degenerateRecordJson(const QueryRecord& r, const QueryFrame& f, size_t matches);
 

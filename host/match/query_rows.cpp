@@ -67,7 +67,8 @@ std::vector<Match> truncatePerQuery(std::vector<Match> sorted, int k) {
   for (size_t i = 0; i < sorted.size();) {
     size_t j = i;
     while (j < sorted.size() && sorted[j].query == sorted[i].query) ++j;
-    out.insert(out.end(), sorted.begin() + i, sorted.begin() + std::min(j, i + static_cast<size_t>(k)));
+    out.insert(out.end(), sorted.begin() + i,
+               sorted.begin() + std::min(j, i + static_cast<size_t>(k)));
     i = j;
   }
   return out;

@@ -41,8 +41,8 @@ struct PlantedData {
 /// `randomEntries` unrelated entries, plus for every query and every d in 0..bits one entry at
 /// distance d from a randomly chosen present variant. With `dihedral`, queries carry 8
 /// variants, and query 0 has variants 3 and 6 equal (every entry ties between them).
-inline PlantedData makePlanted(uint64_t seed, HashType type, size_t randomEntries, size_t queryCount,
-                               bool dihedral) {
+inline PlantedData makePlanted(uint64_t seed, HashType type, size_t randomEntries,
+                               size_t queryCount, bool dihedral) {
   std::mt19937_64 rng(seed);
   const int bits = wordsPerHash(type) * 64;
   std::vector<MatchQuery> queries(queryCount);
@@ -90,7 +90,8 @@ inline std::vector<std::vector<OracleCell>> oracleTable(const HashList& list,
 
 using MatchKey = std::tuple<uint32_t, uint32_t, int, int>;  // query, entry, distance, transform
 
-inline std::set<MatchKey> oracleRange(const std::vector<std::vector<OracleCell>>& table, int threshold) {
+inline std::set<MatchKey> oracleRange(const std::vector<std::vector<OracleCell>>& table,
+                                      int threshold) {
   std::set<MatchKey> out;
   for (size_t q = 0; q < table.size(); ++q)
     for (size_t e = 0; e < table[q].size(); ++e)

@@ -41,17 +41,21 @@ int runBuild(const BuildArgs& a) {
   // a 10M-entry buffer by doubling costs more than the parse.
   uintmax_t bytes = 0;
   for (const std::string& in : a.inputs) bytes += std::filesystem::file_size(in);
-  builder.reserve(static_cast<size_t>(bytes / (hexCharsPerHash(opts.type) + 1)), static_cast<size_t>(bytes / 4));
+  builder.reserve(static_cast<size_t>(bytes / (hexCharsPerHash(opts.type) + 1)),
+                  static_cast<size_t>(bytes / 4));
   size_t malformed = 0;
   for (const std::string& in : a.inputs) {
     // With several inputs, default ids name the file too, so line numbers stay unambiguous.
-    opts.defaultIdPrefix = a.inputs.size() > 1 ? std::filesystem::path(in).filename().string() + ":" : "";
-    const ListParseStats s = parseListFile(in, opts, [&](const ListEntryView& e) {
-      builder.add(e.hash, e.quality, e.id);
-    });
+    opts.defaultIdPrefix =
+        a.inputs.size() > 1 ? std::filesystem::path(in).filename().string() + ":" : "";
+    const ListParseStats s = parseListFile(
+        in, opts, [&](const ListEntryView& e) { builder.add(e.hash, e.quality, e.id); });
     malformed += s.malformed;
-    std::fprintf(stderr, "hashsieve list build: %s: %s, %zu lines, %zu entries, %zu malformed (skipped), %zu ignored\n",
-                 in.c_str(), listTextFormatName(s.format), s.lines, s.entries, s.malformed, s.ignored);
+    std::fprintf(stderr,
+                 "hashsieve list build: %s: %s, %zu lines, %zu entries, %zu malformed (skipped), "
+                 "%zu ignored\n",
+                 in.c_str(), listTextFormatName(s.format), s.lines, s.entries, s.malformed,
+                 s.ignored);
     for (const std::string& m : s.malformedSamples) std::fprintf(stderr, "  %s\n", m.c_str());
     if (s.malformed > s.malformedSamples.size())
       std::fprintf(stderr, "  ... and %zu more\n", s.malformed - s.malformedSamples.size());
@@ -64,8 +68,9 @@ int runBuild(const BuildArgs& a) {
   std::fprintf(stderr,
                "hashsieve list build: wrote %s: %s, %zu entries (%zu duplicates merged), %zu ids, "
                "%zu malformed lines skipped, %zu bytes, sha256 %s; parse %.2f s, total %.2f s\n",
-               a.output.c_str(), hashTypeName(opts.type), sum.entries, sum.mergedDuplicates, sum.ids, malformed,
-               image.bytes, hsl::checksumHex(h.checksum).c_str(), parseSeconds, secondsSince(t0));
+               a.output.c_str(), hashTypeName(opts.type), sum.entries, sum.mergedDuplicates,
+               sum.ids, malformed, image.bytes, hsl::checksumHex(h.checksum).c_str(), parseSeconds,
+               secondsSince(t0));
   if (sum.entries == 0) std::fprintf(stderr, "hashsieve list build: warning: the list is empty\n");
   return 0;
 }
@@ -88,7 +93,9 @@ int runInfo(const InfoArgs& a) {
     if (list.idCountOf(i) > 1) byIds.emplace_back(list.idCountOf(i), i);
   const size_t top = std::min(a.top, byIds.size());
   std::partial_sort(byIds.begin(), byIds.begin() + static_cast<std::ptrdiff_t>(top), byIds.end(),
-                    [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
+                    [](const auto& x, const auto& y) {
+                      return x.first != y.first ? x.first > y.first : x.second < y.second;
+                    });
   constexpr size_t kIdsShown = 5;
   if (a.json) {
     nlohmann::ordered_json j;
@@ -108,17 +115,20 @@ int runInfo(const InfoArgs& a) {
       e["hash"] = list.hashHex(byIds[k].second);
       e["ids"] = byIds[k].first;
       auto& shown = e["first_ids"] = nlohmann::ordered_json::array();
-      for (size_t m = 0; m < std::min(kIdsShown, byIds[k].first); ++m) shown.push_back(std::string(list.id(byIds[k].second, m)));
+      for (size_t m = 0; m < std::min(kIdsShown, byIds[k].first); ++m)
+        shown.push_back(std::string(list.id(byIds[k].second, m)));
       arr.push_back(std::move(e));
     }
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("list: %s\ntype: %s\nversion: %u\nentries: %zu\nids: %zu\nentries with several ids: %zu\n"
-              "bytes: %llu\nsha256: %s (%s)\nload: %.3f s\n",
-              a.list.c_str(), hashTypeName(list.type()), hsl::kVersion, list.size(), list.idCount(), byIds.size(),
-              static_cast<unsigned long long>(list.fileBytes()), hsl::checksumHex(list.checksum()).c_str(),
-              a.verify ? "verified" : "not verified", loadSeconds);
+  std::printf(
+      "list: %s\ntype: %s\nversion: %u\nentries: %zu\nids: %zu\nentries with several ids: %zu\n"
+      "bytes: %llu\nsha256: %s (%s)\nload: %.3f s\n",
+      a.list.c_str(), hashTypeName(list.type()), hsl::kVersion, list.size(), list.idCount(),
+      byIds.size(), static_cast<unsigned long long>(list.fileBytes()),
+      hsl::checksumHex(list.checksum()).c_str(), a.verify ? "verified" : "not verified",
+      loadSeconds);
   if (top == 0) {
     std::printf("most frequent entries: none (no hash has more than one id)\n");
     return 0;
@@ -127,7 +137,8 @@ int runInfo(const InfoArgs& a) {
   for (size_t k = 0; k < top; ++k) {
     const size_t e = byIds[k].second;
     std::string ids;
-    for (size_t m = 0; m < std::min(kIdsShown, byIds[k].first); ++m) ids += (m ? ", " : "") + std::string(list.id(e, m));
+    for (size_t m = 0; m < std::min(kIdsShown, byIds[k].first); ++m)
+      ids += (m ? ", " : "") + std::string(list.id(e, m));
     if (byIds[k].first > kIdsShown) ids += ", ...";
     std::printf("  %s  %zu ids: %s\n", list.hashHex(e).c_str(), byIds[k].first, ids.c_str());
   }
@@ -147,15 +158,19 @@ void addListCommand(CLI::App& app, int& exitCode) {
       "ThreatExchange `pdq <hex>`; JSONL with pdq/id) into one .hsl list; duplicates merged");
   b->add_option("inputs", build->inputs, "Text list files")->required()->check(CLI::ExistingFile);
   b->add_option("-o,--output", build->output, "The .hsl list to write")->required();
-  b->add_option("--type", build->type, "Hash type of the list")->check(CLI::IsMember({"pdq", "phash"}))
+  b->add_option("--type", build->type, "Hash type of the list")
+      ->check(CLI::IsMember({"pdq", "phash"}))
       ->capture_default_str();
-  b->add_flag("--strict", build->strict, "Fail at the first malformed line (default: skip and count)");
+  b->add_flag("--strict", build->strict,
+              "Fail at the first malformed line (default: skip and count)");
   b->callback([build, &exitCode] { exitCode = runBuild(*build); });
 
   auto info = std::make_shared<InfoArgs>();
-  CLI::App* i = list->add_subcommand("info", "Counts, type, checksum and most frequent entries of a .hsl list");
+  CLI::App* i = list->add_subcommand(
+      "info", "Counts, type, checksum and most frequent entries of a .hsl list");
   i->add_option("list", info->list, "The .hsl list")->required()->check(CLI::ExistingFile);
-  i->add_option("--top", info->top, "How many of the most frequent entries to show")->capture_default_str();
+  i->add_option("--top", info->top, "How many of the most frequent entries to show")
+      ->capture_default_str();
   i->add_flag("--json", info->json, "Print JSON");
   i->add_flag("!--no-verify", info->verify, "Skip the checksum verification on load");
   i->callback([info, &exitCode] { exitCode = runInfo(*info); });

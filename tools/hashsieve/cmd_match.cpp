@@ -82,7 +82,8 @@ class BatchMatcher {
       }
     }
     const auto t0 = Clock::now();
-    std::vector<Match> matches = a_.topK > 0 ? matcher_.topK(queries, a_.topK) : matcher_.range(queries, a_.threshold);
+    std::vector<Match> matches =
+        a_.topK > 0 ? matcher_.topK(queries, a_.topK) : matcher_.range(queries, a_.threshold);
     totals_.matchSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
     // Matches are sorted by query: walk them alongside the slots.
     std::string out;
@@ -100,13 +101,15 @@ class BatchMatcher {
       size_t end = m;
       while (end < matches.size() && matches[end].query == q) ++end;
       size_t kept = 0;
-      for (size_t k = m; k < end; ++k) kept += !a_.thresholdGiven || matches[k].distance <= a_.threshold;
+      for (size_t k = m; k < end; ++k)
+        kept += !a_.thresholdGiven || matches[k].distance <= a_.threshold;
       if (kept > a_.degenerate) {
         ++totals_.degenerate;
         out += degenerateRecordJson(rec, fr, kept);
       }
       for (; m < end; ++m)
-        if (!a_.thresholdGiven || matches[m].distance <= a_.threshold) out += matchRecordJson(rec, fr, matches[m], list_);
+        if (!a_.thresholdGiven || matches[m].distance <= a_.threshold)
+          out += matchRecordJson(rec, fr, matches[m], list_);
       totals_.matches += kept;
     }
     writeOut(out);
@@ -161,10 +164,12 @@ int runMatch(MatchArgs a) {
   std::fflush(stdout);
   if (a.stats)
     std::fprintf(stderr,
-                 "hashsieve match: %s, list %zu entries (load %.3f s), %zu records, %zu query frames, %zu skipped, "
+                 "hashsieve match: %s, list %zu entries (load %.3f s), %zu records, %zu query "
+                 "frames, %zu skipped, "
                  "%zu malformed, %zu matches, %zu degenerate queries, match %.3f s\n",
-                 matcher->name().c_str(), list.size(), loadSeconds, totals.records, totals.frames, totals.skipped,
-                 totals.malformed, totals.matches, totals.degenerate, totals.matchSeconds);
+                 matcher->name().c_str(), list.size(), loadSeconds, totals.records, totals.frames,
+                 totals.skipped, totals.malformed, totals.matches, totals.degenerate,
+                 totals.matchSeconds);
   return totals.malformed ? 1 : 0;
 }
 
@@ -174,21 +179,31 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
   auto a = std::make_shared<MatchArgs>();
   CLI::App* c = app.add_subcommand(
       "match",
-      "Match hash records (the output of `hashsieve hash`) against a .hsl list: one JSON record per "
+      "Match hash records (the output of `hashsieve hash`) against a .hsl list: one JSON record "
+      "per "
       "(query, list entry) within the threshold, plus one per query skipped for low quality");
-  c->add_option("--list", a->list, "The .hsl list (see `hashsieve list build`)")->required()->check(CLI::ExistingFile);
-  c->add_option("queries", a->queries, "JSONL hash records, or - for standard input")->capture_default_str();
+  c->add_option("--list", a->list, "The .hsl list (see `hashsieve list build`)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  c->add_option("queries", a->queries, "JSONL hash records, or - for standard input")
+      ->capture_default_str();
   CLI::Option* threshold = c->add_option(
-      "--threshold", a->threshold, "Match when distance <= N (default 31 for PDQ, 10 for pHash; with --top-k: none)");
-  c->add_option("--min-quality", a->minQuality, "PDQ queries below this quality are skipped")->capture_default_str();
+      "--threshold", a->threshold,
+      "Match when distance <= N (default 31 for PDQ, 10 for pHash; with --top-k: none)");
+  c->add_option("--min-quality", a->minQuality, "PDQ queries below this quality are skipped")
+      ->capture_default_str();
   CLI::Option* dihedral = c->add_flag(
       "--dihedral,!--no-dihedral", a->dihedral,
       "Match all 8 dihedral variants when the record carries pdq_dihedral (default on)");
   c->add_option("--top-k", a->topK, "Report the K nearest entries per query instead (K <= 1024)");
-  c->add_option("--device", a->device, "auto, cpu or cuda")->check(CLI::IsMember({"auto", "cpu", "cuda"}))->capture_default_str();
+  c->add_option("--device", a->device, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
   c->add_option("--threads", a->threads, "CPU threads (0: all)")->capture_default_str();
-  c->add_option("--degenerate-matches", a->degenerate,
-                "Warn (a \"degenerate query\" record) when one query matches more entries than this")->capture_default_str();
+  c->add_option(
+       "--degenerate-matches", a->degenerate,
+       "Warn (a \"degenerate query\" record) when one query matches more entries than this")
+      ->capture_default_str();
   c->add_flag("--stats", a->stats, "Print counts and timings to stderr");
   c->add_flag("!--no-verify", a->verify, "Skip the list checksum verification on load");
   c->callback([a, threshold, dihedral, &exitCode] {
