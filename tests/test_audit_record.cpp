@@ -168,6 +168,12 @@ TEST_F(AuditFileTest, UnwritablePlaceThrowsNamingThePath) {
   }
 }
 
+TEST_F(AuditFileTest, ProbeLeavesNothingBehindAndFailsWhereWritingWould) {
+  EXPECT_NO_THROW(probeWritable(dir_ / "run.audit.json"));
+  EXPECT_TRUE(fs::is_empty(dir_));
+  EXPECT_THROW(probeWritable(dir_ / "missing" / "run.audit.json"), std::runtime_error);
+}
+
 TEST(AuditRecord, DefaultPathSitsBesideTheOutput) {
   EXPECT_EQ(defaultAuditPath("results/out.jsonl"), fs::path("results/out.jsonl.audit.json"));
   EXPECT_EQ(defaultAuditPath("out"), fs::path("out.audit.json"));

@@ -149,6 +149,15 @@ void writeAuditRecord(const AuditRecord& r, const std::filesystem::path& path) {
   }
 }
 
+void probeWritable(const std::filesystem::path& path) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  const bool ok = std::ofstream(tmp, std::ios::binary | std::ios::trunc).good();
+  std::error_code ignored;
+  std::filesystem::remove(tmp, ignored);
+  if (!ok) throw std::runtime_error("cannot write audit record " + path.string());
+}
+
 std::filesystem::path defaultAuditPath(const std::filesystem::path& output) {
   std::filesystem::path p = output;
   p += ".audit.json";

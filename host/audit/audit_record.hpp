@@ -65,6 +65,10 @@ nlohmann::ordered_json toJson(const AuditRecord& r);
 /// naming the path when it cannot be written.
 void writeAuditRecord(const AuditRecord& r, const std::filesystem::path& path);
 
+/// Fails early (std::runtime_error naming the path) when the record could not be written there:
+/// creates and removes the temporary that writeAuditRecord() would use.
+void probeWritable(const std::filesystem::path& path);
+
 /// Default place for the record when the run writes to a file: `OUTPUT.audit.json` beside it.
 std::filesystem::path defaultAuditPath(const std::filesystem::path& output);
 

@@ -258,3 +258,23 @@ def endless_gif(frames):
 def repeat_stream(data, copies):
     """A concatenable stream (MPEG-TS, MJPEG, Annex B) repeated: a very long video."""
     return data * copies
+
+
+# --- decompression bombs inside the limits ------------------------------------------------
+
+
+def png_bomb(width, height):
+    """A valid RGB PNG of width x height black pixels: a few hundred KiB that decode to
+    width x height x 3 bytes. Rows are compressed as they are made, so memory stays small."""
+    def chunk(kind, body):
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    comp = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)  # filter byte 0, then black pixels
+    parts = []
+    for _ in range(height):
+        parts.append(comp.compress(row))
+    parts.append(comp.flush())
+    return PNG_SIG + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b"")

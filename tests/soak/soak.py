@@ -5,7 +5,8 @@
 
 Mutates corpus files (bit flips, truncations, spliced headers, absurd dimensions in PNG IHDR /
 JPEG SOF / GIF screen and image descriptors / BMP, endless GIF and video streams, zero-length
-frames, huge MP4 durations, damaged runs) into N inputs mixed with untouched good files, runs
+frames, huge MP4 durations, damaged runs, PNG decompression bombs at the pixel limit) into N
+inputs mixed with untouched good files, runs
 `hashsieve hash --threads 2` on them with the default limits under /usr/bin/time -v and a
 wall-clock guard, and checks: exit status 0 or 1 (no signal), finished before the guard, peak
 RSS under the bound, exactly one record per input, every good file's record identical (path
@@ -34,7 +35,11 @@ SKIP = 2
 GOOD_SHARE = 0.2
 # Mutation mix: (name, weight). Names are the `kind` counted in the report.
 MUTATIONS = [("bitflip", 28), ("truncate", 18), ("splice", 14), ("dims", 14), ("overrun", 8),
-             ("zero-frames", 5), ("huge-duration", 4), ("endless", 3), ("corpus-bad", 6)]
+             ("zero-frames", 5), ("huge-duration", 4), ("endless", 3), ("corpus-bad", 6),
+             ("bomb", 1)]
+# Decompression bombs: valid black PNGs just under and just over the default 200-megapixel
+# limit (14142^2 = 199,996,164; 14143^2 = 200,024,449), about 0.6 MB each.
+BOMB_SIDES = (14142, 14143)
 ENDLESS_GIF_FRAMES = 60_000  # about 1.4 MB, 600 s at 1 cs a frame
 ENDLESS_TS_COPIES = 2_000    # a 0.3 s clip repeated: about 10 minutes of media
 
@@ -86,6 +91,7 @@ class Mixer:
         self.rng, self.good, self.bad, self.ts_clip = rng, good, bad, ts_clip
         self.mix_dir = mix_dir
         self.cache = {}
+        self.bombs = {}  # side -> bytes, made once (a few seconds each)
 
     def read(self, path):
         if path not in self.cache:
@@ -116,6 +122,11 @@ class Mixer:
             if self.ts_clip and rng.random() < 0.5:
                 return mutate.repeat_stream(self.ts_clip, ENDLESS_TS_COPIES), Path("endless.ts")
             return mutate.endless_gif(ENDLESS_GIF_FRAMES + rng.randrange(2)), Path("endless.gif")
+        if kind == "bomb":
+            side = rng.choice(BOMB_SIDES)
+            if side not in self.bombs:
+                self.bombs[side] = mutate.png_bomb(side, side)
+            return self.bombs[side], Path(f"bomb-{side}.png")
         if kind == "corpus-bad":
             src = rng.choice(self.bad)
             return self.read(src), src

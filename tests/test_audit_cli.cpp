@@ -1,0 +1,128 @@
+// End to end: `hashsieve hash` writes its audit record beside the output (or to --audit), with
+// counts that agree with the records it wrote, and refuses an unwritable --audit before work.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kBinary = fs::path(HASHSIEVE_BINARY_DIR) / "hashsieve";
+
+// A 24-bit bottom-up BMP with a gradient (by construction; every decoder reads BMP the same).
+void writeBmp(const fs::path& p, int w, int h) {
+  const int row = (w * 3 + 3) / 4 * 4;
+  const uint32_t pixelBytes = static_cast<uint32_t>(row * h), offset = 54;
+  std::vector<uint8_t> f(offset + pixelBytes, 0);
+  auto put16 = [&](size_t at, uint16_t v) { f[at] = v & 0xff; f[at + 1] = v >> 8; };
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) f[at + i] = (v >> (8 * i)) & 0xff;
+  };
+  f[0] = 'B';
+  f[1] = 'M';
+  put32(2, offset + pixelBytes);
+  put32(10, offset);
+  put32(14, 40);  // BITMAPINFOHEADER
+  put32(18, static_cast<uint32_t>(w));
+  put32(22, static_cast<uint32_t>(h));
+  put16(26, 1);
+  put16(28, 24);
+  put32(34, pixelBytes);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* px = &f[offset + static_cast<size_t>(y) * row + x * 3];
+      px[0] = static_cast<uint8_t>(x * 4);
+      px[1] = static_cast<uint8_t>(y * 5);
+      px[2] = static_cast<uint8_t>((x + y) * 3);
+    }
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(f.data()),
+                                           static_cast<std::streamsize>(f.size()));
+}
+
+int run(const std::string& args) {
+  const std::string cmd = "'" + kBinary.string() + "' " + args + " 2>/dev/null";
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+class AuditCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kBinary)) GTEST_SKIP() << "no hashsieve binary at " << kBinary;
+    dir_ = fs::temp_directory_path() /
+           ("hs-audit-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "in");
+    writeBmp(dir_ / "in" / "a.bmp", 64, 48);
+    writeBmp(dir_ / "in" / "b.bmp", 40, 30);
+    std::ofstream(dir_ / "in" / "c.png") << "not an image";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(AuditCliTest, RecordBesideTheOutputAgreesWithTheRecords) {
+  const fs::path out = dir_ / "out.jsonl";
+  const fs::path in = dir_ / "in";
+  ASSERT_EQ(run("hash --quiet --threads 2 -o '" + out.string() + "' '" + in.string() + "'"), 1);
+
+  int hashed = 0, failed = 0;
+  std::istringstream lines(hashsieve::test::readText(out));
+  for (std::string line; std::getline(lines, line);)
+    (nlohmann::json::parse(line).contains("error") ? failed : hashed)++;
+  EXPECT_EQ(hashed, 2);
+  EXPECT_EQ(failed, 1);
+
+  const fs::path auditPath = dir_ / "out.jsonl.audit.json";
+  ASSERT_TRUE(fs::exists(auditPath));
+  const auto a = nlohmann::json::parse(hashsieve::test::readText(auditPath));
+  EXPECT_EQ(a["command"], "hash");
+  EXPECT_EQ(a["counts"]["hashed"], hashed);
+  EXPECT_EQ(a["counts"]["failed"], failed);
+  EXPECT_FALSE(a["counts"].contains("matched"));
+  EXPECT_EQ(a["exit_status"], 1);
+  EXPECT_EQ(a["input_roots"], nlohmann::json::array({in.string()}));
+  EXPECT_EQ(a["output"], out.string());
+  EXPECT_EQ(a["settings"]["threads"], 2);
+  EXPECT_EQ(a["settings"]["max_pixels"], 200000000);
+  EXPECT_EQ(a["backend"], "cpu");
+  EXPECT_FALSE(a["version"].get<std::string>().empty());
+  EXPECT_FALSE(a["commit"].get<std::string>().empty());
+  EXPECT_FALSE(a["device"].get<std::string>().empty());
+  EXPECT_LE(a["start"].get<std::string>(), a["end"].get<std::string>());  // ISO 8601 sorts
+  EXPECT_TRUE(a["lists"].empty());
+}
+
+TEST_F(AuditCliTest, ExplicitPathWithStdoutOutput) {
+  const fs::path auditPath = dir_ / "explicit.json";
+  ASSERT_EQ(run("hash --quiet --audit '" + auditPath.string() + "' '" + (dir_ / "in" / "a.bmp").string() +
+                "' > /dev/null"),
+            0);
+  const auto a = nlohmann::json::parse(hashsieve::test::readText(auditPath));
+  EXPECT_EQ(a["output"], "-");
+  EXPECT_EQ(a["counts"]["hashed"], 1);
+  EXPECT_EQ(a["exit_status"], 0);
+}
+
+TEST_F(AuditCliTest, UnwritableAuditFailsBeforeAnyWork) {
+  const fs::path out = dir_ / "out.jsonl";
+  EXPECT_EQ(run("hash --quiet -o '" + out.string() + "' --audit '" + (dir_ / "no" / "a.json").string() +
+                "' '" + (dir_ / "in").string() + "'"),
+            3);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace

@@ -1,0 +1,67 @@
+// Fills the audit record of a CLI run from its options and statistics.
+#include "tools/hashsieve/run_audit.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "host/benchmark/build_stamp.hpp"
+#include "host/benchmark/gpu_probe.hpp"
+#include "host/benchmark/machine_info.hpp"
+
+namespace hashsieve::cli {
+
+std::optional<std::filesystem::path> auditPathFor(const std::string& auditArg,
+                                                  const std::string& output) {
+  if (!auditArg.empty()) return std::filesystem::path(auditArg);
+  if (output.empty() || output == "-") return std::nullopt;
+  return audit::defaultAuditPath(output);
+}
+
+std::string deviceDescription(const std::string& backend) {
+  if (backend.rfind("cuda", 0) == 0) return bench::probeGpu().description;
+  std::ifstream in("/proc/cpuinfo");
+  std::stringstream text;
+  text << in.rdbuf();
+  const bench::CpuInfo cpu = bench::parseCpuInfo(text.str());
+  return (cpu.model.empty() ? std::string("unknown CPU") : cpu.model) + ", " +
+         std::to_string(cpu.logicalCpus) + " logical CPUs";
+}
+
+audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const std::string& output,
+                                   const pipeline::RunStats& stats,
+                                   std::chrono::system_clock::time_point start,
+                                   std::chrono::system_clock::time_point end, int exitStatus) {
+  audit::AuditRecord r;
+  r.command = "hash";
+  r.version = HASHSIEVE_VERSION;
+  r.commit = bench::buildCommit();  // stamped at build time, "+dirty" with local changes
+  r.backend = stats.backend;
+  r.device = deviceDescription(stats.backend);
+  // The variants `hashsieve info` describes in full.
+  r.algorithms["pdq"] = "Meta PDQ, library path, bit-exact with pdqhash";
+  if (opts.request.dihedral) r.algorithms["pdq_dihedral"] = "8 variants from one DCT";
+  r.algorithms["phash"] = "imagehash.phash(hash_size=8, highfreq_factor=4)";
+  r.algorithms["video"] = "vPDQ sampling: frame n hashed when n % int(avg fps / video_fps) == 0";
+  r.algorithms["digests"] = "md5, sha1, sha256 of the file bytes";
+  const media::Options& m = opts.media;
+  r.settings["threads"] = opts.threads;
+  r.settings["video_fps"] = m.videoFps;
+  r.settings["all_frames"] = m.allFrames;
+  r.settings["apply_orientation"] = m.applyOrientation;
+  r.settings["follow_symlinks"] = opts.walk.followSymlinks;
+  r.settings["max_pixels"] = m.limits.maxPixels;
+  r.settings["max_file_bytes"] = m.limits.maxFileBytes;
+  r.settings["max_video_seconds"] = m.limits.maxVideoSeconds;
+  r.settings["timeout_seconds"] = m.limits.timeoutSeconds;
+  r.settings["journal"] = opts.journal != nullptr;
+  r.inputRoots = opts.roots;
+  r.output = output;
+  r.counts.hashed = static_cast<int64_t>(stats.inputs - stats.errors);
+  r.counts.failed = static_cast<int64_t>(stats.errors);
+  r.start = start;
+  r.end = end;
+  r.exitStatus = exitStatus;
+  return r;
+}
+
+}  // namespace hashsieve::cli

@@ -1,0 +1,28 @@
+// The audit record of a CLI run (host/audit): where it goes and what a `hash` run puts in it.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "host/audit/audit_record.hpp"
+#include "host/pipeline/pipeline.hpp"
+#include "host/pipeline/run_stats.hpp"
+
+namespace hashsieve::cli {
+
+/// --audit FILE when given; else OUTPUT.audit.json beside a file output; none for stdout.
+std::optional<std::filesystem::path> auditPathFor(const std::string& auditArg,
+                                                  const std::string& output);
+
+/// The record of a finished `hash` run: settings from `opts`, counts from `stats`.
+audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const std::string& output,
+                                   const pipeline::RunStats& stats,
+                                   std::chrono::system_clock::time_point start,
+                                   std::chrono::system_clock::time_point end, int exitStatus);
+
+/// What hashed: the CPU model and thread count, or the GPU for the CUDA backend.
+std::string deviceDescription(const std::string& backend);
+
+}  // namespace hashsieve::cli
