@@ -45,6 +45,10 @@ def main():
     out.append(f'- Method: {meth["warmup"]} warm-up + {meth["repeat"]} timed runs per configuration; median'
                ' (min-max); every run\'s output checked before its time is kept')
     out.append(f'- Command: `{rep["command"]}`')
+    load = rep.get("load_average", {})
+    if load.get("start") and load.get("end"):
+        out.append(f'- Load average (1 min) at start {load["start"][0]:.2f}, at end {load["end"][0]:.2f}'
+                   f' on {m["cpus_usable"]} CPUs: other work on the machine shares these cores')
     inp = rep["inputs"]
     if "corpus" in inp:
         c = inp["corpus"]

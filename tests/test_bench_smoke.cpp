@@ -77,6 +77,8 @@ TEST_F(BenchSmoke, EveryWorkloadReportsCheckedFigures) {
                           "mem_total_bytes", "build_type", "commit", "compiler", "gpu"})
     EXPECT_TRUE(rep["machine"].contains(key)) << key;
   EXPECT_EQ(rep["method"]["repeat"], 2);
+  EXPECT_EQ(rep["load_average"]["start"].size(), 3u);
+  EXPECT_EQ(rep["load_average"]["end"].size(), 3u);
   EXPECT_EQ(rep["inputs"]["corpus"]["files"], 6);
 
   std::set<std::string> seen;

@@ -13,6 +13,7 @@
 #include "host/benchmark/machine_info.hpp"
 #include "host/benchmark/match_data.hpp"
 #include "host/benchmark/method.hpp"
+#include "host/benchmark/process_stats.hpp"
 #include "host/benchmark/report.hpp"
 #include "host/benchmark/stats.hpp"
 #include "host/benchmark/subprocess.hpp"
@@ -78,6 +79,9 @@ TEST(BenchMachine, DescribesThisMachine) {
   EXPECT_FALSE(m.commit.empty());
   EXPECT_FALSE(m.buildType.empty());
   EXPECT_FALSE(m.gpu.empty());  // a device description, or why there is none
+  const std::vector<double> load = loadAverage();
+  ASSERT_EQ(load.size(), 3u);
+  for (double l : load) EXPECT_GE(l, 0.0);
 }
 
 TEST(BenchSynthetic, FrameSpecs) {

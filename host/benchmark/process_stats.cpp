@@ -27,6 +27,13 @@ int64_t peakRssBytes() {
   return 0;
 }
 
+std::vector<double> loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::vector<double> load(3);
+  if (!(in >> load[0] >> load[1] >> load[2])) return {};
+  return load;
+}
+
 double threadCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);

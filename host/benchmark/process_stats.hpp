@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace hashsieve::bench {
 
@@ -11,6 +12,10 @@ bool resetPeakRss();
 
 /// VmHWM of /proc/self/status in bytes (0 when unreadable).
 int64_t peakRssBytes();
+
+/// The 1, 5 and 15 minute load averages of /proc/loadavg (empty when unreadable): a busy
+/// machine makes every figure of the run suspect, so the report records it.
+std::vector<double> loadAverage();
 
 /// CPU time consumed by the calling thread, in seconds.
 double threadCpuSeconds();

@@ -122,6 +122,7 @@ json toJson(const Report& report) {
                     {"statistic", "median of the timed runs; min and max beside it"},
                     {"checked", "every run's output is checked before its time is kept"}}},
               {"inputs", report.inputs},
+              {"load_average", json{{"start", report.loadStart}, {"end", report.loadEnd}}},
               {"results", results},
               {"peers", peers}};
 }
@@ -136,7 +137,14 @@ void printTable(const Report& report, std::ostream& out) {
   out << "gpu: " << gpu << "\n"
       << "build: " << m.buildType << ", commit " << m.commit << ", " << m.compiler << "\n"
       << "method: " << report.method.warmup << " warm-up + " << report.method.repeat
-      << " timed runs, median [min-max]; each run's output checked\n\n";
+      << " timed runs, median [min-max]; each run's output checked\n";
+  if (report.loadStart.size() == 3 && report.loadEnd.size() == 3) {
+    char load[128];
+    std::snprintf(load, sizeof load, "load average: %.2f at start, %.2f at end (1 min)\n",
+                  report.loadStart[0], report.loadEnd[0]);
+    out << load;
+  }
+  out << "\n";
   char line[512];
   std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3s %5s  %-22s %8s %8s %8s %8s %8s  %s\n",
                 "work", "backend", "variant", "thr", "batch", "seconds median[min-max]",

@@ -74,6 +74,7 @@ struct Report {
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<WorkloadResult> results;
   std::vector<PeerResult> peers;
+  std::vector<double> loadStart, loadEnd;  // 1/5/15-minute load averages around the run
 };
 
 /// The rates of a result (median/min/max), null where the workload has no such unit.

@@ -18,6 +18,7 @@
 #include "host/benchmark/helper_paths.hpp"
 #include "host/benchmark/match_data.hpp"
 #include "host/benchmark/peers.hpp"
+#include "host/benchmark/process_stats.hpp"
 #include "host/benchmark/subprocess.hpp"
 #include "host/benchmark/workloads.hpp"
 #include "host/core/errors.hpp"
@@ -115,6 +116,7 @@ int runBench(const BenchArgs& a) {
   report.command = commandLine();
   report.dateUtc = bench::utcNow();
   report.machine = bench::describeMachine();
+  report.loadStart = bench::loadAverage();
   report.method = cfg.method;
   report.inputs = {{"threads", cfg.threads},
                    {"batch_sizes", cfg.batchSizes},
@@ -176,6 +178,7 @@ int runBench(const BenchArgs& a) {
   }
   if (want.count("scan")) add(bench::runScan(cfg, corpusReference));
 
+  report.loadEnd = bench::loadAverage();
   bench::printTable(report, std::cout);
   const nlohmann::json doc = bench::toJson(report);
   std::string jsonPath = a.json;
