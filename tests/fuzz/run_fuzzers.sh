@@ -60,11 +60,13 @@ if [[ ${#targets[@]} -eq 0 ]]; then
   exit 2
 fi
 
-# Per-target libFuzzer limits. Media inputs run the real decoder under ASan: allow a slow unit
-# and the memory a frame at the default 200-megapixel limit needs; the parsers must be quick.
+# Per-target libFuzzer limits. Media inputs run the real decoder and hasher under ASan with the
+# default limits, so a 1 KB file may legitimately decode to a 40-200 megapixel canvas (minutes
+# under ASan): the unit timeout is the tool's own per-file timeout (300 s) and the memory what
+# such a frame needs. The parsers must be quick.
 flagsFor() {
   case $1 in
-    fuzz_media_decode) echo "-timeout=60 -rss_limit_mb=6144 -max_len=65536" ;;
+    fuzz_media_decode) echo "-timeout=300 -rss_limit_mb=6144 -max_len=65536" ;;
     *) echo "-timeout=10 -rss_limit_mb=2048" ;;
   esac
 }

@@ -44,6 +44,34 @@ ENDLESS_GIF_FRAMES = 60_000  # about 1.4 MB, 600 s at 1 cs a frame
 ENDLESS_TS_COPIES = 2_000    # a 0.3 s clip repeated: about 10 minutes of media
 
 
+# Formats a mutation applies to (by content); kinds not listed take any source.
+FORMATS_FOR = {"dims": ("png", "jpeg", "gif", "bmp"), "zero-frames": ("gif", "mp4"),
+               "huge-duration": ("mp4",)}
+
+
+def sniff(head):
+    if head.startswith(mutate.PNG_SIG):
+        return "png"
+    if head.startswith(b"\xff\xd8"):
+        return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    return "other"
+
+
+# The memory bound. `hashsieve hash --help`: at most --threads files decode at once, each
+# holding its decoder's buffers and one RGB frame of at most --max-pixels; finished records and
+# queues are bounded by count. Made numeric: 16 bytes per pixel per thread (measured 13.9 for
+# a 200 MP PNG: 3 decoded + 3 RGB + 8 for PDQ's full-resolution float buffers) plus 512 MiB.
+THREADS = 2
+MAX_PIXELS = 200_000_000  # the default --max-pixels
+DEFAULT_RSS_BOUND_MB = THREADS * MAX_PIXELS * 16 / 2**20 + 512
+
+
 def find_corpus(arg):
     for c in [arg, os.environ.get("HASHSIEVE_CORPUS"), ROOT / "build" / "corpus-small"]:
         if c and (Path(c) / "manifest.jsonl").is_file():
@@ -100,9 +128,21 @@ class Mixer:
             self.cache[path] = path.read_bytes()
         return self.cache[path]
 
+    def by_format(self, formats):
+        """Good sources whose content (magic bytes) is one of `formats`."""
+        if not hasattr(self, "formats"):
+            self.formats = collections.defaultdict(list)
+            for path in self.good:
+                with open(path, "rb") as f:
+                    self.formats[sniff(f.read(12))].append(path)
+        return [p for fmt in formats for p in self.formats.get(fmt, [])]
+
     def mutant(self, kind):
         rng = self.rng
-        src = rng.choice(self.good)
+        # Format-specific mutations draw from sources of that format, so each kind is as
+        # frequent as its weight says.
+        pool = self.by_format(FORMATS_FOR.get(kind, ())) or self.good
+        src = rng.choice(pool)
         data = self.read(src)
         if kind == "bitflip":
             return mutate.bitflip(data, rng), src
@@ -161,7 +201,8 @@ class Mixer:
 
 def run_hash(binary, inputs, out, guard_s, extra=()):
     """Runs `hashsieve hash --threads 2` under /usr/bin/time -v; returns a result dict."""
-    cmd = [str(binary), "hash", "--threads", "2", "--quiet", "-o", str(out), *extra, *inputs]
+    cmd = [str(binary), "hash", "--threads", str(THREADS), "--quiet", "-o", str(out), *extra,
+           *inputs]
     timev = Path("/usr/bin/time")
     stderr_path = out.with_suffix(".stderr")
     start = time.monotonic()
@@ -232,8 +273,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--max-source-bytes", type=int, default=1 << 20,
                     help="largest corpus file used as a source")
-    ap.add_argument("--rss-bound-mb", type=float, default=4096,
-                    help="peak RSS the run must stay under (the documented bound)")
+    ap.add_argument("--rss-bound-mb", type=float, default=DEFAULT_RSS_BOUND_MB,
+                    help="peak RSS the run must stay under (default: the memory model of "
+                         "`hashsieve hash --help` made numeric, see DEFAULT_RSS_BOUND_MB)")
     ap.add_argument("--file-timeout", type=float, default=300,
                     help="the per-file decode timeout in force (default limit)")
     args = ap.parse_args()
