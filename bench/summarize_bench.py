@@ -22,6 +22,12 @@ def rate(r, key):
     return f'{si(x["median"])} ({si(x["min"])}-{si(x["max"])})' if x else ""
 
 
+def cores(r):
+    # Process CPU seconds per wall second: the share of the cores the run really got.
+    c, s = r.get("cpu_seconds"), r["seconds"]["median"]
+    return f'{c["median"] / s:.2f}' if c and s > 0 else ""
+
+
 def stages(r):
     return ", ".join(f"{k} {v * 100:.0f}%" for k, v in r["stage_shares"].items() if v >= 0.005)
 
@@ -59,9 +65,9 @@ def main():
     out.append(f'- Match: {inp["queries"]} queries x {inp["list_size"]} list entries, threshold {inp["threshold"]}')
     if a.plot:
         out.append(f"\n![throughput vs threads and batch size]({a.plot})")
-    out.append("\n| workload | backend | variant | threads | batch | seconds | files/s | MP/s | frames/s |"
-               " comparisons/s | peak RSS | stage shares |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    out.append("\n| workload | backend | variant | threads | batch | seconds | cores used | files/s | MP/s |"
+               " frames/s | comparisons/s | peak RSS | stage shares |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     skipped = []
     for r in rep["results"]:
         if r["status"] != "ok":
@@ -70,7 +76,7 @@ def main():
         s = r["seconds"]
         variant = r["variant"] + (" (peer baseline)" if r.get("peer_baseline") else "")
         out.append(f'| {r["workload"]} | {r["backend"]} | {variant} | {r["threads"]} | {r["batch_size"]} |'
-                   f' {s["median"]:.3g} ({s["min"]:.3g}-{s["max"]:.3g}) | {rate(r, "files_per_s")} |'
+                   f' {s["median"]:.3g} ({s["min"]:.3g}-{s["max"]:.3g}) | {cores(r)} | {rate(r, "files_per_s")} |'
                    f' {rate(r, "mp_per_s")} | {rate(r, "frames_per_s")} | {rate(r, "comparisons_per_s")} |'
                    f' {r["peak_rss_bytes"] / 2**20:.0f} MiB | {stages(r)} |')
     if rep["peers"]:

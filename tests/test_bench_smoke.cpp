@@ -92,6 +92,7 @@ TEST_F(BenchSmoke, EveryWorkloadReportsCheckedFigures) {
     ASSERT_EQ(r["status"], "ok");
     seen.insert(w);
     EXPECT_EQ(r["seconds"]["runs"].size(), 2u);
+    EXPECT_EQ(r["cpu_seconds"]["runs"].size(), 2u);
     EXPECT_LE(r["seconds"]["min"].get<double>(), r["seconds"]["median"].get<double>());
     EXPECT_GT(r["peak_rss_bytes"].get<int64_t>(), 0);
     EXPECT_FALSE(r["check"].get<std::string>().empty());

@@ -51,6 +51,10 @@ TEST(BenchMethod, WarmupUntimedRepeatTimedAndChecksPropagate) {
   const Summary s = measure(m, [&] { return static_cast<double>(++calls); });
   EXPECT_EQ(calls, 5);
   EXPECT_EQ(s.runs, (std::vector<double>{3.0, 4.0, 5.0}));  // warm-up results dropped
+  Summary cpu;
+  measure(m, [] { return 1.0; }, &cpu);
+  EXPECT_EQ(cpu.runs.size(), 3u);
+  EXPECT_GE(cpu.min, 0.0);
   EXPECT_THROW(measure(m, []() -> double { throw CheckError("bad count"); }), CheckError);
   EXPECT_THROW(checkEqual<int>("x", 1, 2), CheckError);
   EXPECT_NO_THROW(checkEqual<int>("x", 2, 2));

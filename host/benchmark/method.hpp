@@ -34,15 +34,25 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// CPU seconds (user + system, all threads) this process has used so far.
+double processCpuSeconds();
+
 /// Runs `runOnce` method.warmup + method.repeat times. `runOnce()` does one full run, checks its
 /// output (throwing CheckError when wrong) and returns the seconds of the work it timed, so
-/// setup and checking stay out of the timing. Warm-up runs are checked too.
+/// setup and checking stay out of the timing. Warm-up runs are checked too. With `cpuSeconds`,
+/// also the process CPU time of each timed run (its check included): on a shared machine,
+/// CPU time / wall time shows how much of the cores the run actually got.
 template <typename RunOnce>
-Summary measure(const Method& method, RunOnce&& runOnce) {
+Summary measure(const Method& method, RunOnce&& runOnce, Summary* cpuSeconds = nullptr) {
   for (int i = 0; i < method.warmup; ++i) runOnce();
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu;
   seconds.reserve(static_cast<size_t>(method.repeat));
-  for (int i = 0; i < method.repeat; ++i) seconds.push_back(runOnce());
+  for (int i = 0; i < method.repeat; ++i) {
+    const double cpu0 = processCpuSeconds();
+    seconds.push_back(runOnce());
+    cpu.push_back(processCpuSeconds() - cpu0);
+  }
+  if (cpuSeconds) *cpuSeconds = summarize(std::move(cpu));
   return summarize(std::move(seconds));
 }
 

@@ -158,7 +158,7 @@ PeerResult peerPdqFiles(const PeerSetup& setup, const BenchConfig& cfg,
       for (size_t i = 0; i < ours.size(); ++i) differ += last.records[i].pdq != ours[i];
       checkEqual<int64_t>("PDQ hashes differing from the full hash run's", 0, differ);
       return last.seconds;
-    });
+    }, &rec.cpuSeconds);
     rec.counts = countsOf(last, *sub.corpus);
     rec.stageShares = stageSharesOf(last, 1, false);
     rec.check = "every file's PDQ equal to the hash workload's CPU reference";

@@ -1,6 +1,9 @@
 // /proc readers for memory and per-thread CPU time.
 #include "host/benchmark/process_stats.hpp"
 
+#include "host/benchmark/method.hpp"
+
+#include <sys/resource.h>
 #include <time.h>
 
 #include <fstream>
@@ -32,6 +35,13 @@ std::vector<double> loadAverage() {
   std::vector<double> load(3);
   if (!(in >> load[0] >> load[1] >> load[2])) return {};
   return load;
+}
+
+double processCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
 }
 
 double threadCpuSeconds() {

@@ -78,6 +78,7 @@ json toJson(const Report& report) {
         {"threads", r.threads},
         {"batch_size", r.batchSize},
         {"seconds", r.ok() ? summaryJson(r.seconds) : json(nullptr)},
+        {"cpu_seconds", r.ok() ? summaryJson(r.cpuSeconds) : json(nullptr)},
         {"counts",
          json{{"files", r.counts.files},
               {"failed_files", r.counts.failedFiles},
@@ -146,8 +147,8 @@ void printTable(const Report& report, std::ostream& out) {
   }
   out << "\n";
   char line[512];
-  std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3s %5s  %-22s %8s %8s %8s %8s %8s  %s\n",
-                "work", "backend", "variant", "thr", "batch", "seconds median[min-max]",
+  std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3s %5s  %-22s %4s %8s %8s %8s %8s %8s  %s\n",
+                "work", "backend", "variant", "thr", "batch", "seconds median[min-max]", "cpu",
                 "files/s", "MP/s", "frames/s", "cmp/s", "peakRSS", "stages");
   out << line;
   for (const WorkloadResult& r : report.results) {
@@ -168,9 +169,11 @@ void printTable(const Report& report, std::ostream& out) {
                     share * 100.0);
       stages += s;
     }
-    std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3d %5d  %-22s %8s %8s %8s %8s %7sB  %s\n",
+    // CPU seconds per wall second: how many cores the run really had (at most its threads).
+    const double cores = r.seconds.median > 0 ? r.cpuSeconds.median / r.seconds.median : 0.0;
+    std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3d %5d  %-22s %4.1f %8s %8s %8s %8s %7sB  %s\n",
                   r.workload.c_str(), r.backend.c_str(), r.variant.c_str(), r.threads,
-                  r.batchSize, secs, rateCell(rates, "files_per_s").c_str(),
+                  r.batchSize, secs, cores, rateCell(rates, "files_per_s").c_str(),
                   rateCell(rates, "mp_per_s").c_str(), rateCell(rates, "frames_per_s").c_str(),
                   rateCell(rates, "comparisons_per_s").c_str(),
                   si(static_cast<double>(r.peakRssBytes)).c_str(), stages.c_str());

@@ -37,6 +37,7 @@ struct WorkloadResult {
   int threads = 1;
   int batchSize = 1;
   Summary seconds;
+  Summary cpuSeconds;  // process CPU time of each timed run
   Counts counts;
   int64_t peakRssBytes = 0;
   int64_t gpuMemBytes = -1;  // -1: not measured

@@ -93,7 +93,7 @@ std::vector<WorkloadResult> runDecode(const BenchConfig& cfg) {
         rec.counts = c;
         busy = run.busySeconds / (run.seconds * threads);
         return run.seconds;
-      });
+      }, &rec.cpuSeconds);
       rec.stageShares = {{"decode", busy}, {"idle", 1.0 - busy}};
       rec.check = "every file's frame count and refusal reason identical to the first run";
     }));

@@ -53,7 +53,7 @@ std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDi
               checkAgainst(reference, last, "the CPU backend's (1 thread)");
             }
             return last.seconds;
-          });
+          }, &rec.cpuSeconds);
           rec.counts = countsOf(last, *cfg.corpus);
           rec.stageShares = stageSharesOf(last, threads, batched);
           rec.check = "every file's record (PDQ, quality, pHash, video frames, refusal) equal to "

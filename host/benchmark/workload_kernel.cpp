@@ -121,7 +121,7 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
         checkEqual<int64_t>("frames hashed", pool.count, run.hashed);
         checkEqual<int64_t>("frames whose hashes differ from the CPU backend's", 0, run.mismatches);
         return run.seconds;
-      });
+      }, &rec.cpuSeconds);
       rec.counts.frames = pool.count;
       rec.counts.pixels = pool.pixelsPerRun();
       rec.stageShares = {{"hash", 1.0}};

@@ -33,7 +33,7 @@ std::vector<WorkloadResult> runMatch(const BenchConfig& cfg, const MatchData& da
             const double s = sw.seconds();
             checkMatches(*mode, got);
             return s;
-          });
+          }, &rec.cpuSeconds);
           rec.counts.comparisons = mode->comparisonsPerRun;
           rec.counts.matches = mode->expected;
           rec.stageShares = {{"scan", 1.0}};

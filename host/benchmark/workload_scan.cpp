@@ -113,7 +113,7 @@ std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDi
             }
           }
           return s;
-        });
+        }, &rec.cpuSeconds);
         rec.counts = countsOf(last, *cfg.corpus);
         rec.counts.comparisons = static_cast<double>(queries.size()) * scanList->list->size();
         rec.counts.matches = scanList->expected;
