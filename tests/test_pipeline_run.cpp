@@ -217,7 +217,7 @@ TEST(Pipeline, ByteIdenticalForAnyThreadCountInlineOrBatched) {
 TEST(Pipeline, InFlightFilesStayInsideTheWindow) {
   ScratchDir dir("pipe-window");
   for (int i = 0; i < 120; ++i)  // the first file is slow, so everything else piles up behind it
-    writeText(dir.path() / ("f" + std::to_string(1000 + i)),
+    writeText(dir.path() / test::numbered("f", 1000 + i),
               "image 32 32 " + std::to_string(i) + (i == 0 ? " 300" : " 0"));
   PipelineOptions o = baseOptions(dir.path(), 4);
   o.reorderWindow = 8;

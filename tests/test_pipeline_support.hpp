@@ -44,6 +44,14 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+/// prefix + decimal n (spelled out to dodge GCC 12's false -Wrestrict on "lit" + std::string).
+inline std::string numbered(const std::string& prefix, long n, const std::string& suffix = "") {
+  std::string s = prefix;
+  s += std::to_string(n);
+  s += suffix;
+  return s;
+}
+
 inline void writeText(const std::filesystem::path& p, const std::string& text) {
   std::filesystem::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;

@@ -120,7 +120,7 @@ TEST(Walker, UnreadableDirectoryIsAnError) {
 
 TEST(Walker, SinkCanStopTheWalk) {
   ScratchDir dir("walker-stop");
-  for (int i = 0; i < 10; ++i) writeText(dir.path() / ("f" + std::to_string(i)), "x");
+  for (int i = 0; i < 10; ++i) writeText(dir.path() / test::numbered("f", i), "x");
   int seen = 0;
   EXPECT_FALSE(walkInputs({dir.path().string()}, {}, [&](InputItem&&) { return ++seen < 3; }));
   EXPECT_EQ(seen, 3);

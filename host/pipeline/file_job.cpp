@@ -69,7 +69,7 @@ Record FileJob::record() const {
     if (frames_.size() > 1) r.frames = frames_;  // an animated image with --all-frames
   } else {
     r.duration = roundMillis(info_.duration);
-    r.fps = roundMicros(info_.fps);
+    r.fps = info_.fps;  // exact: vPDQ timestamps are derived from it
     r.frames = frames_;
   }
   return r;

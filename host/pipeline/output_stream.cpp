@@ -15,14 +15,14 @@ namespace {
 
 constexpr size_t kFlushBytes = size_t{1} << 16;
 
-/// ".<name>.hashsieve-<pid>.tmp" in the target's directory (same filesystem, so rename is atomic).
+/// ".<name>.hashsieve.tmp" in the target's directory (same filesystem, so rename is atomic).
+/// The name is fixed, not per process, so a run killed with -9 leaves nothing behind once the
+/// same command is rerun.
 std::string tempPathFor(const std::string& target) {
   const std::filesystem::path p(target);
   std::string name = ".";
   name += p.filename().string();
-  name += ".hashsieve-";
-  name += std::to_string(::getpid());
-  name += ".tmp";
+  name += ".hashsieve.tmp";
   return (p.parent_path() / name).string();
 }
 

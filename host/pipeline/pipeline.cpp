@@ -152,13 +152,16 @@ class Run {
 
   void countInputs() {
     uint64_t n = 0;
-    walkInputs(opts_.roots, opts_.walk, [&](InputItem&&) {
+    const bool complete = walkInputs(opts_.roots, opts_.walk, [&](InputItem&&) {
       if (stop_ || stopCount_) return false;
       std::lock_guard lock(countMutex_);
       if (live_.countDone) return false;
       live_.counted = ++n;
       return true;
     });
+    // The reader's own count, when it ends, is authoritative (the tree may change meanwhile).
+    std::lock_guard lock(countMutex_);
+    if (complete) live_.countDone = true;
   }
 
   void readInputs() {

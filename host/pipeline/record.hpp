@@ -47,7 +47,7 @@ struct Record {
 
   // Video; also an animated image hashed with --all-frames (frames.size() > 1).
   double duration = 0.0;  // seconds, rounded to the millisecond
-  double fps = 0.0;       // average frame rate, rounded to 1e-6
+  double fps = 0.0;       // average frame rate as the container states it (not rounded)
   std::vector<FrameRecord> frames;
 
   // Error.
