@@ -54,6 +54,11 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw InputError("unsupported format", std::string("pixel format ") + (name ? name : "?"));
   }
+  // FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8 pixels only: on widths
+  // that are not a multiple of 8 the last columns stay unwritten (854 wide: 6). Zero them, so the
+  // hash never depends on stale memory. vPDQ hashes whatever its buffer held there: on the 854-wide
+  // corpus video its frames differ from ours by 2-12 bits (widths divisible by 8 are identical).
+  std::memset(swsOut_->data[0], 0, static_cast<size_t>(swsOut_->linesize[0]) * h);
   sws_scale(sws_.get(), frame.data, frame.linesize, 0, h, swsOut_->data, swsOut_->linesize);
   return ImageView{swsOut_->data[0], w, h, swsOut_->linesize[0], out};
 }
