@@ -82,6 +82,19 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
     prevEnd = sec.offset + sec.size;
   }
 
+  // The optional video section follows the id data (hsl_format.hpp, kOffVideoSection).
+  const bool videos = h.videoSection.offset != 0 || h.videoSection.size != 0 || h.videoCount != 0;
+  if (videos) {
+    const auto& sec = h.videoSection;
+    if (h.videoCount == 0 || h.videoCount > h.idCount) fail("video count out of range");
+    if (sec.size != mulChecked(h.idCount, sizeof(hsl::IdVideo), "video section"))
+      fail("video section has the wrong size");
+    if (sec.offset % hsl::kSectionAlign != 0) fail("video section is misaligned");
+    if (sec.offset < prevEnd) fail("video section overlaps the previous one");
+    if (sec.offset > file.size() || sec.size > file.size() - sec.offset)
+      fail("video section runs past the end of the file");
+  }
+
   // 3. Content checksum (now known to read only inside the file).
   if (opts.verifyChecksum && hsl::fileChecksum(file) != h.checksum)
     fail("checksum mismatch (the file was modified or damaged)");
@@ -97,7 +110,19 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
   for (size_t k = 1; k < idOffsets.size(); ++k)
     if (idOffsets[k] < idOffsets[k - 1]) fail("id offsets out of order");
 
+  std::span<const hsl::IdVideo> idVideo;
+  if (videos) {
+    // Matching trusts these: every video ordinal in range, every quality a quality.
+    idVideo = sectionSpan<hsl::IdVideo>(file, h.videoSection);
+    for (const hsl::IdVideo& v : idVideo) {
+      if (v.video != hsl::kNoVideo && v.video >= h.videoCount) fail("video ordinal out of range");
+      if (v.quality > hsl::kQualityMax && v.quality != hsl::kQualityUnknown)
+        fail("frame quality out of range");
+    }
+  }
+
   header_ = h;
+  idVideo_ = idVideo;
   packed_ = sectionSpan<uint64_t>(file, h.sections[hsl::kHashes]);
   quality_ = sectionSpan<uint8_t>(file, h.sections[hsl::kQuality]);
   idStart_ = idStart;
@@ -116,6 +141,12 @@ Hash256 HashList::hash(size_t i) const {
 std::string HashList::hashHex(size_t i) const {
   const Hash256 h = hash(i);
   return type() == HashType::Pdq ? toHex(h) : toHex(Hash64{h.w[0]});
+}
+
+const hsl::IdVideo* HashList::idVideo(size_t i, size_t j) const {
+  if (idVideo_.empty()) return nullptr;
+  const hsl::IdVideo& v = idVideo_[idStart_[i] + j];
+  return v.video == hsl::kNoVideo ? nullptr : &v;
 }
 
 std::string_view HashList::id(size_t i, size_t j) const {

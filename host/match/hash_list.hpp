@@ -54,6 +54,13 @@ class HashList {
   /// j-th id of entry i (j < idCountOf(i)); views into the mapping, valid while this lives.
   std::string_view id(size_t i, size_t j = 0) const;
 
+  /// Lists built from video frames (vPDQ frame files, `hashsieve hash` video records) say, per
+  /// id, which video it is a frame of; the id string is then the video's name.
+  bool hasVideos() const { return !idVideo_.empty(); }
+  size_t videoCount() const { return static_cast<size_t>(header_.videoCount); }
+  /// The video membership of id j of entry i; nullptr when that id is not a video frame.
+  const hsl::IdVideo* idVideo(size_t i, size_t j) const;
+
  private:
   HashList() = default;
   void validate(std::span<const std::byte> file, const ListLoadOptions& opts);
@@ -66,6 +73,7 @@ class HashList {
   std::span<const uint32_t> idStart_;
   std::span<const uint64_t> idOffsets_;
   std::string_view idData_;
+  std::span<const hsl::IdVideo> idVideo_;  // empty, or idCount() records
 };
 
 }  // namespace hashsieve

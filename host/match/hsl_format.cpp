@@ -51,6 +51,9 @@ void encodeHeader(const Header& h, std::span<std::byte> out) {
     put<uint64_t>(out, kOffSections + 16 * s + 8, h.sections[s].size);
   }
   std::memcpy(out.data() + kOffChecksum, h.checksum.data(), kChecksumBytes);
+  put<uint64_t>(out, kOffVideoSection, h.videoSection.offset);
+  put<uint64_t>(out, kOffVideoSection + 8, h.videoSection.size);
+  put<uint64_t>(out, kOffVideoCount, h.videoCount);
 }
 
 Header decodeHeader(std::span<const std::byte> file) {
@@ -72,6 +75,9 @@ Header decodeHeader(std::span<const std::byte> file) {
     h.sections[s].size = get<uint64_t>(file, kOffSections + 16 * s + 8);
   }
   std::memcpy(h.checksum.data(), file.data() + kOffChecksum, kChecksumBytes);
+  h.videoSection.offset = get<uint64_t>(file, kOffVideoSection);
+  h.videoSection.size = get<uint64_t>(file, kOffVideoSection + 8);
+  h.videoCount = get<uint64_t>(file, kOffVideoCount);
   return h;
 }
 

@@ -38,6 +38,8 @@ inline constexpr size_t kSectionAlign = 64;
 inline constexpr int kBlockEntries = 8;
 /// Quality byte for entries whose source gave none.
 inline constexpr uint8_t kQualityUnknown = 255;
+/// PDQ quality runs 0..100.
+inline constexpr uint8_t kQualityMax = 100;
 
 /// Sections in file order.
 ///  Hashes:       ceil(count/8) blocks x words x 8 lanes, uint64; padding lanes are zero.
@@ -64,6 +66,22 @@ inline constexpr size_t kOffBlock = 44;       // uint32, kBlockEntries
 inline constexpr size_t kOffSections = 48;    // kSectionCount x (uint64 offset, uint64 size)
 inline constexpr size_t kOffChecksum = 128;   // 32 bytes SHA-256, see fileChecksum()
 inline constexpr size_t kChecksumBytes = 32;
+/// Optional video section (lists with video frames): (uint64 offset, uint64 size), then the
+/// uint64 number of videos. All zero in lists without videos, which keeps their bytes (and a
+/// reader that predates the section still matches their frames, without video grouping).
+inline constexpr size_t kOffVideoSection = 160;
+inline constexpr size_t kOffVideoCount = 176;
+
+/// Per id of a list with videos, in the IdVideo section after IdData (64-byte aligned):
+/// idCount records. A video-frame id's string is its video's name.
+struct IdVideo {
+  uint32_t video;   // 0..videoCount-1, or kNoVideo for ids that are not video frames
+  uint8_t quality;  // the frame's PDQ quality 0..100 (max over repeats), or kQualityUnknown
+  uint8_t reserved[3];
+  int64_t frame;  // the frame number (vPDQ frameNumber); -1 for kNoVideo
+};
+static_assert(sizeof(IdVideo) == 16, "IdVideo is a 16-byte on-disk record");
+inline constexpr uint32_t kNoVideo = 0xffffffffu;
 
 struct Header {
   uint32_t version = kVersion;
@@ -75,6 +93,8 @@ struct Header {
   uint32_t blockEntries = kBlockEntries;
   std::array<SectionRef, kSectionCount> sections{};
   std::array<uint8_t, kChecksumBytes> checksum{};
+  SectionRef videoSection;  // size 0: no videos
+  uint64_t videoCount = 0;
 };
 
 using Checksum = std::array<uint8_t, kChecksumBytes>;

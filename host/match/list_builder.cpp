@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "host/core/errors.hpp"
@@ -29,6 +30,40 @@ void ListBuilder::add(const Hash256& hash, int quality, std::string_view id) {
   const int16_t q = (quality >= 0 && quality <= 100) ? static_cast<int16_t>(quality) : int16_t{-1};
   pending_.push_back({h, ids_.size(), static_cast<uint32_t>(id.size()), q});
   ids_.append(id);
+  if (!frames_.empty()) frames_.push_back(-1);
+}
+
+void ListBuilder::addVideoFrame(const Hash256& hash, int quality, std::string_view video,
+                                int64_t frame) {
+  if (frame < 0) throw FormatError("negative video frame number");
+  add(hash, quality, video);
+  frames_.resize(pending_.size(), -1);  // the first frame fills in the inputs before it
+  frames_.back() = frame;
+}
+
+void ListBuilder::writeVideoSection(std::span<const uint32_t> idRefs,
+                                    std::span<const int16_t> idQuality, hsl::Header& h,
+                                    std::span<std::byte> file) const {
+  // Videos are numbered by first appearance in the input, so the file does not depend on
+  // hash order or hashing of names.
+  std::unordered_map<std::string_view, uint32_t> ordinal;
+  for (uint32_t i = 0; i < pending_.size(); ++i)
+    if (isFrame(i))
+      ordinal.try_emplace(std::string_view(ids_).substr(pending_[i].idOffset, pending_[i].idLength),
+                          static_cast<uint32_t>(ordinal.size()));
+  auto* out = reinterpret_cast<hsl::IdVideo*>(file.data() + h.videoSection.offset);
+  for (size_t k = 0; k < idRefs.size(); ++k) {
+    const uint32_t i = idRefs[k];
+    hsl::IdVideo v{hsl::kNoVideo, hsl::kQualityUnknown, {0, 0, 0}, -1};
+    if (isFrame(i)) {
+      v.video =
+          ordinal.at(std::string_view(ids_).substr(pending_[i].idOffset, pending_[i].idLength));
+      v.quality = idQuality[k] < 0 ? hsl::kQualityUnknown : static_cast<uint8_t>(idQuality[k]);
+      v.frame = frames_[i];
+    }
+    std::memcpy(out + k, &v, sizeof v);
+  }
+  h.videoCount = ordinal.size();
 }
 
 std::vector<ListBuilder::SortKey> ListBuilder::sortedKeys() const {
@@ -92,8 +127,17 @@ hsl::Image ListBuilder::build(Summary* summary) {
   runStarts.reserve(pending_.size());
   entryIdStart.reserve(pending_.size() + 1);
   std::unordered_set<std::string_view> seen;
+  // Lists with video frames: per id written, its frame quality (max over repeats of one hash
+  // in one video, which keep one id); a repeated frame id maps to its first position.
+  const bool videos = !frames_.empty();
+  std::vector<int16_t> idQuality;
+  std::unordered_map<std::string_view, size_t> seenFrames;
   auto idOf = [&](const Pending& p) {
     return std::string_view(ids_).substr(p.idOffset, p.idLength);
+  };
+  auto keep = [&](uint32_t index) {
+    idRefs.push_back(index);
+    if (videos) idQuality.push_back(pending_[index].quality);
   };
   size_t merged = 0;
   for (size_t i = 0; i < keys.size();) {
@@ -101,11 +145,22 @@ hsl::Image ListBuilder::build(Summary* summary) {
     while (j < keys.size() && keys[j].hash == keys[i].hash) ++j;
     int q = -1;
     seen.clear();
+    seenFrames.clear();
     for (size_t r = i; r < j; ++r) {
+      const uint32_t index = keys[r].index;
       q = std::max<int>(q, keys[r].quality);
-      // The set is only needed for real duplicates (most runs have one member).
-      if (j - i == 1 || seen.insert(idOf(pending_[keys[r].index])).second)
-        idRefs.push_back(keys[r].index);
+      // The sets are only needed for real duplicates (most runs have one member).
+      if (j - i == 1) {
+        keep(index);
+      } else if (isFrame(index)) {
+        const auto [at, fresh] = seenFrames.try_emplace(idOf(pending_[index]), idRefs.size());
+        if (fresh)
+          keep(index);
+        else
+          idQuality[at->second] = std::max(idQuality[at->second], keys[r].quality);
+      } else if (seen.insert(idOf(pending_[index])).second) {
+        keep(index);
+      }
     }
     if (idRefs.size() > std::numeric_limits<uint32_t>::max())
       throw FormatError("more than 2^32 list ids");
@@ -133,6 +188,11 @@ hsl::Image ListBuilder::build(Summary* summary) {
     h.sections[s] = {offset, sizes[s]};
     offset += sizes[s];
   }
+  if (videos) {
+    offset = alignUp(offset);
+    h.videoSection = {offset, idCount * sizeof(hsl::IdVideo)};
+    offset += h.videoSection.size;
+  }
   h.fileSize = offset;
 
   hsl::Image image;
@@ -158,16 +218,19 @@ hsl::Image ListBuilder::build(Summary* summary) {
     pos += p.idLength;
   }
   idOffsets[idCount] = pos;
+  if (videos) writeVideoSection(idRefs, idQuality, h, image.view());
 
   hsl::encodeHeader(h, image.view());
   h.checksum = hsl::fileChecksum(image.view());
   hsl::encodeHeader(h, image.view());
 
-  if (summary) *summary = {count, idCount, merged};
+  if (summary) *summary = {count, idCount, merged, static_cast<size_t>(h.videoCount)};
   pending_.clear();
   pending_.shrink_to_fit();
   ids_.clear();
   ids_.shrink_to_fit();
+  frames_.clear();
+  frames_.shrink_to_fit();
   return image;
 }
 

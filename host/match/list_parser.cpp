@@ -59,14 +59,38 @@ bool isWord(std::string_view s) {
   });
 }
 
+/// A whole number >= 0 filling the field (vPDQ frame numbers).
+std::optional<int64_t> parseFrameNumber(std::string_view s) {
+  int64_t v = -1;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0) return std::nullopt;
+  return v;
+}
+
+/// A vPDQ timestamp: a decimal number of seconds >= 0.
+bool isTimestamp(std::string_view s) {
+  double v = -1;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v >= 0;
+}
+
+// One frame of a video record (JSONL) in a line's result.
+struct FrameEntry {
+  Hash256 hash;
+  int quality = -1;
+  int64_t frame = 0;
+};
+
 // What one line produced.
 struct LineResult {
   enum Kind { Entry, Ignored, Malformed } kind = Malformed;
   std::string reason;  // Malformed only
   Hash256 hash;
   int quality = -1;
-  std::string_view id;    // empty = use the default id
-  std::string idStorage;  // backs `id` when it had to be built (JSON numbers)
+  int64_t frame = -1;              // >= 0: a vPDQ frame line (id = the video's name)
+  std::string_view id;             // empty = use the default id
+  std::string idStorage;           // backs `id` when it had to be built (JSON numbers)
+  std::vector<FrameEntry> frames;  // a video record: its frames instead of `hash`
 };
 
 LineResult malformed(std::string reason) {
@@ -119,6 +143,10 @@ class LineParser {
     format = ListTextFormat::Plain;
     if (!fields_.split(line) || fields_.size() == 0 || parseHash(fields_[0], opts_.type))
       return false;
+    if (isVpdqLine()) {
+      format = ListTextFormat::VpdqFrames;
+      return false;
+    }
     if (auto cols = headerColumns(fields_, opts_.type)) {
       format = ListTextFormat::Csv;
       columns_ = *cols;
@@ -141,11 +169,68 @@ class LineParser {
         return parseThreatExchange(line);
       case ListTextFormat::Jsonl:
         return parseJson(line);
+      case ListTextFormat::VpdqFrames:
+        return parseVpdq(line);
     }
     return malformed("unknown format");
   }
 
  private:
+  // frameNumber,quality,pdqHex,timestamp (the vPDQ C++ tool's file; PDQ lists only).
+  bool isVpdqLine() const {
+    return opts_.type == HashType::Pdq && fields_.size() == 4 && parseFrameNumber(fields_[0]) &&
+           parseQuality(fields_[1]) && parseHash(fields_[2], opts_.type) && isTimestamp(fields_[3]);
+  }
+
+  LineResult parseVpdq(std::string_view line) {
+    if (!fields_.split(line)) return malformed("unbalanced quotes");
+    if (fields_.size() != 4) return malformed("expected frameNumber,quality,pdqHex,timestamp");
+    const auto frame = parseFrameNumber(fields_[0]);
+    if (!frame) return malformed("frame number is not a whole number >= 0");
+    const auto q = parseQuality(fields_[1]);
+    if (!q) return malformed("quality is not an integer 0..100");
+    const auto hash = parseHash(fields_[2], opts_.type);
+    if (!hash) return malformed(badHash(fields_[2]));
+    if (!isTimestamp(fields_[3])) return malformed("timestamp is not a number of seconds >= 0");
+    LineResult r;
+    r.kind = LineResult::Entry;
+    r.hash = *hash;
+    r.quality = *q;
+    r.frame = *frame;
+    r.id = source_;  // every frame of the file is a frame of one video, named by the file
+    return r;
+  }
+
+  // A `hashsieve hash` video record: one frame entry per element of "frames".
+  LineResult parseVideoRecord(const nlohmann::json& frames) {
+    const char* typeName = hashTypeName(opts_.type);
+    LineResult r;
+    r.kind = LineResult::Entry;
+    int64_t index = 0;
+    for (const nlohmann::json& f : frames) {
+      if (!f.is_object()) return malformed("a \"frames\" element is not an object");
+      auto value = f.find(typeName);
+      if (value == f.end() || !value->is_string())
+        return malformed(std::string("a frame lacks a \"") + typeName + "\" string");
+      const auto hash = parseHash(value->get_ref<const std::string&>(), opts_.type);
+      if (!hash) return malformed(badHash(value->get_ref<const std::string&>()));
+      FrameEntry e{*hash, -1, index++};
+      if (auto q = f.find("quality"); q != f.end() && q->is_number_integer()) {
+        const int v = q->get<int>();
+        if (v < 0 || v > kMaxQuality) return malformed("quality is not an integer 0..100");
+        e.quality = v;
+      }
+      if (auto n = f.find("frame"); n != f.end()) {
+        if (!n->is_number_integer() || n->get<int64_t>() < 0)
+          return malformed("frame number is not a whole number >= 0");
+        e.frame = n->get<int64_t>();
+      }
+      r.frames.push_back(e);
+    }
+    if (r.frames.empty()) r.kind = LineResult::Ignored;  // a video without sampled frames
+    return r;
+  }
+
   LineResult parsePlain(std::string_view line) {
     if (!fields_.split(line)) return malformed("unbalanced quotes");
     const auto hash = parseHash(fields_[0], opts_.type);
@@ -210,6 +295,17 @@ class LineParser {
       return r;
     }
     const char* typeName = hashTypeName(opts_.type);
+    if (auto frames = j.find("frames"); frames != j.end() && frames->is_array() &&
+                                        (j.value("kind", "") == "video" || !j.contains(typeName))) {
+      r = parseVideoRecord(*frames);
+      if (r.kind == LineResult::Entry)
+        for (const char* key : {"id", "path"})
+          if (auto id = j.find(key); id != j.end() && !id->is_null()) {
+            r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
+            break;
+          }
+      return r;
+    }
     const nlohmann::json* value = nullptr;
     if (auto it = j.find(typeName); it != j.end())
       value = &*it;
@@ -272,6 +368,8 @@ const char* listTextFormatName(ListTextFormat f) {
       return "threatexchange";
     case ListTextFormat::Jsonl:
       return "jsonl";
+    case ListTextFormat::VpdqFrames:
+      return "vpdq";
   }
   return "?";
 }
@@ -319,7 +417,12 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       defaultId += std::to_string(lineNo);
       id = defaultId;
     }
-    sink(ListEntryView{r.hash, r.quality, id});
+    if (!r.frames.empty()) {
+      for (const FrameEntry& f : r.frames) sink(ListEntryView{f.hash, f.quality, id, f.frame});
+      stats.entries += r.frames.size();
+      continue;
+    }
+    sink(ListEntryView{r.hash, r.quality, id, r.frame});
     ++stats.entries;
   }
   return stats;

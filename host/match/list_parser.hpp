@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -20,6 +21,7 @@ enum class ListTextFormat {
   Csv,             // a header line naming the hash column (pdq/hash/phash), optional id, quality
   ThreatExchange,  // `<signal_type> <value>`; lines of other signal types are ignored
   Jsonl,           // {"pdq": hex, "id": ..., "quality": ...} per line (also StopNCII records)
+  VpdqFrames,      // a vPDQ frame file: frameNumber,quality,pdqHex,timestamp per line
 };
 const char* listTextFormatName(ListTextFormat f);
 
@@ -32,10 +34,13 @@ struct ListParseOptions {
 };
 
 /// One parsed entry; `id` is valid only during the sink call. quality -1 = none given.
+/// A video frame (a line of a vPDQ frame file, a frame of a `hashsieve hash` video record) has
+/// frame >= 0 and its video's name as id: the vPDQ file's source name, the record's path.
 struct ListEntryView {
   Hash256 hash;  // pHash lists: w[0] only
   int quality = -1;
   std::string_view id;
+  int64_t frame = -1;
 };
 
 struct ListParseStats {

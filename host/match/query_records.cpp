@@ -49,7 +49,12 @@ std::string line(const Json& j) {
 
 QueryRecord parseQueryRecord(std::string_view text, HashType type) {
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) throw FormatError("not a JSON object");
+  if (j.is_discarded()) throw FormatError("not a JSON object");
+  return queryRecordFromJson(j, type);
+}
+
+QueryRecord queryRecordFromJson(const Json& j, HashType type) {
+  if (!j.is_object()) throw FormatError("not a JSON object");
   QueryRecord r;
   auto path = j.find("path");
   if (path == j.end() || !path->is_string()) throw FormatError("record lacks a \"path\" string");
@@ -117,9 +122,8 @@ MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral) {
   return q;
 }
 
-std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,
-                            const HashList& list) {
-  Json j = identity(r, f);
+Json matchFields(const Match& m, const HashList& list) {
+  Json j;
   j["transform"] = kDihedralNames[m.transform];
   j["distance"] = m.distance;
   j["list_id"] = std::string(list.id(m.entry, 0));
@@ -129,6 +133,14 @@ std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Mat
     j["list_ids"] = std::move(ids);
   }
   j["list_hash"] = list.hashHex(m.entry);
+  return j;
+}
+
+std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,
+                            const HashList& list) {
+  Json j = identity(r, f);
+  Json fields = matchFields(m, list);
+  for (auto& el : fields.items()) j[el.key()] = std::move(el.value());
   return line(j);
 }
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ struct QueryRecord {
 /// hash field is present but malformed. A record without the list type's hash gets frames
 /// whose `hash` is empty (reported as skipped).
 QueryRecord parseQueryRecord(std::string_view line, HashType type);
+/// The same from an already parsed record (`hashsieve scan` matches the records it makes).
+QueryRecord queryRecordFromJson(const nlohmann::ordered_json& j, HashType type);
 
 /// Why a frame is not matched, or nullopt when it is.
 std::optional<std::string> skipReason(const QueryFrame& f, HashType type, int minQuality);
@@ -46,6 +49,10 @@ std::optional<std::string> skipReason(const QueryFrame& f, HashType type, int mi
 /// The matcher query of a frame: the dihedral variants when `dihedral` and the frame has them,
 /// else the plain hash alone.
 MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral);
+
+/// The list side of a match: transform, distance, list_id (list_ids when the entry merged
+/// several), list_hash. matchRecordJson and scan's embedded matches both write this.
+nlohmann::ordered_json matchFields(const Match& m, const HashList& list);
 
 /// JSON lines (with '\n'): a match, a skipped frame, and the degenerate-query warning.
 std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,

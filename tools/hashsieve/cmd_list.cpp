@@ -48,8 +48,12 @@ int runBuild(const BuildArgs& a) {
     // With several inputs, default ids name the file too, so line numbers stay unambiguous.
     opts.defaultIdPrefix =
         a.inputs.size() > 1 ? std::filesystem::path(in).filename().string() + ":" : "";
-    const ListParseStats s = parseListFile(
-        in, opts, [&](const ListEntryView& e) { builder.add(e.hash, e.quality, e.id); });
+    const ListParseStats s = parseListFile(in, opts, [&](const ListEntryView& e) {
+      if (e.frame >= 0)
+        builder.addVideoFrame(e.hash, e.quality, e.id, e.frame);
+      else
+        builder.add(e.hash, e.quality, e.id);
+    });
     malformed += s.malformed;
     std::fprintf(stderr,
                  "hashsieve list build: %s: %s, %zu lines, %zu entries, %zu malformed (skipped), "
@@ -67,10 +71,11 @@ int runBuild(const BuildArgs& a) {
   const hsl::Header h = hsl::decodeHeader(image.view());
   std::fprintf(stderr,
                "hashsieve list build: wrote %s: %s, %zu entries (%zu duplicates merged), %zu ids, "
-               "%zu malformed lines skipped, %zu bytes, sha256 %s; parse %.2f s, total %.2f s\n",
+               "%zu videos, %zu malformed lines skipped, %zu bytes, sha256 %s; parse %.2f s, "
+               "total %.2f s\n",
                a.output.c_str(), hashTypeName(opts.type), sum.entries, sum.mergedDuplicates,
-               sum.ids, malformed, image.bytes, hsl::checksumHex(h.checksum).c_str(), parseSeconds,
-               secondsSince(t0));
+               sum.ids, sum.videos, malformed, image.bytes, hsl::checksumHex(h.checksum).c_str(),
+               parseSeconds, secondsSince(t0));
   if (sum.entries == 0) std::fprintf(stderr, "hashsieve list build: warning: the list is empty\n");
   return 0;
 }
@@ -104,6 +109,7 @@ int runInfo(const InfoArgs& a) {
     j["version"] = hsl::kVersion;
     j["entries"] = list.size();
     j["ids"] = list.idCount();
+    j["videos"] = list.videoCount();
     j["entries_with_several_ids"] = byIds.size();
     j["bytes"] = list.fileBytes();
     j["sha256"] = hsl::checksumHex(list.checksum());
@@ -123,10 +129,10 @@ int runInfo(const InfoArgs& a) {
     return 0;
   }
   std::printf(
-      "list: %s\ntype: %s\nversion: %u\nentries: %zu\nids: %zu\nentries with several ids: %zu\n"
-      "bytes: %llu\nsha256: %s (%s)\nload: %.3f s\n",
+      "list: %s\ntype: %s\nversion: %u\nentries: %zu\nids: %zu\nvideos: %zu\n"
+      "entries with several ids: %zu\nbytes: %llu\nsha256: %s (%s)\nload: %.3f s\n",
       a.list.c_str(), hashTypeName(list.type()), hsl::kVersion, list.size(), list.idCount(),
-      byIds.size(), static_cast<unsigned long long>(list.fileBytes()),
+      list.videoCount(), byIds.size(), static_cast<unsigned long long>(list.fileBytes()),
       hsl::checksumHex(list.checksum()).c_str(), a.verify ? "verified" : "not verified",
       loadSeconds);
   if (top == 0) {
@@ -155,7 +161,10 @@ void addListCommand(CLI::App& app, int& exitCode) {
   CLI::App* b = list->add_subcommand(
       "build",
       "Read text hash lists (hex lines with optional ,quality/,id; CSV with a header; "
-      "ThreatExchange `pdq <hex>`; JSONL with pdq/id) into one .hsl list; duplicates merged");
+      "ThreatExchange `pdq <hex>`; JSONL with pdq/id) into one .hsl list; duplicates merged. "
+      "Video frames (vPDQ files `frameNumber,quality,pdqHex,timestamp`, named by their path; "
+      "`hashsieve hash` video records, named by their path) are grouped per video for scan's "
+      "vPDQ match percentages");
   b->add_option("inputs", build->inputs, "Text list files")->required()->check(CLI::ExistingFile);
   b->add_option("-o,--output", build->output, "The .hsl list to write")->required();
   b->add_option("--type", build->type, "Hash type of the list")
