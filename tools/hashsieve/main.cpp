@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hashsieve::cli::addHashCommand(app, exitCode);
   hashsieve::cli::addListCommand(app, exitCode);
   hashsieve::cli::addMatchCommand(app, exitCode);
+  hashsieve::cli::addScanCommand(app, exitCode);
   hashsieve::cli::addBenchCommand(app, exitCode);
   hashsieve::cli::addInfoCommand(app, exitCode);
   try {

@@ -1,0 +1,71 @@
+// Batch matching of hashed records: one matcher call per batch, results split back per frame,
+// degenerate and skip rules as in `hashsieve match`, vPDQ percentages for videos.
+#include "host/scan/scan_matcher.hpp"
+
+#include <algorithm>
+
+#include "host/match/hash_list.hpp"
+
+namespace hashsieve::scan {
+
+ScanMatcher::ScanMatcher(const HashList& list, Matcher& matcher, const ScanSettings& settings)
+    : list_(list), matcher_(matcher), settings_(settings), videos_(list, settings.minQuality) {}
+
+std::vector<ScanResult> ScanMatcher::match(std::span<const pipeline::Record> records) {
+  std::vector<ScanResult> results(records.size());
+  std::vector<MatchQuery> queries;
+  std::vector<std::pair<size_t, size_t>> owner;  // per query: (result, frame)
+  for (size_t i = 0; i < records.size(); ++i) {
+    ScanResult& res = results[i];
+    res.record = pipeline::toJson(records[i]);
+    // The same reader `hashsieve match` runs on the same record: one set of semantics.
+    res.query = queryRecordFromJson(res.record, list_.type());
+    res.frames.resize(res.query.frames.size());
+    for (size_t f = 0; f < res.query.frames.size(); ++f) {
+      const QueryFrame& frame = res.query.frames[f];
+      res.frames[f].skip = skipReason(frame, list_.type(), settings_.minQuality);
+      if (res.frames[f].skip) continue;
+      // Scan hashes images with their dihedral variants, so all eight take part.
+      queries.push_back(toMatchQuery(frame, /*dihedral=*/true));
+      owner.emplace_back(i, f);
+    }
+  }
+
+  std::vector<Match> matches;
+  if (!queries.empty())
+    matches = settings_.topK > 0 ? matcher_.topK(queries, settings_.topK)
+                                 : matcher_.range(queries, *settings_.threshold);
+  // Sorted by query, then distance, then entry: hand each run to its frame.
+  for (const Match& m : matches) {
+    if (settings_.topK > 0 && settings_.threshold && m.distance > *settings_.threshold) continue;
+    const auto [r, f] = owner[m.query];
+    results[r].frames[f].matches.push_back(m);
+  }
+  for (size_t i = 0; i < records.size(); ++i)
+    if (records[i].kind == pipeline::RecordKind::Video && settings_.topK == 0 && !videos_.empty())
+      attachVideoMatches(results[i]);
+  return results;
+}
+
+void ScanMatcher::attachVideoMatches(ScanResult& res) const {
+  // Distinct query hashes among the matched (quality-passing) frames, numbered in hash order.
+  std::vector<Hash256> distinct;
+  for (size_t f = 0; f < res.frames.size(); ++f)
+    if (!res.frames[f].skip) distinct.push_back(*res.query.frames[f].hash);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  std::vector<Match> byDistinct;
+  for (size_t f = 0; f < res.frames.size(); ++f) {
+    if (res.frames[f].skip) continue;
+    const auto at = std::lower_bound(distinct.begin(), distinct.end(), *res.query.frames[f].hash);
+    const auto q = static_cast<uint32_t>(at - distinct.begin());
+    for (Match m : res.frames[f].matches) {
+      m.query = q;
+      byDistinct.push_back(m);
+    }
+  }
+  res.videoMatched = true;
+  res.videos = videos_.match(distinct.size(), byDistinct);
+}
+
+}  // namespace hashsieve::scan
