@@ -181,6 +181,7 @@ TEST_F(CliHash, OutputFileFormatsAndStats) {
   EXPECT_EQ(st["images"], 4);
   EXPECT_EQ(st["errors"], 0);
   EXPECT_EQ(st["frames"], 4);
+  EXPECT_EQ(st["frames_decoded"], 4);
   for (const char* stage : {"read", "decode", "hash", "write"})
     EXPECT_TRUE(st["stage_seconds"].contains(stage)) << stage;
   EXPECT_GT(st["peak_rss_bytes"].get<uint64_t>(), 0u);

@@ -3,6 +3,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/pipeline/path_text.hpp"
+#include "host/pipeline/progress.hpp"
 #include "host/pipeline/record.hpp"
 #include "host/pipeline/record_format.hpp"
 
@@ -184,6 +185,24 @@ TEST(RecordPdq, ReferenceToolLinesForImagesOnly) {
   err.error = "corrupt";
   f->append(err, out);
   EXPECT_EQ(out, kLowHex + ",87,dir/a b.jpg\n");
+}
+
+TEST(Progress, LineGolden) {
+  ProgressSnapshot s;
+  s.done = 50;
+  s.total = 200;
+  s.errors = 2;
+  s.frames = 80;
+  s.bytes = 25'000'000;
+  s.seconds = 10.0;
+  // Total still being counted: "+" and no ETA.
+  EXPECT_EQ(formatProgress(s), "50/200+ files  5.0 files/s  2.5 MB/s  8.0 frames/s  2 errors");
+  s.totalFinal = true;  // 150 files left at 5 files/s
+  EXPECT_EQ(formatProgress(s),
+            "50/200 files  5.0 files/s  2.5 MB/s  8.0 frames/s  2 errors  ETA 0m30s");
+  s.total = 50'000;
+  EXPECT_EQ(formatProgress(s),
+            "50/50000 files  5.0 files/s  2.5 MB/s  8.0 frames/s  2 errors  ETA 2h46m");
 }
 
 TEST(PathText, Utf8ValidationAndEscapes) {

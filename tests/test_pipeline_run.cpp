@@ -181,6 +181,7 @@ TEST(Pipeline, RecordsMatchTheirInputsByConstruction) {
       EXPECT_EQ(rec.error, kind == "error" ? "truncated" : "unsupported format");
     }
   }
+  EXPECT_EQ(r.stats.framesDecoded, r.stats.frames);  // the fake decoder samples every frame
   EXPECT_EQ(r.stats.images, size_t(images));
   EXPECT_EQ(r.stats.videos, size_t(videos));
   EXPECT_EQ(r.stats.errors, size_t(errors));

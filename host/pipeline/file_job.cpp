@@ -48,6 +48,11 @@ size_t FileJob::frameCount() const {
   return frames_.size();
 }
 
+int64_t FileJob::framesDecoded() const {
+  std::lock_guard lock(mutex_);
+  return error_ ? 0 : info_.framesDecoded;
+}
+
 Record FileJob::record() const {
   std::lock_guard lock(mutex_);
   if (error_) return errorRecord(item_.path, error_->first, error_->second);

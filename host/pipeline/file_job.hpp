@@ -37,6 +37,8 @@ class FileJob {
   /// The record, once complete. Frames hashed = frameCount().
   Record record() const;
   size_t frameCount() const;
+  /// Frames the decoder decoded, sampled or not (0 when decoding failed).
+  int64_t framesDecoded() const;
 
  private:
   bool release();  // under mutex_

@@ -37,7 +37,8 @@ struct Done {
   bool journal = false;  // decoded in this run: journal it
   bool resumed = false;  // taken from the journal
   JournalKey key;
-  uint64_t frames = 0;
+  uint64_t frames = 0;         // hashed
+  uint64_t framesDecoded = 0;  // decoded, sampled or not (0 for resumed records)
   uint64_t bytes = 0;
 };
 
@@ -274,6 +275,7 @@ class Run {
     d.journal = true;
     d.key = key;
     d.frames = job.frameCount();
+    d.framesDecoded = static_cast<uint64_t>(std::max<int64_t>(0, job.framesDecoded()));
     d.bytes = static_cast<uint64_t>(std::max<int64_t>(0, size));
     live_.frames += d.frames;
     reorder_.put(job.index(), std::move(d));
@@ -317,6 +319,7 @@ class Run {
     }
     if (d.resumed) ++stats_.resumed;
     stats_.frames += d.frames;
+    stats_.framesDecoded += d.framesDecoded;
     stats_.bytes += d.bytes;
     live_.bytes += d.bytes;
     live_.done++;

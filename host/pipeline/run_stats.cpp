@@ -29,10 +29,12 @@ std::string statsJson(const RunStats& s) {
   j["errors"] = s.errors;
   j["resumed"] = s.resumed;
   j["frames"] = s.frames;
+  j["frames_decoded"] = s.framesDecoded;
   j["bytes"] = s.bytes;
   j["wall_seconds"] = s.wallSeconds;
   j["files_per_second"] = rate(double(s.inputs), s.wallSeconds);
   j["frames_per_second"] = rate(double(s.frames), s.wallSeconds);
+  j["decoded_frames_per_second"] = rate(double(s.framesDecoded), s.wallSeconds);
   j["mib_per_second"] = rate(double(s.bytes) / kMiB, s.wallSeconds);
   nlohmann::ordered_json stages;
   stages["read"] = s.readSeconds;
@@ -58,12 +60,14 @@ std::string statsSummary(const RunStats& s) {
   char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "hashsieve: %llu inputs (%llu images, %llu videos, %llu errors, %llu resumed), "
-                "%llu frames, %.1f MiB in %.2f s: %.1f files/s, %.1f frames/s, %.1f MiB/s\n"
+                "%llu frames hashed (%llu decoded), %.1f MiB in %.2f s: %.1f files/s, "
+                "%.1f frames/s, %.1f MiB/s\n"
                 "hashsieve: stage seconds summed over threads: read %.2f, decode %.2f, hash %.2f, "
                 "write %.2f; %d threads, backend %s%s; peak RSS %.0f MiB\n",
                 (unsigned long long)s.inputs, (unsigned long long)s.images,
                 (unsigned long long)s.videos, (unsigned long long)s.errors,
-                (unsigned long long)s.resumed, (unsigned long long)s.frames, double(s.bytes) / kMiB,
+                (unsigned long long)s.resumed, (unsigned long long)s.frames,
+                (unsigned long long)s.framesDecoded, double(s.bytes) / kMiB,
                 s.wallSeconds, rate(double(s.inputs), s.wallSeconds),
                 rate(double(s.frames), s.wallSeconds), rate(double(s.bytes) / kMiB, s.wallSeconds),
                 s.readSeconds, s.decodeSeconds, s.hashSeconds, s.writeSeconds, s.threads,
