@@ -4,13 +4,19 @@
 // FFV1, made with the ffmpeg CLI when present) at 100%/100% and 50%/50% against lists built
 // from `hash` records and from vPDQ files; records equal to `hash --dihedral`'s, matches equal
 // to `match`'s, bytes identical across --threads 1/2 and through a --journal resume.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "host/core/hash_types.hpp"
 #include "host/core/hasher.hpp"
@@ -221,6 +227,63 @@ TEST_F(ScanCli, OutputIsIdenticalAcrossThreadsAndThroughAJournal) {
   const CliResult mixed =
       run({"scan", "-q", "--journal", dir_ / "hash.journal", "--list", list, in()});
   EXPECT_EQ(mixed.status, 2) << mixed.err;
+}
+
+/// Starts the CLI without waiting (output to /dev/null); the caller kills or waits.
+pid_t spawnCli(const std::vector<std::string>& args) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  for (int fd : {0, 1, 2})
+    posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  std::vector<std::string> argv = {cliPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+TEST_F(ScanCli, KilledRunsResumeToTheSameOutput) {
+  // Enough files that kills land all through the run.
+  for (int i = 0; i < 120; ++i)
+    writePnm(dir_.path() / "in/many" / numbered("m", i, ".ppm"), blocks(240, 180, 1000 + i));
+  const std::string list = buildList({in("a-listed.ppm"), in("many/m7.ppm")}, "images");
+  const std::vector<std::string> base = {"scan", "-q", "--threads", "2", "--list", list, in()};
+  const auto t0 = std::chrono::steady_clock::now();
+  const CliResult ref = run(base);
+  const double full = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(ref.status, 1) << ref.err;
+
+  std::vector<std::string> resumable = base;
+  const std::string out = dir_ / "resumed.jsonl";
+  resumable.insert(resumable.end(), {"--journal", dir_ / "scan.journal", "-o", out});
+  std::mt19937 rng(4242);
+  int kills = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    const pid_t pid = spawnCli(resumable);
+    ASSERT_GT(pid, 0);
+    // Kill at a random point of what an uninterrupted run takes (resumed runs are shorter).
+    const double delay = full * std::uniform_real_distribution<double>(0.1, 0.8)(rng);
+    std::this_thread::sleep_for(std::chrono::duration<double>(delay));
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      ++kills;
+      // The output is renamed into place only when complete: absent, or an earlier run's.
+      if (fs::exists(out)) {
+        EXPECT_EQ(readText(out), ref.out) << "a partial output in place";
+      }
+    }
+  }
+  const CliResult last = run(resumable);
+  EXPECT_EQ(last.status, 1) << last.err;
+  EXPECT_EQ(readText(out), ref.out);  // nothing lost, nothing duplicated, same bytes
+  EXPECT_GE(kills, 1) << "no kill landed mid-run; the test did not test resuming";
+  RecordProperty("kills", kills);
 }
 
 TEST_F(ScanCli, VideosReportVpdqPercentages) {
