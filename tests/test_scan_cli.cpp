@@ -16,6 +16,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "host/core/hash_types.hpp"
@@ -183,6 +184,45 @@ TEST_F(ScanCli, ImagesRotationsUnrelatedAndBadFiles) {
   EXPECT_FALSE(d.contains("matches"));
 }
 
+/// CSV rows split on commas (the test's paths and ids hold no commas or quotes).
+std::vector<std::vector<std::string>> csvRows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> row;
+    size_t start = 0;
+    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+      row.push_back(line.substr(start, comma - start));
+    row.push_back(line.substr(start));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+TEST_F(ScanCli, CsvHasOneRowPerMatchOrFile) {
+  const std::string list = buildList({in("a-listed.ppm")}, "images");
+  const CliResult r = run({"scan", "-q", "--format", "csv", "--list", list, in()});
+  EXPECT_EQ(r.status, 1) << r.err;
+  const auto rows = csvRows(r.out);
+  ASSERT_EQ(rows.size(), 5u);  // header, a (1 match), b (1 match), c (no match), d (error)
+  for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
+  const auto col = [&](const std::string& name) {
+    return size_t(std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin());
+  };
+  EXPECT_EQ(rows[1][col("path")], in("a-listed.ppm"));
+  EXPECT_EQ(rows[1][col("transform")], "orig");
+  EXPECT_EQ(rows[1][col("distance")], "0");
+  EXPECT_EQ(rows[1][col("list_id")], in("a-listed.ppm"));
+  EXPECT_EQ(rows[1][col("hash")], toHex(cpuHash(listed_).pdq));
+  EXPECT_EQ(rows[2][col("path")], in("b-rotated.ppm"));
+  EXPECT_NE(rows[2][col("transform")], "");
+  EXPECT_EQ(rows[3][col("path")], in("c-unrelated.ppm"));
+  EXPECT_EQ(rows[3][col("transform")], "");
+  EXPECT_EQ(rows[3][col("hash")], toHex(cpuHash(blocks(150, 100, 7)).pdq));
+  EXPECT_EQ(rows[4][col("kind")], "error");
+  EXPECT_EQ(rows[4][col("error")], "unsupported format");
+}
+
 TEST_F(ScanCli, RecordsAreHashRecordsAndMatchesAreMatchRecords) {
   const std::string list = buildList({in("a-listed.ppm")}, "images");
   const CliResult s = run({"scan", "-q", "--list", list, in()});
@@ -331,6 +371,14 @@ TEST_F(ScanCli, VideosReportVpdqPercentages) {
     EXPECT_EQ(halfMatch["query_match_percent"], 50.0);
     EXPECT_EQ(halfMatch["compared_match_percent"], 50.0);
   }
+  // The CSV form: a row per list video matched, with the same percentages.
+  r = run({"scan", "-q", "--format", "csv", "--list", list, halfPath});
+  const auto rows = csvRows(r.out);
+  ASSERT_GE(rows.size(), 2u);
+  const auto& last = rows.back();  // the video row follows the frame rows
+  EXPECT_EQ(last[12], clip);       // list_id
+  EXPECT_EQ(last[14], "50.0");     // query_match_percent
+  EXPECT_EQ(last[15], "50.0");     // compared_match_percent
   // An image-only list: videos still get frame matches, but no video_matches key.
   const std::string images = buildList({in("a-listed.ppm")}, "images");
   r = run({"scan", "-q", "--list", images, clip});
@@ -341,7 +389,7 @@ TEST_F(ScanCli, UsageAndFatalErrors) {
   const std::string list = buildList({in("a-listed.ppm")}, "images");
   EXPECT_EQ(run({"scan", in()}).status, 2);            // no --list
   EXPECT_EQ(run({"scan", "--list", list}).status, 2);  // no inputs
-  EXPECT_EQ(run({"scan", "--list", list, "--format", "csv", in()}).status, 2);
+  EXPECT_EQ(run({"scan", "--list", list, "--format", "pdq", in()}).status, 2);
   EXPECT_EQ(run({"scan", "--list", list, "--threshold", "300", in()}).status, 2);
   EXPECT_EQ(run({"scan", "--list", list, "--top-k", "5000", in()}).status, 2);
   writeText(dir_.path() / "not-a-list.hsl", "garbage");

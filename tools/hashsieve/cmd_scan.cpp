@@ -24,6 +24,7 @@
 #include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
+#include "host/scan/scan_csv.hpp"
 #include "host/scan/scan_record.hpp"
 #include "host/scan/scan_stage.hpp"
 #include "tools/hashsieve/commands.hpp"
@@ -141,7 +142,9 @@ int runScan(ScanArgs a) {
   if (a.paths.empty() && a.filesFrom.empty())
     throw UsageError("scan: give files or directories, or --files-from FILE");
   if (a.nul && a.filesFrom.empty()) throw UsageError("-0 only applies to --files-from");
-  if (a.format != "jsonl") throw UsageError("scan writes --format jsonl only");
+  if (a.format != "jsonl" && a.format != "csv")
+    throw UsageError("scan writes --format jsonl or csv, not " + a.format);
+  const bool csv = a.format == "csv";
 
   const auto t0 = Clock::now();
   const HashList list = HashList::open(a.list, {a.verify});
@@ -188,8 +191,13 @@ int runScan(ScanArgs a) {
     opts.journal = &*journal;
   }
 
-  scan::ScanStage stage(scanMatcher, [&](const pl::Record&, scan::ScanResult&& res) {
-    out->write(scan::scanRecordLine(std::move(res), scanMatcher));
+  if (csv) out->write(scan::scanCsvHeader());
+  std::string rows;
+  scan::ScanStage stage(scanMatcher, [&](const pl::Record& r, scan::ScanResult&& res) {
+    if (!csv) return out->write(scan::scanRecordLine(std::move(res), scanMatcher));
+    rows.clear();
+    scan::appendScanCsv(r, res, scanMatcher, rows);
+    out->write(rows);
   });
   const pl::RecordSink sink = [&](const pl::Record& r) { stage.push(r); };
 
@@ -241,7 +249,11 @@ void addScanCommand(CLI::App& app, int& exitCode) {
   c->add_option("--degenerate-matches", a->degenerate,
                 "Warn when one hash matches more list entries than this")
       ->capture_default_str();
-  c->add_option("--format", a->format, "jsonl (the only format)")->capture_default_str();
+  c->add_option("--format", a->format,
+                "jsonl (default), or csv: one row per (hash, list id) match, one per list video "
+                "matched, one for a file with neither (its hashes, or its error)")
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
   c->add_option("-o,--output", a->output,
                 "Output file (written to a temporary beside it, renamed at the end); - = stdout")
       ->capture_default_str();
