@@ -1,5 +1,5 @@
 // The CUDA hasher against the CPU path on every decodable image and sampled video frame (1 fps)
-// of the generated corpus ($HASHSIEVE_CORPUS or /tmp/corpus/small). Skips without a device
+// of the generated corpus ($HASHSIEVE_CORPUS or <build>/corpus-small). Skips without a device
 // (fails under HASHSIEVE_REQUIRE_GPU=1) or without the corpus.
 #include <gtest/gtest.h>
 
@@ -20,7 +20,8 @@ class CudaCorpus : public test::GpuTest {};
 
 TEST_F(CudaCorpus, EveryFrameMatchesCpu) {
   const char* env = std::getenv("HASHSIEVE_CORPUS");
-  const std::filesystem::path root = env && *env ? env : "/tmp/corpus/small";
+  const std::filesystem::path root = env && *env ? std::filesystem::path(env)
+                                                   : std::filesystem::path(HASHSIEVE_BINARY_DIR) / "corpus-small";
   if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "no corpus at " << root;
   std::vector<Image> frames;
   std::vector<std::string> names;
