@@ -7,6 +7,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/pipeline/crc32.hpp"
+#include "host/pipeline/fatal_error.hpp"
 #include "host/pipeline/journal.hpp"
 #include "tests/test_pipeline_support.hpp"
 
@@ -158,6 +159,16 @@ TEST(Journal, TornHeaderStartsAFreshJournal) {
   Journal j(path, "opts");
   EXPECT_EQ(j.entriesLoaded(), 0u);
   EXPECT_EQ(test::readText(path), header);
+}
+
+TEST(Journal, OneWriterAtATime) {
+  ScratchDir dir("journal-lock");
+  const std::string path = dir / "j";
+  {
+    Journal first(path, "opts");
+    EXPECT_THROW(Journal(path, "opts"), FatalError);
+  }
+  EXPECT_NO_THROW(Journal(path, "opts"));  // released with the first
 }
 
 TEST(Journal, PathsWithAnyBytes) {

@@ -300,17 +300,19 @@ TEST(Pipeline, JournalSkipsFinishedFilesAndReproducesTheOutput) {
       if (++seen == 23) throw FatalError("killed");
     }, live), FatalError);
   }
-  Journal journal(journalPath, "fake");
-  const size_t loaded = journal.entriesLoaded();
-  // Committed in batches of 4 (or each second): at least the first 20 of the 22 written.
-  EXPECT_GE(loaded, 20u);
-  EXPECT_LE(loaded, 22u);
-  o.journal = &journal;
-  decoded = 0;
-  const RunResult resumed = run(o);
-  EXPECT_EQ(resumed.output, reference);
-  EXPECT_EQ(resumed.stats.resumed, loaded);
-  EXPECT_EQ(size_t(decoded.load()), 50u - loaded);
+  {
+    Journal journal(journalPath, "fake");
+    const size_t loaded = journal.entriesLoaded();
+    // Committed in batches of 4 (or each second): at least the first 20 of the 22 written.
+    EXPECT_GE(loaded, 20u);
+    EXPECT_LE(loaded, 22u);
+    o.journal = &journal;
+    decoded = 0;
+    const RunResult resumed = run(o);
+    EXPECT_EQ(resumed.output, reference);
+    EXPECT_EQ(resumed.stats.resumed, loaded);
+    EXPECT_EQ(size_t(decoded.load()), 50u - loaded);
+  }
 
   // A third run decodes nothing at all.
   Journal complete(journalPath, "fake");

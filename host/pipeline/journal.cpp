@@ -2,6 +2,7 @@
 #include "host/pipeline/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +95,9 @@ Journal::Journal(const std::string& path, std::string options)
   struct stat st {};
   if (::fstat(fd_.get(), &st) != 0 || !S_ISREG(st.st_mode))
     throw UsageError("journal " + path + " is not a regular file");
+  // One writer per journal; the kernel drops the lock when the process dies, even by kill -9.
+  if (::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0)
+    throw FatalError("journal " + path + " is in use by another process");
   load();
 }
 

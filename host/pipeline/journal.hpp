@@ -29,7 +29,8 @@ class Journal {
  public:
   /// Opens or creates `path`. `options` fingerprints everything that changes a record; a
   /// journal written with other options is refused (UsageError), as is a file that is not a
-  /// journal. Throws FatalError when the file cannot be created or written.
+  /// journal. Throws FatalError when the file cannot be created or written, or when another
+  /// process holds it (an exclusive flock for the journal's lifetime).
   Journal(const std::string& path, std::string options);
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
