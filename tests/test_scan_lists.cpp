@@ -30,7 +30,12 @@ std::vector<Parsed> parse(const std::string& text, const std::string& source,
   std::vector<Parsed> out;
   ListParseOptions opts;
   const ListParseStats s = parseListText(text, source, opts, [&](const ListEntryView& e) {
-    out.push_back({e.hash, e.quality, std::string(e.id), e.frame});
+    if (e.frames.empty()) return out.push_back({e.hash, e.quality, std::string(e.id), -1});
+    // A video entry: its first frame is also the entry's own hash and quality.
+    EXPECT_EQ(e.hash, e.frames.front().hash);
+    EXPECT_EQ(e.quality, e.frames.front().quality);
+    for (const ListVideoFrame& f : e.frames)
+      out.push_back({f.hash, f.quality, std::string(e.id), f.frame});
   });
   if (stats) *stats = s;
   return out;
@@ -73,6 +78,7 @@ TEST_F(ScanLists, VpdqFrameFilesAreVideosNamedByTheirSource) {
   const auto got = parse(text, "clips/a.vpdq", &stats);
   EXPECT_EQ(stats.format, ListTextFormat::VpdqFrames);
   EXPECT_EQ(stats.malformed, 1u);
+  EXPECT_EQ(stats.entries, 4u);
   ASSERT_EQ(got.size(), 4u);
   const int64_t frames[] = {0, 30, 60, 90};
   const int qualities[] = {100, 90, 12, 95};
@@ -102,6 +108,7 @@ TEST_F(ScanLists, HashVideoRecordsBecomeFramesOfTheirPath) {
   EXPECT_EQ(stats.format, ListTextFormat::Jsonl);
   EXPECT_EQ(stats.malformed, 1u);
   EXPECT_EQ(stats.ignored, 1u);  // the video without frames
+  EXPECT_EQ(stats.entries, 2u);  // one per line: the video (two frames) and the image
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0].id, "v.mp4");
   EXPECT_EQ(got[0].frame, 0);

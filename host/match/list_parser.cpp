@@ -74,23 +74,15 @@ bool isTimestamp(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() && v >= 0;
 }
 
-// One frame of a video record (JSONL) in a line's result.
-struct FrameEntry {
-  Hash256 hash;
-  int quality = -1;
-  int64_t frame = 0;
-};
-
 // What one line produced.
 struct LineResult {
   enum Kind { Entry, Ignored, Malformed } kind = Malformed;
   std::string reason;  // Malformed only
   Hash256 hash;
   int quality = -1;
-  int64_t frame = -1;              // >= 0: a vPDQ frame line (id = the video's name)
-  std::string_view id;             // empty = use the default id
-  std::string idStorage;           // backs `id` when it had to be built (JSON numbers)
-  std::vector<FrameEntry> frames;  // a video record: its frames instead of `hash`
+  std::string_view id;                 // empty = use the default id
+  std::string idStorage;               // backs `id` when it had to be built (JSON numbers)
+  std::vector<ListVideoFrame> frames;  // a video entry (id = the video's name)
 };
 
 LineResult malformed(std::string reason) {
@@ -196,7 +188,7 @@ class LineParser {
     r.kind = LineResult::Entry;
     r.hash = *hash;
     r.quality = *q;
-    r.frame = *frame;
+    r.frames.push_back({*hash, *q, *frame});
     r.id = source_;  // every frame of the file is a frame of one video, named by the file
     return r;
   }
@@ -214,7 +206,7 @@ class LineParser {
         return malformed(std::string("a frame lacks a \"") + typeName + "\" string");
       const auto hash = parseHash(value->get_ref<const std::string&>(), opts_.type);
       if (!hash) return malformed(badHash(value->get_ref<const std::string&>()));
-      FrameEntry e{*hash, -1, index++};
+      ListVideoFrame e{*hash, -1, index++};
       if (auto q = f.find("quality"); q != f.end() && q->is_number_integer()) {
         const int v = q->get<int>();
         if (v < 0 || v > kMaxQuality) return malformed("quality is not an integer 0..100");
@@ -227,7 +219,12 @@ class LineParser {
       }
       r.frames.push_back(e);
     }
-    if (r.frames.empty()) r.kind = LineResult::Ignored;  // a video without sampled frames
+    if (r.frames.empty()) {
+      r.kind = LineResult::Ignored;  // a video without sampled frames
+      return r;
+    }
+    r.hash = r.frames.front().hash;
+    r.quality = r.frames.front().quality;
     return r;
   }
 
@@ -417,12 +414,7 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       defaultId += std::to_string(lineNo);
       id = defaultId;
     }
-    if (!r.frames.empty()) {
-      for (const FrameEntry& f : r.frames) sink(ListEntryView{f.hash, f.quality, id, f.frame});
-      stats.entries += r.frames.size();
-      continue;
-    }
-    sink(ListEntryView{r.hash, r.quality, id, r.frame});
+    sink(ListEntryView{r.hash, r.quality, id, r.frames});
     ++stats.entries;
   }
   return stats;

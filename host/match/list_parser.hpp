@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +34,23 @@ struct ListParseOptions {
   std::string defaultIdPrefix;
 };
 
-/// One parsed entry; `id` is valid only during the sink call. quality -1 = none given.
-/// A video frame (a line of a vPDQ frame file, a frame of a `hashsieve hash` video record) has
-/// frame >= 0 and its video's name as id: the vPDQ file's source name, the record's path.
+/// One frame of a video entry.
+struct ListVideoFrame {
+  Hash256 hash;
+  int quality = -1;
+  int64_t frame = 0;  // the vPDQ frame number, >= 0
+};
+
+/// One parsed entry (one per list line); `id` and `frames` are valid only during the sink call.
+/// quality -1 = none given. Video frames come as a video entry: `frames` non-empty (one for a
+/// line of a vPDQ frame file, all sampled frames for a `hashsieve hash` video record), `id` the
+/// video's name (the vPDQ file's source name, the record's path), hash and quality those of
+/// its first frame.
 struct ListEntryView {
   Hash256 hash;  // pHash lists: w[0] only
   int quality = -1;
   std::string_view id;
-  int64_t frame = -1;
+  std::span<const ListVideoFrame> frames;
 };
 
 struct ListParseStats {

@@ -49,10 +49,10 @@ int runBuild(const BuildArgs& a) {
     opts.defaultIdPrefix =
         a.inputs.size() > 1 ? std::filesystem::path(in).filename().string() + ":" : "";
     const ListParseStats s = parseListFile(in, opts, [&](const ListEntryView& e) {
-      if (e.frame >= 0)
-        builder.addVideoFrame(e.hash, e.quality, e.id, e.frame);
-      else
-        builder.add(e.hash, e.quality, e.id);
+      if (e.frames.empty()) return builder.add(e.hash, e.quality, e.id);
+      // A video entry: every frame is a list entry of its own, grouped under the video's name.
+      for (const ListVideoFrame& f : e.frames)
+        builder.addVideoFrame(f.hash, f.quality, e.id, f.frame);
     });
     malformed += s.malformed;
     std::fprintf(stderr,
