@@ -282,6 +282,16 @@ class Run {
   }
 
   void writeRecords() {
+    try {
+      writeLoop();
+    } catch (...) {
+      commitJournal(true);
+      throw;
+    }
+    commitJournal(stop_);
+  }
+
+  void writeLoop() {
     auto lastCommit = Clock::now();
     while (auto d = reorder_.takeNext()) {
       const auto t0 = Clock::now();
@@ -300,11 +310,19 @@ class Run {
       tally(*d);
       live_.writeNs += nsBetween(t0, Clock::now());
     }
-    if (opts_.journal && !stop_) {
-      const auto t0 = Clock::now();
+  }
+
+  /// The last commit, also after a fatal error: the records appended so far are finished work.
+  /// `failing`: the run already has an error to report, so a failure here is not rethrown.
+  void commitJournal(bool failing) {
+    if (!opts_.journal) return;
+    const auto t0 = Clock::now();
+    try {
       opts_.journal->commit();
-      live_.writeNs += nsBetween(t0, Clock::now());
+    } catch (...) {
+      if (!failing) throw;
     }
+    live_.writeNs += nsBetween(t0, Clock::now());
   }
 
   void tally(const Done& d) {
