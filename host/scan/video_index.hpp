@@ -2,10 +2,12 @@
 // video, and the two match percentages of a query video against each list video it touches.
 //
 // The rule is python-threatexchange's brute-force vPDQ matcher (ALGORITHMS.md, vPDQ): on each
-// side drop frames with quality < minQuality and dedupe exact-duplicate frame hashes; a frame
-// matches when some frame on the other side is within distance <= threshold (inclusive; the
-// C++ matcher's strict `<` and missing dedupe are not what we implement). query % = matched
-// distinct query hashes / distinct query hashes; compared % = the same for the list video.
+// side drop frames with quality < minQuality, then dedupe exact-duplicate frame hashes (the
+// order of its prepare_vpdq_feature; the brute matcher dedupes first, which differs only when
+// one hash occurs at qualities on both sides of the floor); a frame matches when some frame on
+// the other side is within distance <= threshold (inclusive; the C++ matcher's strict `<` and
+// missing dedupe are not what we implement). query % = matched distinct query hashes /
+// distinct query hashes; compared % = the same for the list video.
 #pragma once
 
 #include <cstddef>

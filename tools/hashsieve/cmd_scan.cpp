@@ -71,11 +71,13 @@ distance <= --threshold (inclusive). Images and frames of PDQ quality below --mi
 not matched ("skipped": "low quality"; "skipped_frames": n for videos). More than
 --degenerate-matches matches for one hash adds a "warnings" entry; all matches are reported.
 Errors are records ({"path","error","detail"}) as in `hashsieve hash`, and the run goes on.
+--format csv: one row per (hash, list id) match, one per list video matched, one for a file
+with neither (its hashes, or its error).
 
 Videos against a list with video frames (built from vPDQ frame files or `hashsieve hash`
 video records) also get "video_matches": per list video with a matched frame, the vPDQ
 percentages as python-threatexchange computes them: on each side frames of quality below
---min-quality (default 50) are dropped and exact-duplicate frame hashes deduped; a frame
+--min-quality (default 50) are dropped, then exact-duplicate frame hashes deduped; a frame
 matches when a frame of the other side is within distance <= --threshold (default 31,
 inclusive; the C++ vPDQ matcher's strict < and missing dedupe are not used);
 query_match_percent = matched query frames / query frames, compared_match_percent = matched
