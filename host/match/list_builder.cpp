@@ -15,6 +15,11 @@
 namespace hashsieve {
 namespace {
 
+/// memcpy that accepts an empty source (an empty list's vectors have null data()).
+void copyBytes(void* dst, const void* src, size_t n) {
+  if (n > 0) std::memcpy(dst, src, n);
+}
+
 uint64_t alignUp(uint64_t v) {
   return (v + hsl::kSectionAlign - 1) / hsl::kSectionAlign * hsl::kSectionAlign;
 }
@@ -205,16 +210,16 @@ hsl::Image ListBuilder::build(Summary* summary) {
     for (uint32_t w = 0; w < h.words; ++w)
       words[hsl::wordIndex(e, static_cast<int>(w), static_cast<int>(h.words))] =
           keys[runStarts[e]].hash.w[w];
-  std::memcpy(base + h.sections[hsl::kQuality].offset, quality.data(), quality.size());
-  std::memcpy(base + h.sections[hsl::kEntryIdStart].offset, entryIdStart.data(),
-              entryIdStart.size() * sizeof(uint32_t));
+  copyBytes(base + h.sections[hsl::kQuality].offset, quality.data(), quality.size());
+  copyBytes(base + h.sections[hsl::kEntryIdStart].offset, entryIdStart.data(),
+            entryIdStart.size() * sizeof(uint32_t));
   auto* idOffsets = reinterpret_cast<uint64_t*>(base + h.sections[hsl::kIdOffsets].offset);
   char* idData = reinterpret_cast<char*>(base + h.sections[hsl::kIdData].offset);
   uint64_t pos = 0;
   for (uint64_t k = 0; k < idCount; ++k) {
     const Pending& p = pending_[idRefs[k]];
     idOffsets[k] = pos;
-    std::memcpy(idData + pos, ids_.data() + p.idOffset, p.idLength);
+    copyBytes(idData + pos, ids_.data() + p.idOffset, p.idLength);
     pos += p.idLength;
   }
   idOffsets[idCount] = pos;

@@ -65,7 +65,8 @@ std::optional<std::pair<int64_t, int64_t>> headerDimensions(const uint8_t* p, si
 }
 
 void checkPixels(int64_t w, int64_t h, const Limits& limits) {
-  if (w > 0 && h > 0 && w * h > limits.maxPixels)
+  // Divide rather than multiply: header dimensions reach 2^32 - 1 each.
+  if (w > 0 && h > 0 && w > limits.maxPixels / h)
     throw InputError("too large",
                      std::to_string(w) + "x" + std::to_string(h) + " exceeds the pixel limit");
 }
