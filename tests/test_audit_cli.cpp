@@ -1,5 +1,6 @@
 // End to end: `hashsieve hash` writes its audit record beside the output (or to --audit), with
-// counts that agree with the records it wrote, and refuses an unwritable --audit before work.
+// counts that agree with the records it wrote, and refuses an unwritable --audit before work;
+// `hashsieve match --audit` names the list (count, checksum) and counts the matched records.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -123,6 +124,37 @@ TEST_F(AuditCliTest, UnwritableAuditFailsBeforeAnyWork) {
                 "' '" + (dir_ / "in").string() + "'"),
             3);
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(AuditCliTest, MatchRecordNamesTheListAndCountsMatchedRecords) {
+  // The list holds a.bmp's own hash only: of the two hashed records exactly one matches.
+  const fs::path hashes = dir_ / "hashes.jsonl", listText = dir_ / "list.txt",
+                 list = dir_ / "list.hsl", auditPath = dir_ / "match.audit.json";
+  ASSERT_EQ(run("hash --quiet -o '" + hashes.string() + "' '" + (dir_ / "in").string() + "'"), 1);
+  std::string aHash;
+  std::istringstream lines(hashsieve::test::readText(hashes));
+  for (std::string line; std::getline(lines, line);) {
+    const auto r = nlohmann::json::parse(line);
+    if (r["path"].get<std::string>().ends_with("a.bmp")) aHash = r["pdq"];
+  }
+  ASSERT_EQ(aHash.size(), 64u);
+  std::ofstream(listText) << aHash << ",100,known-a\n";
+  ASSERT_EQ(run("list build -o '" + list.string() + "' '" + listText.string() + "'"), 0);
+  ASSERT_EQ(run("match --list '" + list.string() + "' --threshold 0 --audit '" +
+                auditPath.string() + "' '" + hashes.string() + "' > /dev/null"),
+            0);
+
+  const auto a = nlohmann::json::parse(hashsieve::test::readText(auditPath));
+  EXPECT_EQ(a["command"], "match");
+  EXPECT_EQ(a["exit_status"], 0);
+  EXPECT_EQ(a["input_roots"], nlohmann::json::array({hashes.string()}));
+  ASSERT_EQ(a["lists"].size(), 1u);
+  EXPECT_EQ(a["lists"][0]["path"], list.string());
+  EXPECT_EQ(a["lists"][0]["hash_type"], "pdq");
+  EXPECT_EQ(a["lists"][0]["count"], 1);
+  EXPECT_FALSE(a["lists"][0]["checksum"].get<std::string>().empty());
+  EXPECT_EQ(a["counts"]["matched"], 1);
+  EXPECT_EQ(a["thresholds"]["pdq_distance"], 0);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 // `match-original` core variants within PDQ distance 31, every bad file an error record with
 // the run going on, exact bytes of non-UTF-8 names, determinism across thread counts, vPDQ files.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cmath>
@@ -51,8 +50,8 @@ class CliCorpus : public ::testing::Test {
     std::istringstream man(readText(*corpus / "manifest.jsonl"));
     for (std::string line; std::getline(man, line);)
       if (!line.empty()) run_->manifest.push_back(json::parse(line));
-    const CliResult r = runCli({"hash", "-q", "--dihedral", "--threads", "2", corpus->string()},
-                               scratch_->path());
+    const CliResult r =
+        runCli({"hash", "-q", "--dihedral", "--threads", "2", corpus->string()}, scratch_->path());
     run_->status = r.status;
     run_->output = r.out;
     run_->records = parseJsonLines(r.out);
@@ -141,11 +140,13 @@ TEST_F(CliCorpus, VideosHaveTheFrameCountsTheManifestImplies) {
 TEST_F(CliCorpus, CoreVariantsMatchTheirOriginal) {
   std::map<std::string, const json*> originals;
   for (const json& e : run_->manifest)
-    if (e["kind"] == "image" && e["transform"] == "original") originals[e["group"]] = record(e["path"]);
+    if (e["kind"] == "image" && e["transform"] == "original")
+      originals[e["group"]] = record(e["path"]);
   // Variants that need EXIF orientation applied are hashed again with --apply-orientation.
   std::vector<std::string> exifArgs = {"hash", "-q", "--apply-orientation"};
   for (const json& e : run_->manifest)
-    if (e.value("requires", "") == "exif-orientation") exifArgs.push_back((run_->corpus / e["path"].get<std::string>()).string());
+    if (e.value("requires", "") == "exif-orientation")
+      exifArgs.push_back((run_->corpus / e["path"].get<std::string>()).string());
   const CliResult exif = runCli(exifArgs, scratch_->path());
   ASSERT_EQ(exif.status, 0) << exif.err;
   std::map<std::string, json> exifByPath;
@@ -169,11 +170,14 @@ TEST_F(CliCorpus, CoreVariantsMatchTheirOriginal) {
     }
     int d = pdqDistance(pdq, (*orig)["pdq"]);
     if (req == "dihedral")  // the variant is a rotation/flip: the nearest of the 8 orientations
-      for (const auto& [name, h] : (*orig)["pdq_dihedral"].items()) d = std::min(d, pdqDistance(pdq, h));
+      for (const auto& [name, h] : (*orig)["pdq_dihedral"].items())
+        d = std::min(d, pdqDistance(pdq, h));
     auto& [within, total] = byTier[e["tier"].is_string() ? e["tier"].get<std::string>() : "none"];
     ++total;
-    if (d <= kPdqMatchDistance) ++within;
-    else if (e["tier"] == "core") misses.push_back(e["path"].get<std::string>() + " " + std::to_string(d));
+    if (d <= kPdqMatchDistance)
+      ++within;
+    else if (e["tier"] == "core")
+      misses.push_back(e["path"].get<std::string>() + " " + std::to_string(d));
   }
   for (const auto& [tier, c] : byTier)
     std::printf("match-original %s tier: %d/%d within distance %d (%.1f%%)\n", tier.c_str(),
@@ -206,8 +210,9 @@ TEST_F(CliCorpus, EveryBadFileIsAnErrorRecordAndTheRunGoesOn) {
   EXPECT_EQ(run_->records.size(), run_->byRel.size());
 
   // Following symlinks meets the loop and stops there.
-  const CliResult r = runCli({"hash", "-q", "--follow-symlinks", (run_->corpus / "bad/symlink-loop").string()},
-                             scratch_->path());
+  const CliResult r =
+      runCli({"hash", "-q", "--follow-symlinks", (run_->corpus / "bad/symlink-loop").string()},
+             scratch_->path());
   EXPECT_EQ(r.status, 1);
   const auto recs = parseJsonLines(r.out);
   ASSERT_EQ(recs.size(), 2u);
@@ -221,7 +226,8 @@ TEST_F(CliCorpus, NonUtf8NameKeepsItsExactBytes) {
     if (!e.contains("path_hex")) continue;
     const json* rec = record(e["path"]);
     ASSERT_NE(rec, nullptr) << e["path"];
-    EXPECT_EQ((*rec)["path_hex"], pipeline::bytesToHex(run_->corpus.string() + "/") + e["path_hex"].get<std::string>());
+    EXPECT_EQ((*rec)["path_hex"],
+              pipeline::bytesToHex(run_->corpus.string() + "/") + e["path_hex"].get<std::string>());
     EXPECT_EQ((*rec)["kind"], "image");
     ++seen;
   }
@@ -231,8 +237,11 @@ TEST_F(CliCorpus, NonUtf8NameKeepsItsExactBytes) {
 TEST_F(CliCorpus, OneThreadGivesTheSameBytesAsTwo) {
   // cockatoo__scale-480p.mp4 is 854 pixels wide: not a multiple of 8, the case where a SIMD
   // colour conversion could leave the last columns unwritten.
-  const std::vector<std::string> subset = {"bad", "images/variants/sk-astronaut", "images/originals",
-                                           "videos/cockatoo__trim-2s-mid.mp4", "videos/realshort.mp4",
+  const std::vector<std::string> subset = {"bad",
+                                           "images/variants/sk-astronaut",
+                                           "images/originals",
+                                           "videos/cockatoo__trim-2s-mid.mp4",
+                                           "videos/realshort.mp4",
                                            "videos/cockatoo__scale-480p.mp4"};
   std::vector<std::string> args = {"hash", "-q", "--dihedral", "--threads", "1"};
   for (const auto& s : subset) args.push_back((run_->corpus / s).string());
@@ -263,8 +272,10 @@ TEST_F(CliCorpus, OneThreadGivesTheSameBytesAsTwo) {
 
 TEST_F(CliCorpus, VpdqFilesAgreeWithTheJsonFrames) {
   const fs::path outDir = scratch_->path() / "vpdq";
-  const std::vector<std::string> videos = {"videos/cockatoo__trim-2s-mid.mp4", "videos/realshort.mp4"};
-  std::vector<std::string> args = {"hash", "-q", "--format", "vpdq", "--output-dir", outDir.string()};
+  const std::vector<std::string> videos = {"videos/cockatoo__trim-2s-mid.mp4",
+                                           "videos/realshort.mp4"};
+  std::vector<std::string> args = {"hash", "-q",           "--format",
+                                   "vpdq", "--output-dir", outDir.string()};
   for (const auto& v : videos) args.push_back((run_->corpus / v).string());
   const CliResult r = runCli(args, scratch_->path());
   ASSERT_EQ(r.status, 0) << r.err;

@@ -2,7 +2,6 @@
 // unchanged, so every hash is known by construction): records, formats, exit statuses,
 // --files-from, atomic output, a read-only TMPDIR and a flat memory profile.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,8 +75,9 @@ TEST_F(CliHash, RecordsCarryTheHashesOfTheirPixels) {
     const auto& rec = records[i];
     const fs::path path = dir_.path() / "in" / order[i];
     EXPECT_EQ(rec["path"], path.string());
-    const Image& img =
-        std::find_if(images_.begin(), images_.end(), [&](auto& p) { return p.first == order[i]; })->second;
+    const Image& img = std::find_if(images_.begin(), images_.end(), [&](auto& p) {
+                         return p.first == order[i];
+                       })->second;
     const FrameHash want = cpuHash(img, true);
     EXPECT_EQ(rec["kind"], "image");
     EXPECT_EQ(rec["width"], img.width);
@@ -145,7 +145,8 @@ TEST_F(CliHash, ExitStatusThreeWhenOutputOrJournalIsNotWritable) {
   const std::string journal = (dir_.path() / "j").string();
   ASSERT_EQ(runCli({"hash", "-q", "--journal", journal, in()}, dir_.path()).status, 0);
   const std::string before = readText(journal);
-  const CliResult r = runCli({"hash", "-q", "--video-fps", "2", "--journal", journal, in()}, dir_.path());
+  const CliResult r =
+      runCli({"hash", "-q", "--video-fps", "2", "--journal", journal, in()}, dir_.path());
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_EQ(readText(journal), before);
 }
@@ -163,8 +164,9 @@ TEST_F(CliHash, OutputFileFormatsAndStats) {
   const fs::path csv = dir_.path() / "out/records.csv";
   fs::create_directories(csv.parent_path());
   const fs::path stats = dir_.path() / "out/stats.json";
-  CliResult r = runCli({"hash", "-q", "--format", "csv", "-o", csv.string(), "--stats-json",
-                        stats.string(), in()}, dir_.path());
+  CliResult r = runCli(
+      {"hash", "-q", "--format", "csv", "-o", csv.string(), "--stats-json", stats.string(), in()},
+      dir_.path());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.out.empty());
   const std::string text = readText(csv);
@@ -246,8 +248,10 @@ TEST_F(CliHash, PeakMemoryDoesNotGrowWithTheBacklog) {
   ASSERT_EQ(r30.status, 0) << r30.err;
   ASSERT_EQ(r300.status, 0) << r300.err;
   EXPECT_EQ(parseJsonLines(r300.out).size(), 300u);
-  const double mib30 = double(r30.peakRssBytes) / (1 << 20), mib300 = double(r300.peakRssBytes) / (1 << 20);
-  std::printf("peak RSS (getrusage of the child): 30 files %.1f MiB, 300 files %.1f MiB\n", mib30, mib300);
+  const double mib30 = double(r30.peakRssBytes) / (1 << 20),
+               mib300 = double(r300.peakRssBytes) / (1 << 20);
+  std::printf("peak RSS (getrusage of the child): 30 files %.1f MiB, 300 files %.1f MiB\n", mib30,
+              mib300);
   EXPECT_LE(mib300, mib30 + 16.0);
 }
 

@@ -2,9 +2,8 @@
 // status and the child's peak RSS from wait4's rusage; the corpus location.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -14,12 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/test_support.hpp"
 
@@ -34,8 +32,8 @@ struct CliResult {
 };
 
 struct CliOptions {
-  std::string stdinFile;                      // default /dev/null
-  std::map<std::string, std::string> env;     // added or replaced
+  std::string stdinFile;                   // default /dev/null
+  std::map<std::string, std::string> env;  // added or replaced
 };
 
 inline std::string cliPath() { return HASHSIEVE_CLI; }

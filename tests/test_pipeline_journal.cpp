@@ -16,8 +16,12 @@ namespace {
 
 using test::ScratchDir;
 
-JournalKey key(int i) { return JournalKey{"dir/file-" + std::to_string(i) + ".jpg", 100 + i, 1000 + i}; }
-std::string record(int i) { return "{\"path\":\"dir/file-" + std::to_string(i) + ".jpg\",\"n\":" + std::to_string(i) + "}"; }
+JournalKey key(int i) {
+  return JournalKey{"dir/file-" + std::to_string(i) + ".jpg", 100 + i, 1000 + i};
+}
+std::string record(int i) {
+  return "{\"path\":\"dir/file-" + std::to_string(i) + ".jpg\",\"n\":" + std::to_string(i) + "}";
+}
 
 void appendRaw(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::app) << bytes;

@@ -56,7 +56,8 @@ Record videoRecord() {
 TEST(RecordJson, ImageGolden) {
   EXPECT_EQ(toJsonLine(imageRecord()),
             "{\"path\":\"dir/a b.jpg\",\"kind\":\"image\",\"width\":640,\"height\":480,"
-            "\"md5\":\"md5x\",\"sha1\":\"sha1x\",\"sha256\":\"sha256x\",\"pdq\":\"" + kLowHex +
+            "\"md5\":\"md5x\",\"sha1\":\"sha1x\",\"sha256\":\"sha256x\",\"pdq\":\"" +
+                kLowHex +
                 "\",\"pdq_quality\":87,\"phash\":\"fedcba9876543210\","
                 "\"orientation\":{\"degrees\":90,\"applied\":false}}\n");
 }
@@ -71,11 +72,13 @@ TEST(RecordJson, ImageWithDihedralGolden) {
   const std::string zero(64, '0');
   EXPECT_EQ(toJsonLine(r),
             "{\"path\":\"dir/a b.jpg\",\"kind\":\"image\",\"width\":640,\"height\":480,"
-            "\"md5\":\"md5x\",\"sha1\":\"sha1x\",\"sha256\":\"sha256x\",\"pdq\":\"" + kLowHex +
+            "\"md5\":\"md5x\",\"sha1\":\"sha1x\",\"sha256\":\"sha256x\",\"pdq\":\"" +
+                kLowHex +
                 "\",\"pdq_quality\":87,\"phash\":\"fedcba9876543210\",\"pdq_dihedral\":{"
-                "\"orig\":\"" + zero + "\",\"rot90\":\"" + zero + "\",\"rot180\":\"" + zero +
-                "\",\"rot270\":\"" + zero + "\",\"flipx\":\"" + zero + "\",\"flipy\":\"" + zero +
-                "\",\"flipp\":\"" + zero + "\",\"flipm\":\"" + kHighHex +
+                "\"orig\":\"" +
+                zero + "\",\"rot90\":\"" + zero + "\",\"rot180\":\"" + zero + "\",\"rot270\":\"" +
+                zero + "\",\"flipx\":\"" + zero + "\",\"flipy\":\"" + zero + "\",\"flipp\":\"" +
+                zero + "\",\"flipm\":\"" + kHighHex +
                 "\"},\"orientation\":{\"degrees\":90,\"applied\":true,\"mirrored\":true}}\n");
 }
 
@@ -84,8 +87,11 @@ TEST(RecordJson, VideoGolden) {
             "{\"path\":\"v.mp4\",\"kind\":\"video\",\"width\":1280,\"height\":720,\"md5\":\"m\","
             "\"sha1\":\"s1\",\"sha256\":\"s256\",\"duration\":2.5,\"fps\":20.0,"
             "\"orientation\":{\"degrees\":0,\"applied\":false},\"frames\":["
-            "{\"frame\":0,\"t\":0.0,\"pdq\":\"" + kLowHex + "\",\"quality\":90,\"phash\":\"0000000000000001\"},"
-            "{\"frame\":20,\"t\":1.0,\"pdq\":\"" + kHighHex + "\",\"quality\":45,\"phash\":\"8000000000000000\"}]}\n");
+            "{\"frame\":0,\"t\":0.0,\"pdq\":\"" +
+                kLowHex +
+                "\",\"quality\":90,\"phash\":\"0000000000000001\"},"
+                "{\"frame\":20,\"t\":1.0,\"pdq\":\"" +
+                kHighHex + "\",\"quality\":45,\"phash\":\"8000000000000000\"}]}\n");
 }
 
 TEST(RecordJson, ErrorGoldenAndNonUtf8Path) {
@@ -104,7 +110,8 @@ TEST(RecordJson, InvalidUtf8InDetailIsReplacedNotThrown) {
   r.path = "x";
   r.error = "corrupt";
   r.detail = "bad \xff byte";
-  EXPECT_EQ(toJsonLine(r), "{\"path\":\"x\",\"error\":\"corrupt\",\"detail\":\"bad \xef\xbf\xbd byte\"}\n");
+  EXPECT_EQ(toJsonLine(r),
+            "{\"path\":\"x\",\"error\":\"corrupt\",\"detail\":\"bad \xef\xbf\xbd byte\"}\n");
 }
 
 TEST(RecordJson, RoundTripIsByteIdentical) {
@@ -148,11 +155,15 @@ TEST(RecordCsv, HeaderAndRowsGolden) {
   err.error = "truncated";
   err.detail = "line\nbreak";
   f->append(err, out);
-  EXPECT_EQ(out,
-            "\"dir/a,b.jpg\",,image,,,640,480,md5x,sha1x,sha256x," + kLowHex + ",87,fedcba9876543210,,\n"
-            "v.mp4,,video,0,0.000,1280,720,m,s1,s256," + kLowHex + ",90,0000000000000001,,\n"
-            "v.mp4,,video,20,1.000,1280,720,m,s1,s256," + kHighHex + ",45,8000000000000000,,\n"
-            "%FF.jpg,ff2e6a7067,error,,,,,,,,,,,truncated,\"line\nbreak\"\n");
+  EXPECT_EQ(out, "\"dir/a,b.jpg\",,image,,,640,480,md5x,sha1x,sha256x," + kLowHex +
+                     ",87,fedcba9876543210,,\n"
+                     "v.mp4,,video,0,0.000,1280,720,m,s1,s256," +
+                     kLowHex +
+                     ",90,0000000000000001,,\n"
+                     "v.mp4,,video,20,1.000,1280,720,m,s1,s256," +
+                     kHighHex +
+                     ",45,8000000000000000,,\n"
+                     "%FF.jpg,ff2e6a7067,error,,,,,,,,,,,truncated,\"line\nbreak\"\n");
 }
 
 TEST(RecordCsv, EveryRowHasTheHeadersColumnCount) {
@@ -214,7 +225,9 @@ TEST(PathText, Utf8ValidationAndEscapes) {
   EXPECT_FALSE(isValidUtf8("\xe6\x97"));                     // truncated
   EXPECT_EQ(utf8Display("a\xe6\x97\xa5\xff"), "a\xe6\x97\xa5%FF");
   EXPECT_EQ(bytesToHex(std::string("\x00\xff", 2)), "00ff");
-  EXPECT_EQ(hexToBytes("00ff41"), std::string("\x00\xff" "A", 3));
+  EXPECT_EQ(hexToBytes("00ff41"), std::string("\x00\xff"
+                                              "A",
+                                              3));
   EXPECT_THROW(hexToBytes("abc"), std::invalid_argument);
   EXPECT_THROW(hexToBytes("zz"), std::invalid_argument);
 }

@@ -2,7 +2,6 @@
 // thread count and for inline vs batched hashing; bounded in-flight work; fatal errors stop
 // the run cleanly; the journal skips finished files and reproduces the same output.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <atomic>
@@ -66,10 +65,13 @@ PipelineOptions baseOptions(const std::filesystem::path& root, int threads) {
 RunResult run(const PipelineOptions& o) {
   RunResult r;
   LiveCounters live;
-  r.stats = runPipeline(o, [&](const Record& rec) {
-    r.output += toJsonLine(rec);
-    r.records.push_back(rec);
-  }, live);
+  r.stats = runPipeline(
+      o,
+      [&](const Record& rec) {
+        r.output += toJsonLine(rec);
+        r.records.push_back(rec);
+      },
+      live);
   EXPECT_EQ(live.done.load(), r.records.size());
   return r;
 }
@@ -232,7 +234,8 @@ TEST(Pipeline, InFlightFilesStayInsideTheWindow) {
     return test::fakeDecode(p, mo, cb);
   };
   LiveCounters live;
-  runPipeline(o, [&](const Record&) { ++written; }, live);
+  runPipeline(
+      o, [&](const Record&) { ++written; }, live);
   EXPECT_EQ(written.load(), 120);
   // A decode starts only for index < next-to-write + window; `written` counts after the sink,
   // so the record being written right now is the +1.
@@ -248,9 +251,13 @@ TEST(Pipeline, FatalSinkErrorStopsTheRunAndIsRethrown) {
     o.batched = batched;
     int seen = 0;
     LiveCounters live;
-    EXPECT_THROW(runPipeline(o, [&](const Record&) {
-      if (++seen == 10) throw FatalError("disk full");
-    }, live), FatalError);
+    EXPECT_THROW(runPipeline(
+                     o,
+                     [&](const Record&) {
+                       if (++seen == 10) throw FatalError("disk full");
+                     },
+                     live),
+                 FatalError);
     EXPECT_EQ(seen, 10);
   }
 }
@@ -271,7 +278,9 @@ TEST(Pipeline, HasherFailureIsFatalNotAPerFileError) {
     o.batched = batched;
     o.makeHasher = [] { return std::make_unique<ThrowingHasher>(); };
     LiveCounters live;
-    EXPECT_THROW(runPipeline(o, [](const Record&) {}, live), std::runtime_error)
+    EXPECT_THROW(runPipeline(
+                     o, [](const Record&) {}, live),
+                 std::runtime_error)
         << (batched ? "batched" : "inline");
   }
 }
@@ -296,9 +305,13 @@ TEST(Pipeline, JournalSkipsFinishedFilesAndReproducesTheOutput) {
     o.journal = &journal;
     int seen = 0;
     LiveCounters live;
-    EXPECT_THROW(runPipeline(o, [&](const Record&) {
-      if (++seen == 23) throw FatalError("killed");
-    }, live), FatalError);
+    EXPECT_THROW(runPipeline(
+                     o,
+                     [&](const Record&) {
+                       if (++seen == 23) throw FatalError("killed");
+                     },
+                     live),
+                 FatalError);
   }
   {
     Journal journal(journalPath, "fake");

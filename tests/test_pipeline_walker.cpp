@@ -1,6 +1,5 @@
 // Input walker: deterministic order, symlink handling and loops, special files, --files-from.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,8 +81,10 @@ TEST(Walker, SymlinkedRootIsFollowedAndBrokenLinkIsAnError) {
   std::filesystem::create_directory_symlink("real", dir.path() / "link");
   std::filesystem::create_symlink("nowhere.jpg", dir.path() / "real/broken.jpg");
   const std::string base = dir.path().string() + "/";
-  EXPECT_EQ(describe(walk({dir / "link"}), base), "link/a.jpg\nlink/broken.jpg !symlink not followed\n");
-  EXPECT_EQ(describe(walk({dir / "link"}, true), base), "link/a.jpg\nlink/broken.jpg !broken symlink\n");
+  EXPECT_EQ(describe(walk({dir / "link"}), base),
+            "link/a.jpg\nlink/broken.jpg !symlink not followed\n");
+  EXPECT_EQ(describe(walk({dir / "link"}, true), base),
+            "link/a.jpg\nlink/broken.jpg !broken symlink\n");
 }
 
 TEST(Walker, FifoAndSocketAreErrorsAndNeverOpened) {

@@ -4,11 +4,11 @@
 #include <algorithm>
 
 #include "host/benchmark/backends.hpp"
-#include "host/pipeline/pipeline.hpp"
 
 namespace hashsieve::bench {
 
-CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch) {
+pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, BackendKind backend, int threads,
+                                         int batch) {
   pipeline::PipelineOptions opts;
   opts.roots.reserve(cfg.corpus->files.size());
   for (const CorpusFile& f : cfg.corpus->files) opts.roots.push_back(f.path.string());
@@ -20,7 +20,29 @@ CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int thread
   opts.batched = batch > 0;
   if (batch > 0) opts.batcher.batchFrames = static_cast<size_t>(batch);
   opts.backgroundCount = false;  // no progress line to feed; a second walk would be noise
+  return opts;
+}
 
+RecordDigest digestOf(const pipeline::Record& r) {
+  RecordDigest d;
+  d.kind = r.kind;
+  d.error = r.error;
+  d.pdq = r.pdq;
+  d.quality = r.pdqQuality;
+  d.phash = r.phash;
+  d.frames = r.frames;
+  return d;
+}
+
+double pixelsOf(const pipeline::Record& r) {
+  const double frames = r.kind == pipeline::RecordKind::Error ? 0.0
+                        : r.frames.empty()                    ? 1.0
+                                                              : static_cast<double>(r.frames.size());
+  return frames * r.width * r.height;
+}
+
+CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch) {
+  const pipeline::PipelineOptions opts = corpusPipeline(cfg, backend, threads, batch);
   CorpusHashRun run;
   run.records.reserve(cfg.corpus->files.size());
   pipeline::LiveCounters live;
@@ -28,30 +50,47 @@ CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int thread
   run.stats = pipeline::runPipeline(
       opts,
       [&run](const pipeline::Record& r) {
-        RecordDigest d;
-        d.kind = r.kind;
-        d.error = r.error;
-        d.pdq = r.pdq;
-        d.quality = r.pdqQuality;
-        d.phash = r.phash;
-        d.frames = r.frames;
-        const double frames = r.kind == pipeline::RecordKind::Error ? 0.0
-                              : r.frames.empty()                    ? 1.0
-                                                                    : static_cast<double>(r.frames.size());
-        run.pixels += frames * r.width * r.height;
-        run.records.push_back(std::move(d));
+        run.pixels += pixelsOf(r);
+        run.records.push_back(digestOf(r));
       },
       live);
   run.seconds = wall.seconds();
   return run;
 }
 
-void checkAgainst(const std::vector<RecordDigest>& reference, const CorpusHashRun& run,
+namespace {
+
+/// What differs between two digests of one file, for the check's message.
+std::string describeDifference(const RecordDigest& a, const RecordDigest& b) {
+  if (a.kind != b.kind || a.error != b.error) return "kind or error (\"" + a.error + "\" vs \"" + b.error + "\")";
+  if (a.frames.size() != b.frames.size()) {
+    return std::to_string(a.frames.size()) + " vs " + std::to_string(b.frames.size()) + " frames";
+  }
+  for (size_t f = 0; f < a.frames.size(); ++f) {
+    if (a.frames[f] == b.frames[f]) continue;
+    return "frame " + std::to_string(f) + " PDQ " + std::to_string(hamming(a.frames[f].pdq, b.frames[f].pdq)) +
+           " bits apart, pHash " + std::to_string(hamming(a.frames[f].phash, b.frames[f].phash)) + " bits";
+  }
+  return "PDQ " + std::to_string(hamming(a.pdq, b.pdq)) + " bits apart (quality " +
+         std::to_string(a.quality) + " vs " + std::to_string(b.quality) + "), pHash " +
+         std::to_string(hamming(a.phash, b.phash)) + " bits";
+}
+
+}  // namespace
+
+void checkRecords(const std::vector<RecordDigest>& reference,
+                  const std::vector<RecordDigest>& records, const Corpus& corpus,
                   const std::string& what) {
-  checkEqual<size_t>("records", reference.size(), run.records.size());
+  checkEqual<size_t>("records", reference.size(), records.size());
   int64_t differ = 0;
-  for (size_t i = 0; i < reference.size(); ++i) differ += !(reference[i] == run.records[i]);
-  checkEqual<int64_t>("records whose hashes or error differ from " + what, 0, differ);
+  std::string first;
+  for (size_t i = 0; i < reference.size(); ++i) {
+    if (reference[i] == records[i]) continue;
+    if (differ++ == 0) first = corpus.files[i].path.string() + ": " + describeDifference(reference[i], records[i]);
+  }
+  if (differ > 0) {
+    throw CheckError(std::to_string(differ) + " records differ from " + what + "; first " + first);
+  }
 }
 
 Counts countsOf(const CorpusHashRun& run, const Corpus& corpus) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/benchmark/workloads.hpp"
+#include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/record.hpp"
 #include "host/pipeline/run_stats.hpp"
 
@@ -29,12 +30,23 @@ struct CorpusHashRun {
   double seconds = 0.0;
 };
 
+/// The pipeline options of a run over every corpus file (what hashCorpus and scan run).
+pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, BackendKind backend, int threads,
+                                         int batch);
+
+/// The digest of a record (what the checks compare).
+RecordDigest digestOf(const pipeline::Record& r);
+/// width x height x frames of a record (0 for an error).
+double pixelsOf(const pipeline::Record& r);
+
 /// One pipeline run over every corpus file. `batch` > 0 runs the batched hash stage (one
 /// hasher fed `batch` frames per call, as for CUDA); 0 hashes inline in each worker.
 CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch);
 
-/// Throws CheckError unless `run` has one record per file and each equals `reference`.
-void checkAgainst(const std::vector<RecordDigest>& reference, const CorpusHashRun& run,
+/// Throws CheckError unless `records` has one record per file and each equals `reference`; the
+/// message counts the differing records and names the first (file, and what changed).
+void checkRecords(const std::vector<RecordDigest>& reference,
+                  const std::vector<RecordDigest>& records, const Corpus& corpus,
                   const std::string& what);
 
 /// Work counts of a run (files, failures, frames, pixels, bytes).

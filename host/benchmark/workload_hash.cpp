@@ -50,7 +50,7 @@ std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDi
             if (reference.empty()) {
               reference = last.records;  // first warm-up run of the oracle configuration
             } else {
-              checkAgainst(reference, last, "the CPU backend's (1 thread)");
+              checkRecords(reference, last.records, *cfg.corpus, "the CPU backend's (1 thread)");
             }
             return last.seconds;
           }, &rec.cpuSeconds);

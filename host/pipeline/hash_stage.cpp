@@ -34,7 +34,8 @@ FrameBatcher::FrameBatcher(std::unique_ptr<Hasher> hasher, HashRequest request,
 FrameBatcher::~FrameBatcher() { finish(); }
 
 void FrameBatcher::submit(const ImageView& frame, FrameDone done) {
-  const size_t bytes = static_cast<size_t>(frame.width) * frame.height * bytesPerPixel(frame.format);
+  const size_t bytes =
+      static_cast<size_t>(frame.width) * frame.height * bytesPerPixel(frame.format);
   {
     // Reserve the bytes before copying, so concurrent submitters cannot overshoot the bound.
     std::unique_lock lock(mutex_);
@@ -101,7 +102,8 @@ void FrameBatcher::run() {
     try {
       const auto t0 = std::chrono::steady_clock::now();
       hasher_->hash(views, request_, out);
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       for (size_t i = 0; i < batch.size(); ++i) batch[i].done(out[i]);
       size_t bytes = 0;
       for (const Pending& p : batch) bytes += p.image.pixels.size();

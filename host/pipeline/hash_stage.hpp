@@ -44,9 +44,10 @@ class InlineHashStage final : public HashStage {
 };
 
 struct BatcherConfig {
-  size_t batchFrames = 64;                  // frames per Hasher::hash call
+  size_t batchFrames = 64;                    // frames per Hasher::hash call
   size_t maxQueuedBytes = size_t{512} << 20;  // pixel bytes waiting; submit blocks above it
-  std::chrono::milliseconds flushAfter{20};   // a partial batch goes once its oldest frame waited this long
+  std::chrono::milliseconds flushAfter{
+      20};  // a partial batch goes once its oldest frame waited this long
 };
 
 /// One hasher thread fed by many submitters. Queued pixels (reserved before the copy) never

@@ -14,9 +14,9 @@ namespace hashsieve::pipeline {
 struct InputItem {
   std::string path;  // the bytes as given on the command line, joined with '/' below directories
   bool ok = false;
-  std::string error;   // reason tag when !ok: "not found", "vanished", "unreadable",
-                       // "not a regular file", "symlink not followed", "broken symlink",
-                       // "symlink loop", "directory loop"
+  std::string error;  // reason tag when !ok: "not found", "vanished", "unreadable",
+                      // "not a regular file", "symlink not followed", "broken symlink",
+                      // "symlink loop", "directory loop"
   std::string detail;
   int64_t size = -1;     // bytes (stat), for ok items
   int64_t mtimeNs = -1;  // modification time in ns since the epoch, for ok items

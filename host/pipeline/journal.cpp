@@ -101,7 +101,9 @@ Journal::Journal(const std::string& path, std::string options)
   load();
 }
 
-std::string Journal::frame(const std::string& body) const { return crcHex(body) + " " + body + "\n"; }
+std::string Journal::frame(const std::string& body) const {
+  return crcHex(body) + " " + body + "\n";
+}
 
 void Journal::load() {
   // Scan line by line; stop at the first line without a newline or with a bad checksum.
@@ -110,7 +112,8 @@ void Journal::load() {
   bool header = false, stop = false;
   std::vector<char> chunk(kReadChunk);
   for (;;) {
-    const ssize_t n = ::pread(fd_.get(), chunk.data(), chunk.size(), static_cast<off_t>(fileOffset));
+    const ssize_t n =
+        ::pread(fd_.get(), chunk.data(), chunk.size(), static_cast<off_t>(fileOffset));
     if (n < 0) {
       if (errno == EINTR) continue;
       throw FatalError("journal " + path_ + ": read: " + std::strerror(errno));
@@ -135,8 +138,8 @@ void Journal::load() {
           stop = true;
           break;
         }
-        index_.push_back(Entry{journalKeyHash(entry->key), lineStart,
-                               static_cast<uint32_t>(text.size())});
+        index_.push_back(
+            Entry{journalKeyHash(entry->key), lineStart, static_cast<uint32_t>(text.size())});
       }
       lineStart += text.size() + 1;
       validEnd = lineStart;
@@ -152,9 +155,9 @@ void Journal::load() {
     bool tornHeader = false;
     if (fileSize < expected.size()) {
       std::string head(fileSize, '\0');
-      tornHeader = ::pread(fd_.get(), head.data(), head.size(), 0) ==
-                       static_cast<ssize_t>(head.size()) &&
-                   expected.compare(0, head.size(), head) == 0;
+      tornHeader =
+          ::pread(fd_.get(), head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()) &&
+          expected.compare(0, head.size(), head) == 0;
     }
     if (!tornHeader) throw UsageError("journal " + path_ + " is not a hashsieve journal");
   }

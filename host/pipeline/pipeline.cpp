@@ -81,7 +81,8 @@ class Run {
       backendName = hasher->name();
       batcher_ = std::make_unique<FrameBatcher>(std::move(hasher), opts_.request, opts_.batcher,
                                                 [this](std::exception_ptr e) { fail(e); });
-      for (int i = 0; i < threads; ++i) stages.push_back(std::make_unique<BatchedHashStage>(*batcher_));
+      for (int i = 0; i < threads; ++i)
+        stages.push_back(std::make_unique<BatchedHashStage>(*batcher_));
     } else {
       for (int i = 0; i < threads; ++i) {
         auto hasher = opts_.makeHasher();
@@ -92,10 +93,12 @@ class Run {
 
     std::thread counter, reader;
     std::vector<std::thread> workers;
-    if (opts_.backgroundCount) counter = std::thread([this] { guarded([this] { countInputs(); }); });
+    if (opts_.backgroundCount)
+      counter = std::thread([this] { guarded([this] { countInputs(); }); });
     reader = std::thread([this] { guarded([this] { readInputs(); }); });
     for (int i = 0; i < threads; ++i)
-      workers.emplace_back([this, stage = stages[i].get()] { guarded([&] { workerLoop(*stage); }); });
+      workers.emplace_back(
+          [this, stage = stages[i].get()] { guarded([&] { workerLoop(*stage); }); });
 
     guarded([this] { writeRecords(); });
 
@@ -250,7 +253,8 @@ class Run {
     };
     bool last = false;
     try {
-      const media::MediaInfo info = opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
+      const media::MediaInfo info =
+          opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
       last = job->decodeFinished(info);
     } catch (const InputError& e) {
       last = job->decodeFailed(e.reason(), detailOf(e));
@@ -327,8 +331,12 @@ class Run {
 
   void tally(const Done& d) {
     switch (d.record.kind) {
-      case RecordKind::Image: ++stats_.images; break;
-      case RecordKind::Video: ++stats_.videos; break;
+      case RecordKind::Image:
+        ++stats_.images;
+        break;
+      case RecordKind::Video:
+        ++stats_.videos;
+        break;
       case RecordKind::Error:
         ++stats_.errors;
         ++stats_.errorsByReason[d.record.error];

@@ -30,9 +30,9 @@ struct PipelineOptions {
   std::vector<std::string> roots;  // files and directories, in order
   WalkOptions walk;
   media::Options media;
-  HashRequest request;  // pdq + phash; dihedral with --dihedral
-  int threads = 1;      // decode workers (>= 1)
-  DecodeFn decode;      // required
+  HashRequest request;       // pdq + phash; dihedral with --dihedral
+  int threads = 1;           // decode workers (>= 1)
+  DecodeFn decode;           // required
   HasherFactory makeHasher;  // required; called once per worker (inline) or once (batched)
   bool batched = false;      // one shared hasher fed by a FrameBatcher (CUDA)
   BatcherConfig batcher;

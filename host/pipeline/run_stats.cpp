@@ -4,7 +4,6 @@
 #include <sys/resource.h>
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace hashsieve::pipeline {
@@ -67,11 +66,11 @@ std::string statsSummary(const RunStats& s) {
                 (unsigned long long)s.inputs, (unsigned long long)s.images,
                 (unsigned long long)s.videos, (unsigned long long)s.errors,
                 (unsigned long long)s.resumed, (unsigned long long)s.frames,
-                (unsigned long long)s.framesDecoded, double(s.bytes) / kMiB,
-                s.wallSeconds, rate(double(s.inputs), s.wallSeconds),
-                rate(double(s.frames), s.wallSeconds), rate(double(s.bytes) / kMiB, s.wallSeconds),
-                s.readSeconds, s.decodeSeconds, s.hashSeconds, s.writeSeconds, s.threads,
-                s.backend.c_str(), s.batched ? " (batched)" : "", double(s.peakRssBytes) / kMiB);
+                (unsigned long long)s.framesDecoded, double(s.bytes) / kMiB, s.wallSeconds,
+                rate(double(s.inputs), s.wallSeconds), rate(double(s.frames), s.wallSeconds),
+                rate(double(s.bytes) / kMiB, s.wallSeconds), s.readSeconds, s.decodeSeconds,
+                s.hashSeconds, s.writeSeconds, s.threads, s.backend.c_str(),
+                s.batched ? " (batched)" : "", double(s.peakRssBytes) / kMiB);
   std::string out = buf;
   if (!s.errorsByReason.empty()) {
     out += "hashsieve: errors:";

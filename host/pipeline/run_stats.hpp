@@ -11,13 +11,13 @@ namespace hashsieve::pipeline {
 
 /// Updated with relaxed atomics from many threads; read by the progress reporter.
 struct LiveCounters {
-  std::atomic<uint64_t> counted{0};      // inputs found so far by the background count
-  std::atomic<bool> countDone{false};    // `counted` is the final total
-  std::atomic<uint64_t> done{0};         // records written
-  std::atomic<uint64_t> errors{0};       // error records written
-  std::atomic<uint64_t> resumed{0};      // records taken from the journal
-  std::atomic<uint64_t> frames{0};       // frames hashed
-  std::atomic<uint64_t> bytes{0};        // file bytes of the records written
+  std::atomic<uint64_t> counted{0};    // inputs found so far by the background count
+  std::atomic<bool> countDone{false};  // `counted` is the final total
+  std::atomic<uint64_t> done{0};       // records written
+  std::atomic<uint64_t> errors{0};     // error records written
+  std::atomic<uint64_t> resumed{0};    // records taken from the journal
+  std::atomic<uint64_t> frames{0};     // frames hashed
+  std::atomic<uint64_t> bytes{0};      // file bytes of the records written
   // Stage times in ns, summed over threads: read (walk, stat, journal look-ups), decode
   // (file I/O, digests, demux, decode, colour conversion), hash (PDQ + pHash), write (format,
   // output, journal commits).
@@ -27,7 +27,7 @@ struct LiveCounters {
 struct RunStats {
   uint64_t inputs = 0, images = 0, videos = 0, errors = 0, resumed = 0;
   uint64_t frames = 0, bytes = 0;  // frames hashed; bytes of the input files
-  uint64_t framesDecoded = 0;        // frames decoded (videos decode more than they sample)
+  uint64_t framesDecoded = 0;      // frames decoded (videos decode more than they sample)
   double wallSeconds = 0.0;
   double readSeconds = 0.0, decodeSeconds = 0.0, hashSeconds = 0.0, writeSeconds = 0.0;
   uint64_t peakRssBytes = 0;

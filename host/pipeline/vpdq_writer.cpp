@@ -28,7 +28,8 @@ std::string VpdqDirectoryWriter::write(const Record& r) {
   std::vector<media::VpdqFrame> frames;
   frames.reserve(r.frames.size());
   for (const FrameRecord& f : r.frames)
-    frames.push_back(media::VpdqFrame{f.index, f.quality, f.pdq, media::vpdqTimestamp(f.index, r.fps)});
+    frames.push_back(
+        media::VpdqFrame{f.index, f.quality, f.pdq, media::vpdqTimestamp(f.index, r.fps)});
   std::ostringstream text;
   media::writeVpdq(text, frames);
   const std::string path = (std::filesystem::path(dir_) / (name + ".txt")).string();

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "host/core/errors.hpp"
 #include "host/backend/backend.hpp"
+#include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
 #include "host/media/media.hpp"
 #include "host/pipeline/files_from.hpp"
@@ -52,7 +52,8 @@ struct HashArgs {
   int batchFrames = 64;
 };
 
-constexpr const char* kHashFooter = R"(Records are written in input order (directories walked depth-first, entries in byte
+constexpr const char* kHashFooter =
+    R"(Records are written in input order (directories walked depth-first, entries in byte
 order), byte-identical whatever --threads is. Errors become records ({"path","error","detail"})
 and the run goes on.
 
@@ -175,12 +176,15 @@ int runHash(const HashArgs& a) {
 void addHashCommand(CLI::App& app, int& exitCode) {
   auto args = std::make_shared<HashArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "hash", "Hash image and video files (PDQ, pHash, MD5/SHA-1/SHA-256; vPDQ-style video frames)");
+      "hash",
+      "Hash image and video files (PDQ, pHash, MD5/SHA-1/SHA-256; vPDQ-style video frames)");
   cmd->footer(kHashFooter);
-  cmd->add_option("paths", args->paths, "Files and directories (directories are walked recursively)");
-  cmd->add_option("--format", args->format,
-                  "jsonl (default), csv, pdq (reference `hash,quality,path` lines, images only), "
-                  "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output)")
+  cmd->add_option("paths", args->paths,
+                  "Files and directories (directories are walked recursively)");
+  cmd->add_option(
+         "--format", args->format,
+         "jsonl (default), csv, pdq (reference `hash,quality,path` lines, images only), "
+         "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output)")
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output,
                   "Output file (written to a temporary beside it, renamed at the end); - = stdout")
@@ -233,9 +237,10 @@ void addHashCommand(CLI::App& app, int& exitCode) {
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress line and no summary on stderr");
-  cmd->add_option("--audit", args->audit,
-                  "Write the run's audit record (JSON: version, backend, settings, roots, counts, "
-                  "times; hashes and paths only) here; default OUTPUT.audit.json when -o is a file");
+  cmd->add_option(
+      "--audit", args->audit,
+      "Write the run's audit record (JSON: version, backend, settings, roots, counts, "
+      "times; hashes and paths only) here; default OUTPUT.audit.json when -o is a file");
   cmd->callback([args, &exitCode] {
     // A closed stdout must surface as a write error (exit 3), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);

@@ -1,5 +1,6 @@
 // `hashsieve match --list LIST.hsl [QUERIES.jsonl|-]`: exact matching of hash records (the
 // output of `hashsieve hash`) against a list; one JSON record per (query, list entry) pair.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "host/match/matcher_factory.hpp"
 #include "host/match/query_records.hpp"
 #include "tools/hashsieve/commands.hpp"
+#include "tools/hashsieve/run_audit.hpp"
 
 namespace hashsieve::cli {
 namespace {
@@ -39,10 +41,12 @@ struct MatchArgs {
   size_t degenerate = kDegenerateMatches;
   bool stats = false;
   bool verify = true;
+  std::string audit;  // --audit FILE
 };
 
 struct Totals {
   size_t records = 0, frames = 0, skipped = 0, malformed = 0, matches = 0, degenerate = 0;
+  size_t matchedRecords = 0;  // records with at least one match (the audit record's count)
   double matchSeconds = 0;
 };
 
@@ -88,6 +92,7 @@ class BatchMatcher {
     // Matches are sorted by query: walk them alongside the slots.
     std::string out;
     size_t m = 0;
+    std::vector<char> recordMatched(records_.size(), 0);
     for (size_t s = 0; s < slots.size(); ++s) {
       const QueryRecord& rec = records_[slots[s].record];
       const QueryFrame& fr = rec.frames[slots[s].frame];
@@ -103,6 +108,7 @@ class BatchMatcher {
       size_t kept = 0;
       for (size_t k = m; k < end; ++k)
         kept += !a_.thresholdGiven || matches[k].distance <= a_.threshold;
+      if (kept > 0) recordMatched[slots[s].record] = 1;
       if (kept > a_.degenerate) {
         ++totals_.degenerate;
         out += degenerateRecordJson(rec, fr, kept);
@@ -113,6 +119,7 @@ class BatchMatcher {
       totals_.matches += kept;
     }
     writeOut(out);
+    totals_.matchedRecords += std::count(recordMatched.begin(), recordMatched.end(), 1);
     records_.clear();
     frames_ = 0;
   }
@@ -127,6 +134,8 @@ class BatchMatcher {
 };
 
 int runMatch(MatchArgs a) {
+  const auto started = std::chrono::system_clock::now();
+  if (!a.audit.empty()) audit::probeWritable(a.audit);
   const auto t0 = Clock::now();
   const HashList list = HashList::open(a.list, {a.verify});
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -170,7 +179,30 @@ int runMatch(MatchArgs a) {
                  matcher->name().c_str(), list.size(), loadSeconds, totals.records, totals.frames,
                  totals.skipped, totals.malformed, totals.matches, totals.degenerate,
                  totals.matchSeconds);
-  return totals.malformed ? 1 : 0;
+  const int status = totals.malformed ? 1 : 0;
+  if (!a.audit.empty()) {
+    audit::AuditRecord r = startAuditRecord("match", matcher->name());
+    r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
+    r.lists.push_back(listAuditInfo(a.list, list));
+    if (list.type() == HashType::Pdq) {
+      r.thresholds.pdqDistance = a.threshold;
+      r.thresholds.minQuality = a.minQuality;
+    } else {
+      r.thresholds.phashDistance = a.threshold;
+    }
+    r.settings["dihedral"] = !a.dihedralGiven || a.dihedral;
+    r.settings["top_k"] = a.topK;
+    r.settings["checksum_verified"] = a.verify;
+    r.inputRoots = {a.queries};
+    r.output = "-";
+    r.counts = {static_cast<int64_t>(totals.records), static_cast<int64_t>(totals.malformed),
+                static_cast<int64_t>(totals.matchedRecords)};
+    r.start = started;
+    r.end = std::chrono::system_clock::now();
+    r.exitStatus = status;
+    audit::writeAuditRecord(r, a.audit);
+  }
+  return status;
 }
 
 }  // namespace
@@ -206,6 +238,9 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
       ->capture_default_str();
   c->add_flag("--stats", a->stats, "Print counts and timings to stderr");
   c->add_flag("!--no-verify", a->verify, "Skip the list checksum verification on load");
+  c->add_option("--audit", a->audit,
+                "Write the run's audit record (JSON: version, backend, list path/count/checksum, "
+                "thresholds, counts, times; hashes and paths only) to FILE");
   c->callback([a, threshold, dihedral, &exitCode] {
     a->thresholdGiven = threshold->count() > 0;
     a->dihedralGiven = dihedral->count() > 0;

@@ -17,8 +17,8 @@ int main(int argc, char** argv) {
   hashsieve::cli::addListCommand(app, exitCode);
   hashsieve::cli::addMatchCommand(app, exitCode);
   hashsieve::cli::addScanCommand(app, exitCode);
-  hashsieve::cli::addBenchCommand(app, exitCode);
   hashsieve::cli::addInfoCommand(app, exitCode);
+  hashsieve::cli::addBenchCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

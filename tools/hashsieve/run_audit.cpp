@@ -27,16 +27,26 @@ std::string deviceDescription(const std::string& backend) {
          std::to_string(cpu.logicalCpus) + " logical CPUs";
 }
 
+audit::AuditRecord startAuditRecord(const std::string& command, const std::string& backend) {
+  audit::AuditRecord r;
+  r.command = command;
+  r.version = HASHSIEVE_VERSION;
+  r.commit = bench::buildCommit();  // stamped at build time, "+dirty" with local changes
+  r.backend = backend;
+  r.device = deviceDescription(backend);
+  return r;
+}
+
+audit::ListInfo listAuditInfo(const std::string& path, const HashList& list) {
+  return {path, hashTypeName(list.type()), static_cast<int64_t>(list.size()),
+          hsl::checksumHex(list.checksum())};
+}
+
 audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const std::string& output,
                                    const pipeline::RunStats& stats,
                                    std::chrono::system_clock::time_point start,
                                    std::chrono::system_clock::time_point end, int exitStatus) {
-  audit::AuditRecord r;
-  r.command = "hash";
-  r.version = HASHSIEVE_VERSION;
-  r.commit = bench::buildCommit();  // stamped at build time, "+dirty" with local changes
-  r.backend = stats.backend;
-  r.device = deviceDescription(stats.backend);
+  audit::AuditRecord r = startAuditRecord("hash", stats.backend);
   // The variants `hashsieve info` describes in full.
   r.algorithms["pdq"] = "Meta PDQ, library path, bit-exact with pdqhash";
   if (opts.request.dihedral) r.algorithms["pdq_dihedral"] = "8 variants from one DCT";

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "host/audit/audit_record.hpp"
+#include "host/match/hash_list.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/run_stats.hpp"
 
@@ -21,6 +22,12 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
                                    const pipeline::RunStats& stats,
                                    std::chrono::system_clock::time_point start,
                                    std::chrono::system_clock::time_point end, int exitStatus);
+
+/// A record with what every command shares filled in: version, build commit, backend, device.
+audit::AuditRecord startAuditRecord(const std::string& command, const std::string& backend);
+
+/// A loaded list as the audit names it: path, type, entries and its verified checksum.
+audit::ListInfo listAuditInfo(const std::string& path, const HashList& list);
 
 /// What hashed: the CPU model and thread count, or the GPU for the CUDA backend.
 std::string deviceDescription(const std::string& backend);
