@@ -1,6 +1,6 @@
 // End to end: `hashsieve hash` writes its audit record beside the output (or to --audit), with
 // counts that agree with the records it wrote, and refuses an unwritable --audit before work;
-// `hashsieve match --audit` names the list (count, checksum) and counts the matched records.
+// `hashsieve match --audit` and `scan` name the list (count, checksum) and count matched records.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -155,6 +155,33 @@ TEST_F(AuditCliTest, MatchRecordNamesTheListAndCountsMatchedRecords) {
   EXPECT_FALSE(a["lists"][0]["checksum"].get<std::string>().empty());
   EXPECT_EQ(a["counts"]["matched"], 1);
   EXPECT_EQ(a["thresholds"]["pdq_distance"], 0);
+}
+
+TEST_F(AuditCliTest, ScanRecordBesideItsOutput) {
+  // A list of a.bmp's hash: scan hashes a, b and the bad c, and exactly a matches.
+  const fs::path hashes = dir_ / "hashes.jsonl", listText = dir_ / "list.txt",
+                 list = dir_ / "list.hsl", out = dir_ / "scan.jsonl";
+  ASSERT_EQ(run("hash --quiet -o '" + hashes.string() + "' '" + (dir_ / "in" / "a.bmp").string() +
+                "'"),
+            0);
+  const auto aRecord = nlohmann::json::parse(hashsieve::test::readText(hashes));
+  std::ofstream(listText) << aRecord["pdq"].get<std::string>() << ",100,known-a\n";
+  ASSERT_EQ(run("list build -o '" + list.string() + "' '" + listText.string() + "'"), 0);
+  ASSERT_EQ(run("scan --quiet --list '" + list.string() + "' --threshold 0 -o '" + out.string() +
+                "' '" + (dir_ / "in").string() + "'"),
+            1);  // c.png is an error record
+
+  const auto a = nlohmann::json::parse(hashsieve::test::readText(dir_ / "scan.jsonl.audit.json"));
+  EXPECT_EQ(a["command"], "scan");
+  EXPECT_EQ(a["exit_status"], 1);
+  EXPECT_EQ(a["output"], out.string());
+  EXPECT_EQ(a["counts"]["hashed"], 2);
+  EXPECT_EQ(a["counts"]["failed"], 1);
+  EXPECT_EQ(a["counts"]["matched"], 1);
+  ASSERT_EQ(a["lists"].size(), 1u);
+  EXPECT_EQ(a["lists"][0]["count"], 1);
+  EXPECT_EQ(a["thresholds"]["pdq_distance"], 0);
+  EXPECT_EQ(a["thresholds"]["min_quality"], 50);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -184,11 +185,14 @@ int runMatch(MatchArgs a) {
     audit::AuditRecord r = startAuditRecord("match", matcher->name());
     r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
     r.lists.push_back(listAuditInfo(a.list, list));
+    // Top-k without --threshold applies none.
+    std::optional<int> threshold;
+    if (a.topK == 0 || a.thresholdGiven) threshold = a.threshold;
     if (list.type() == HashType::Pdq) {
-      r.thresholds.pdqDistance = a.threshold;
+      r.thresholds.pdqDistance = threshold;
       r.thresholds.minQuality = a.minQuality;
     } else {
-      r.thresholds.phashDistance = a.threshold;
+      r.thresholds.phashDistance = threshold;
     }
     r.settings["dihedral"] = !a.dihedralGiven || a.dihedral;
     r.settings["top_k"] = a.topK;

@@ -28,6 +28,7 @@
 #include "host/scan/scan_record.hpp"
 #include "host/scan/scan_stage.hpp"
 #include "tools/hashsieve/commands.hpp"
+#include "tools/hashsieve/run_audit.hpp"
 
 namespace hashsieve::cli {
 namespace {
@@ -59,6 +60,7 @@ struct ScanArgs {
   bool quiet = false;
   bool verify = true;
   int batchFrames = 64;
+  std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
 };
 
 constexpr const char* kScanFooter =
@@ -147,6 +149,7 @@ int runScan(ScanArgs a) {
   if (a.format != "jsonl" && a.format != "csv")
     throw UsageError("scan writes --format jsonl or csv, not " + a.format);
   const bool csv = a.format == "csv";
+  const auto started = std::chrono::system_clock::now();
 
   const auto t0 = Clock::now();
   const HashList list = HashList::open(a.list, {a.verify});
@@ -184,6 +187,8 @@ int runScan(ScanArgs a) {
   scan::ScanMatcher scanMatcher(list, *matcher, settings);
 
   // Everything that can fail for want of a writable place fails now, before any work.
+  const auto auditPath = auditPathFor(a.audit, a.output);
+  if (auditPath) audit::probeWritable(*auditPath);
   auto out = pl::OutputStream::open(a.output);
   std::unique_ptr<pl::OutputStream> stats;
   if (!a.statsJson.empty()) stats = pl::OutputStream::open(a.statsJson);
@@ -225,7 +230,25 @@ int runScan(ScanArgs a) {
                  static_cast<unsigned long long>(scanStats.recordsWithMatches),
                  scanStats.matchSeconds, static_cast<unsigned long long>(scanStats.batches));
   }
-  return result.errors > 0 ? 1 : 0;
+  const int status = result.errors > 0 ? 1 : 0;
+  if (auditPath) {
+    audit::AuditRecord r =
+        hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
+    r.command = "scan";
+    r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
+    r.lists.push_back(listAuditInfo(a.list, list));
+    if (list.type() == HashType::Pdq) {
+      r.thresholds.pdqDistance = settings.threshold;
+      r.thresholds.minQuality = a.minQuality;
+    } else {
+      r.thresholds.phashDistance = settings.threshold;
+    }
+    r.settings["top_k"] = a.topK;
+    r.settings["checksum_verified"] = a.verify;
+    r.counts.matched = static_cast<int64_t>(scanStats.recordsWithMatches);
+    audit::writeAuditRecord(r, *auditPath);
+  }
+  return status;
 }
 
 }  // namespace
@@ -304,6 +327,10 @@ void addScanCommand(CLI::App& app, int& exitCode) {
       ->capture_default_str();
   c->add_flag("-q,--quiet", a->quiet, "No progress line and no summary on stderr");
   c->add_flag("!--no-verify", a->verify, "Skip the list checksum verification on load");
+  c->add_option("--audit", a->audit,
+                "Write the run's audit record (JSON: version, backend, settings, list path/count/"
+                "checksum, thresholds, roots, counts, times; hashes and paths only) here; default "
+                "OUTPUT.audit.json when -o is a file");
   c->callback([a, threshold, &exitCode] {
     a->thresholdGiven = threshold->count() > 0;
     // A closed stdout must surface as a write error (exit 3), not kill the process.
