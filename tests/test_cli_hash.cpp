@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "host/core/file_digests.hpp"
@@ -34,12 +35,14 @@ Image greyFrame(int w, int h) {
   return img;
 }
 
-FrameHash cpuHash(const Image& img, bool dihedral = false) {
+FrameHash cpuHash(const Image& img, bool dihedral = false,
+                  pdq::LumaMode luma = pdq::LumaMode::Reference) {
   auto hasher = makeCpuHasher();
   const ImageView v = img.view();
   FrameHash h;
   HashRequest req;
   req.dihedral = dihedral;
+  req.pdqLuma = luma;
   hasher->hash({&v, 1}, req, {&h, 1});
   return h;
 }
@@ -91,6 +94,31 @@ TEST_F(CliHash, RecordsCarryTheHashesOfTheirPixels) {
     EXPECT_EQ(rec["orientation"]["degrees"], 0);
     EXPECT_EQ(rec["orientation"]["applied"], false);
   }
+}
+
+TEST_F(CliHash, PdqLumaFloat64GivesThePdqhashBindingsRounding) {
+  // A flat colour: its PDQ bits are the rounding noise of the box filter, so a 1-ulp luma
+  // difference (in ~31% of RGB triples) flips them. Find such a colour first.
+  std::optional<Image> img;
+  uint64_t rng = 12345;
+  for (int attempt = 0; attempt < 200 && !img; ++attempt) {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    Image cand(48, 40, PixelFormat::Rgb8);
+    for (int y = 0; y < cand.height; ++y)
+      for (int x = 0; x < cand.width * 3; ++x) cand.row(y)[x] = uint8_t(rng >> (40 + 8 * (x % 3)));
+    if (cpuHash(cand).pdq != cpuHash(cand, false, pdq::LumaMode::Float64).pdq) img = cand;
+  }
+  ASSERT_TRUE(img) << "no colour where the luma roundings differ";
+  const fs::path file = dir_.path() / "flat.ppm";
+  writePnm(file, *img);
+  const CliResult ref = runCli({"hash", "-q", file.string()}, dir_.path());
+  const CliResult f64 = runCli({"hash", "-q", "--pdq-luma", "float64", file.string()}, dir_.path());
+  ASSERT_EQ(ref.status, 0) << ref.err;
+  ASSERT_EQ(f64.status, 0) << f64.err;
+  EXPECT_EQ(parseJsonLines(ref.out)[0]["pdq"], toHex(cpuHash(*img).pdq));
+  EXPECT_EQ(parseJsonLines(f64.out)[0]["pdq"],
+            toHex(cpuHash(*img, false, pdq::LumaMode::Float64).pdq));
+  EXPECT_EQ(runCli({"hash", "-q", "--pdq-luma", "double", file.string()}, dir_.path()).status, 2);
 }
 
 TEST_F(CliHash, BadInputsBecomeErrorRecordsAndTheRunGoesOn) {

@@ -11,15 +11,11 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "host/backend/backend.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/matcher_factory.hpp"
-#include "host/media/media.hpp"
-#include "host/pipeline/files_from.hpp"
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
@@ -29,6 +25,7 @@
 #include "host/scan/scan_stage.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
+#include "tools/hashsieve/run_options.hpp"
 
 namespace hashsieve::cli {
 namespace {
@@ -36,8 +33,7 @@ namespace {
 namespace pl = hashsieve::pipeline;
 using Clock = std::chrono::steady_clock;
 
-struct ScanArgs {
-  std::vector<std::string> paths;
+struct ScanArgs : RunArgs {
   std::string list;
   int threshold = -1;
   bool thresholdGiven = false;
@@ -45,22 +41,7 @@ struct ScanArgs {
   int topK = 0;
   size_t degenerate = kDegenerateMatches;
   std::string format = "jsonl";
-  std::string output = "-";
-  int threads = 0;
-  std::string device = "auto";
-  double videoFps = 1.0;
-  bool allFrames = false;
-  bool applyOrientation = false;
-  media::Limits limits;
-  bool followSymlinks = false;
-  std::string filesFrom;
-  bool nul = false;
-  std::string journal;
-  std::string statsJson;
-  bool quiet = false;
   bool verify = true;
-  int batchFrames = 64;
-  std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
 };
 
 constexpr const char* kScanFooter =
@@ -93,32 +74,8 @@ Privacy: decoded pixels stay in memory; no temporary files, no network.
 Exit status: 0 every input hashed, 1 some inputs failed (error records written),
 2 usage error, 3 fatal error (output, journal or stats file not writable, bad list).)";
 
-int defaultThreads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
-
 /// Everything that changes a journalled record (the list does not: matches are not journalled).
-std::string journalFingerprint(const ScanArgs& a) {
-  std::ostringstream s;
-  s.precision(17);
-  s << "hashsieve scan " << HASHSIEVE_VERSION << "; dihedral=1; video_fps=" << a.videoFps
-    << "; all_frames=" << a.allFrames << "; apply_orientation=" << a.applyOrientation
-    << "; max_pixels=" << a.limits.maxPixels << "; max_file_bytes=" << a.limits.maxFileBytes
-    << "; max_video_seconds=" << a.limits.maxVideoSeconds << "; timeout=" << a.limits.timeoutSeconds
-    << "; follow_symlinks=" << a.followSymlinks;
-  return s.str();
-}
-
-/// The CPU hasher runs inline in the decode workers; any other backend is one shared instance
-/// fed batches (as in `hashsieve hash`).
-void chooseHasher(const std::string& device, pl::PipelineOptions& opts) {
-  std::unique_ptr<Hasher> probe = makeHasher(parseBackend(device));
-  if (probe->name() == "cpu") {
-    opts.makeHasher = [] { return makeHasher(Backend::Cpu); };
-    return;
-  }
-  auto shared = std::make_shared<std::unique_ptr<Hasher>>(std::move(probe));
-  opts.makeHasher = [shared] { return std::move(*shared); };
-  opts.batched = true;
-}
+std::string journalFingerprint(const ScanArgs& a) { return "scan; dihedral=1; " + runFingerprint(a); }
 
 std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, const ScanArgs& a,
                           const HashList& list, const std::string& matcherName,
@@ -143,13 +100,12 @@ std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, con
 }
 
 int runScan(ScanArgs a) {
-  if (a.paths.empty() && a.filesFrom.empty())
-    throw UsageError("scan: give files or directories, or --files-from FILE");
-  if (a.nul && a.filesFrom.empty()) throw UsageError("-0 only applies to --files-from");
   if (a.format != "jsonl" && a.format != "csv")
     throw UsageError("scan writes --format jsonl or csv, not " + a.format);
   const bool csv = a.format == "csv";
   const auto started = std::chrono::system_clock::now();
+  pl::PipelineOptions opts = pipelineOptions(a, "scan");
+  opts.request.dihedral = true;  // scan matches every image with its eight variants
 
   const auto t0 = Clock::now();
   const HashList list = HashList::open(a.list, {a.verify});
@@ -163,23 +119,6 @@ int runScan(ScanArgs a) {
     settings.threshold = a.thresholdGiven ? a.threshold : defaultThreshold(list.type());
   if (settings.threshold) checkThreshold(*settings.threshold);
   if (a.topK != 0) checkTopK(a.topK);
-
-  pl::PipelineOptions opts;
-  opts.roots = a.paths;
-  if (!a.filesFrom.empty()) {
-    auto listed = pl::readPathList(a.filesFrom, a.nul);
-    opts.roots.insert(opts.roots.end(), listed.begin(), listed.end());
-  }
-  opts.walk.followSymlinks = a.followSymlinks;
-  opts.media.limits = a.limits;
-  opts.media.applyOrientation = a.applyOrientation;
-  opts.media.allFrames = a.allFrames;
-  opts.media.videoFps = a.videoFps;
-  opts.request.dihedral = true;  // scan matches every image with its eight variants
-  opts.threads = a.threads > 0 ? a.threads : defaultThreads();
-  opts.decode = media::decodeFile;
-  chooseHasher(a.device, opts);
-  opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
@@ -260,7 +199,6 @@ void addScanCommand(CLI::App& app, int& exitCode) {
       "Hash files and match them against a .hsl list in one pass: one record per input with its "
       "hashes and its matches (vPDQ percentages for videos against a list with videos)");
   c->footer(kScanFooter);
-  c->add_option("paths", a->paths, "Files and directories (directories are walked recursively)");
   c->add_option("--list", a->list, "The .hsl list (see `hashsieve list build`)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -279,58 +217,10 @@ void addScanCommand(CLI::App& app, int& exitCode) {
                 "matched, one for a file with neither (its hashes, or its error)")
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->capture_default_str();
-  c->add_option("-o,--output", a->output,
-                "Output file (written to a temporary beside it, renamed at the end); - = stdout")
-      ->capture_default_str();
-  c->add_option("--threads", a->threads, "Decode and CPU matcher threads (default: all cores)")
-      ->check(CLI::Range(1, 1024));
-  c->add_option("--device", a->device,
-                "Hashing and matching backend: auto (CUDA when a device is present, else CPU), "
-                "cpu, cuda")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
-      ->capture_default_str();
-  c->add_option("--video-fps", a->videoFps,
-                "Video frames hashed per second of media time (vPDQ sampling); 0 = every frame")
-      ->check(CLI::Range(0.0, 1000.0))
-      ->capture_default_str();
-  c->add_flag("--all-frames", a->allFrames,
-              "Animated images (GIF, APNG, WebP): hash and match every frame, not only the first");
-  c->add_flag("--apply-orientation", a->applyOrientation,
-              "Rotate by EXIF orientation / display matrix before hashing (default: pixels as "
-              "stored, as the references do)");
-  c->add_option("--max-pixels", a->limits.maxPixels,
-                "Refuse frames larger than this many pixels, before allocating")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  c->add_option("--max-file-bytes", a->limits.maxFileBytes, "Refuse larger files")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  c->add_option("--max-video-seconds", a->limits.maxVideoSeconds,
-                "Refuse videos longer than this (media time)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  c->add_option("--timeout", a->limits.timeoutSeconds, "Wall-clock seconds per file")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  c->add_flag("--follow-symlinks", a->followSymlinks,
-              "Follow symlinks inside directories (never into a loop)");
-  c->add_option("--files-from", a->filesFrom,
-                "Read more input paths from FILE (- = stdin), one per line");
-  c->add_flag("-0,--null", a->nul, "--files-from entries are NUL-separated");
-  c->add_option("--journal", a->journal,
-                "Resume journal (as in `hashsieve hash`): rerunning the same command skips the "
-                "files already hashed and writes the same output");
   c->add_option("--stats-json", a->statsJson,
                 "Write run statistics (hashing as in `hashsieve hash`, plus a \"scan\" object)");
-  c->add_option("--batch-frames", a->batchFrames, "Frames per GPU hashing batch (batched backends)")
-      ->check(CLI::Range(1, 4096))
-      ->capture_default_str();
-  c->add_flag("-q,--quiet", a->quiet, "No progress line and no summary on stderr");
   c->add_flag("!--no-verify", a->verify, "Skip the list checksum verification on load");
-  c->add_option("--audit", a->audit,
-                "Write the run's audit record (JSON: version, backend, settings, list path/count/"
-                "checksum, thresholds, roots, counts, times; hashes and paths only) here; default "
-                "OUTPUT.audit.json when -o is a file");
+  addRunOptions(c, *a, "Decode and CPU matcher threads (default: all cores)");
   c->callback([a, threshold, &exitCode] {
     a->thresholdGiven = threshold->count() > 0;
     // A closed stdout must surface as a write error (exit 3), not kill the process.

@@ -48,7 +48,9 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
                                    std::chrono::system_clock::time_point end, int exitStatus) {
   audit::AuditRecord r = startAuditRecord("hash", stats.backend);
   // The variants `hashsieve info` describes in full.
-  r.algorithms["pdq"] = "Meta PDQ, library path, bit-exact with pdqhash";
+  r.algorithms["pdq"] = opts.request.pdqLuma == pdq::LumaMode::Float64
+                            ? "Meta PDQ, float64 luma (bit-exact with the pdqhash binding)"
+                            : "Meta PDQ, library path (bit-exact with Meta's C++ reference)";
   if (opts.request.dihedral) r.algorithms["pdq_dihedral"] = "8 variants from one DCT";
   r.algorithms["phash"] = "imagehash.phash(hash_size=8, highfreq_factor=4)";
   r.algorithms["video"] = "vPDQ sampling: frame n hashed when n % int(avg fps / video_fps) == 0";
@@ -58,6 +60,7 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
   r.settings["video_fps"] = m.videoFps;
   r.settings["all_frames"] = m.allFrames;
   r.settings["apply_orientation"] = m.applyOrientation;
+  r.settings["pdq_luma"] = opts.request.pdqLuma == pdq::LumaMode::Float64 ? "float64" : "reference";
   r.settings["follow_symlinks"] = opts.walk.followSymlinks;
   r.settings["max_pixels"] = m.limits.maxPixels;
   r.settings["max_file_bytes"] = m.limits.maxFileBytes;

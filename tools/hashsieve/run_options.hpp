@@ -1,0 +1,43 @@
+// The options `hash` and `scan` share: inputs, media limits, hashing backend, journal and outputs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "host/media/media.hpp"
+#include "host/pipeline/pipeline.hpp"
+
+namespace hashsieve::cli {
+
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::string output = "-";
+  int threads = 0;  // 0 = all cores
+  std::string device = "auto";
+  double videoFps = 1.0;
+  bool allFrames = false;
+  bool applyOrientation = false;
+  std::string pdqLuma = "reference";
+  media::Limits limits;
+  bool followSymlinks = false;
+  std::string filesFrom;
+  bool nul = false;
+  std::string journal;
+  std::string statsJson;
+  bool quiet = false;
+  std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
+  int batchFrames = 64;
+};
+
+/// Registers the shared options on `cmd`; `threadsHelp` says what --threads drives.
+void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp);
+
+/// Pipeline options from the shared arguments: roots (with --files-from), walk, media, luma,
+/// threads, decoder and hasher. Throws UsageError on inconsistent inputs.
+pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& command);
+
+/// Everything shared that changes a record, so a journal is only reused by the same command.
+std::string runFingerprint(const RunArgs& a);
+
+}  // namespace hashsieve::cli
