@@ -10,8 +10,6 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
-#include "host/pipeline/journal.hpp"
-#include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/pipeline/record_format.hpp"
@@ -63,26 +61,17 @@ int runHash(const HashArgs& a) {
   opts.request.dihedral = a.dihedral;
 
   // Everything that can fail for want of a writable place fails now, before any work.
-  const auto auditPath = auditPathFor(a.audit, a.output);
-  if (auditPath) audit::probeWritable(*auditPath);
-  auto out = pl::OutputStream::open(a.output);
-  std::unique_ptr<pl::OutputStream> stats;
-  if (!a.statsJson.empty()) stats = pl::OutputStream::open(a.statsJson);
-  std::optional<pl::Journal> journal;
-  if (!a.journal.empty()) {
-    journal.emplace(a.journal, journalFingerprint(a));
-    opts.journal = &*journal;
-  }
+  RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
   std::optional<pl::VpdqDirectoryWriter> vpdq;
   if (format == pl::OutputFormat::Vpdq) vpdq.emplace(a.outputDir);
 
   const auto formatter = pl::makeFormatter(format, a.dihedral);
-  out->write(formatter->header());
+  io.out->write(formatter->header());
   std::string text;
   const pl::RecordSink sink = [&](const pl::Record& r) {
     text.clear();
     formatter->append(r, text);
-    out->write(text);
+    io.out->write(text);
     if (vpdq) vpdq->write(r);
   };
 
@@ -91,17 +80,17 @@ int runHash(const HashArgs& a) {
   if (!a.quiet) progress.emplace(live, stderr, ::isatty(STDERR_FILENO) == 1);
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   if (progress) progress->stop();
-  out->commit();
-  if (stats) {
-    stats->write(pl::statsJson(result));
-    stats->commit();
+  io.out->commit();
+  if (io.stats) {
+    io.stats->write(pl::statsJson(result));
+    io.stats->commit();
   }
   if (!a.quiet) std::fputs(pl::statsSummary(result).c_str(), stderr);
   const int status = result.errors > 0 ? 1 : 0;
-  if (auditPath)
+  if (io.auditPath)
     audit::writeAuditRecord(
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status),
-        *auditPath);
+        *io.auditPath);
   return status;
 }
 

@@ -16,8 +16,6 @@
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/matcher_factory.hpp"
-#include "host/pipeline/journal.hpp"
-#include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/scan/scan_csv.hpp"
@@ -126,24 +124,15 @@ int runScan(ScanArgs a) {
   scan::ScanMatcher scanMatcher(list, *matcher, settings);
 
   // Everything that can fail for want of a writable place fails now, before any work.
-  const auto auditPath = auditPathFor(a.audit, a.output);
-  if (auditPath) audit::probeWritable(*auditPath);
-  auto out = pl::OutputStream::open(a.output);
-  std::unique_ptr<pl::OutputStream> stats;
-  if (!a.statsJson.empty()) stats = pl::OutputStream::open(a.statsJson);
-  std::optional<pl::Journal> journal;
-  if (!a.journal.empty()) {
-    journal.emplace(a.journal, journalFingerprint(a));
-    opts.journal = &*journal;
-  }
+  RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
 
-  if (csv) out->write(scan::scanCsvHeader());
+  if (csv) io.out->write(scan::scanCsvHeader());
   std::string rows;
   scan::ScanStage stage(scanMatcher, [&](const pl::Record& r, scan::ScanResult&& res) {
-    if (!csv) return out->write(scan::scanRecordLine(std::move(res), scanMatcher));
+    if (!csv) return io.out->write(scan::scanRecordLine(std::move(res), scanMatcher));
     rows.clear();
     scan::appendScanCsv(r, res, scanMatcher, rows);
-    out->write(rows);
+    io.out->write(rows);
   });
   const pl::RecordSink sink = [&](const pl::Record& r) { stage.push(r); };
 
@@ -153,10 +142,10 @@ int runScan(ScanArgs a) {
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   const scan::ScanStats scanStats = stage.finish();
   if (progress) progress->stop();
-  out->commit();
-  if (stats) {
-    stats->write(scanStatsJson(result, scanStats, a, list, matcher->name(), loadSeconds));
-    stats->commit();
+  io.out->commit();
+  if (io.stats) {
+    io.stats->write(scanStatsJson(result, scanStats, a, list, matcher->name(), loadSeconds));
+    io.stats->commit();
   }
   if (!a.quiet) {
     std::fputs(pl::statsSummary(result).c_str(), stderr);
@@ -170,7 +159,7 @@ int runScan(ScanArgs a) {
                  scanStats.matchSeconds, static_cast<unsigned long long>(scanStats.batches));
   }
   const int status = result.errors > 0 ? 1 : 0;
-  if (auditPath) {
+  if (io.auditPath) {
     audit::AuditRecord r =
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
     r.command = "scan";
@@ -185,7 +174,7 @@ int runScan(ScanArgs a) {
     r.settings["top_k"] = a.topK;
     r.settings["checksum_verified"] = a.verify;
     r.counts.matched = static_cast<int64_t>(scanStats.recordsWithMatches);
-    audit::writeAuditRecord(r, *auditPath);
+    audit::writeAuditRecord(r, *io.auditPath);
   }
   return status;
 }

@@ -9,6 +9,7 @@
 #include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
 #include "host/pipeline/files_from.hpp"
+#include "tools/hashsieve/run_audit.hpp"
 
 namespace hashsieve::cli {
 
@@ -116,6 +117,20 @@ std::string runFingerprint(const RunArgs& a) {
   // Appended only when not the default, so journals written before the option still resume.
   if (a.pdqLuma != "reference") s << "; pdq_luma=" << a.pdqLuma;
   return s.str();
+}
+
+RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
+                          pipeline::PipelineOptions& opts) {
+  RunOutputs o;
+  o.auditPath = auditPathFor(a.audit, a.output);
+  if (o.auditPath) audit::probeWritable(*o.auditPath);
+  o.out = pipeline::OutputStream::open(a.output);
+  if (!a.statsJson.empty()) o.stats = pipeline::OutputStream::open(a.statsJson);
+  if (!a.journal.empty()) {
+    o.journal = std::make_unique<pipeline::Journal>(a.journal, journalFingerprint);
+    opts.journal = o.journal.get();
+  }
+  return o;
 }
 
 }  // namespace hashsieve::cli

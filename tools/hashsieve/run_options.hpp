@@ -2,10 +2,15 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "host/media/media.hpp"
+#include "host/pipeline/journal.hpp"
+#include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
 
 namespace hashsieve::cli {
@@ -39,5 +44,15 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
 
 /// Everything shared that changes a record, so a journal is only reused by the same command.
 std::string runFingerprint(const RunArgs& a);
+
+/// The run's writable places, all opened before any work so that a bad path fails first.
+struct RunOutputs {
+  std::optional<std::filesystem::path> auditPath;  // probed writable
+  std::unique_ptr<pipeline::OutputStream> out;
+  std::unique_ptr<pipeline::OutputStream> stats;     // --stats-json, when given
+  std::unique_ptr<pipeline::Journal> journal;        // --journal, when given; set in opts
+};
+RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
+                          pipeline::PipelineOptions& opts);
 
 }  // namespace hashsieve::cli
