@@ -11,17 +11,33 @@
 
 namespace hashsieve::cuda {
 
-/// `count` elements of T in device global memory (uninitialised). Empty when count == 0.
-template <typename T>
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  explicit DeviceBuffer(size_t count) : count_(count) {
-    if (count > 0) HS_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T)));
+namespace detail {
+
+struct DeviceAlloc {
+  static constexpr bool kHostAccessible = false;
+  static void allocate(void** p, size_t bytes) { HS_CUDA_CHECK(cudaMalloc(p, bytes)); }
+  static void release(void* p) noexcept { HS_CUDA_CHECK_NOTHROW(cudaFree(p)); }
+};
+
+struct PinnedAlloc {
+  static constexpr bool kHostAccessible = true;
+  static void allocate(void** p, size_t bytes) {
+    HS_CUDA_CHECK(cudaHostAlloc(p, bytes, cudaHostAllocDefault));
   }
-  DeviceBuffer(DeviceBuffer&& o) noexcept
+  static void release(void* p) noexcept { HS_CUDA_CHECK_NOTHROW(cudaFreeHost(p)); }
+};
+
+/// `count` elements of T (uninitialised) from `Alloc`. Empty when count == 0.
+template <typename T, typename Alloc>
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(size_t count) : count_(count) {
+    if (count > 0) Alloc::allocate(reinterpret_cast<void**>(&ptr_), count * sizeof(T));
+  }
+  Buffer(Buffer&& o) noexcept
       : ptr_(std::exchange(o.ptr_, nullptr)), count_(std::exchange(o.count_, 0)) {}
-  DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
+  Buffer& operator=(Buffer&& o) noexcept {
     if (this != &o) {
       reset();
       ptr_ = std::exchange(o.ptr_, nullptr);
@@ -29,16 +45,21 @@ class DeviceBuffer {
     }
     return *this;
   }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() { reset(); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { reset(); }
 
   void reset() noexcept {
-    if (ptr_) HS_CUDA_CHECK_NOTHROW(cudaFree(ptr_));
+    if (ptr_) Alloc::release(ptr_);
     ptr_ = nullptr;
     count_ = 0;
   }
   T* data() const { return ptr_; }
+  T& operator[](size_t i) const
+    requires Alloc::kHostAccessible
+  {
+    return ptr_[i];
+  }
   size_t size() const { return count_; }
   size_t bytes() const { return count_ * sizeof(T); }
   bool empty() const { return count_ == 0; }
@@ -48,45 +69,15 @@ class DeviceBuffer {
   size_t count_ = 0;
 };
 
-/// `count` elements of T in page-locked host memory, so cudaMemcpyAsync really is asynchronous.
+}  // namespace detail
+
+/// Device global memory.
 template <typename T>
-class PinnedBuffer {
- public:
-  PinnedBuffer() = default;
-  explicit PinnedBuffer(size_t count) : count_(count) {
-    if (count > 0)
-      HS_CUDA_CHECK(cudaHostAlloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T),
-                                  cudaHostAllocDefault));
-  }
-  PinnedBuffer(PinnedBuffer&& o) noexcept
-      : ptr_(std::exchange(o.ptr_, nullptr)), count_(std::exchange(o.count_, 0)) {}
-  PinnedBuffer& operator=(PinnedBuffer&& o) noexcept {
-    if (this != &o) {
-      reset();
-      ptr_ = std::exchange(o.ptr_, nullptr);
-      count_ = std::exchange(o.count_, 0);
-    }
-    return *this;
-  }
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  ~PinnedBuffer() { reset(); }
+using DeviceBuffer = detail::Buffer<T, detail::DeviceAlloc>;
 
-  void reset() noexcept {
-    if (ptr_) HS_CUDA_CHECK_NOTHROW(cudaFreeHost(ptr_));
-    ptr_ = nullptr;
-    count_ = 0;
-  }
-  T* data() const { return ptr_; }
-  T& operator[](size_t i) const { return ptr_[i]; }
-  size_t size() const { return count_; }
-  size_t bytes() const { return count_ * sizeof(T); }
-  bool empty() const { return count_ == 0; }
-
- private:
-  T* ptr_ = nullptr;
-  size_t count_ = 0;
-};
+/// Page-locked host memory, so cudaMemcpyAsync really is asynchronous.
+template <typename T>
+using PinnedBuffer = detail::Buffer<T, detail::PinnedAlloc>;
 
 /// A non-blocking stream: never synchronises implicitly with the legacy default stream.
 class CudaStream {
