@@ -132,8 +132,9 @@ TEST_F(CliCorpus, VideosHaveTheFrameCountsTheManifestImplies) {
   const auto recs = parseJsonLines(all.out);
   ASSERT_EQ(recs.size(), 1u);
   for (const json& e : run_->manifest) {
-    if (e["path"] == "videos/newtonscradle.gif")
+    if (e["path"] == "videos/newtonscradle.gif") {
       EXPECT_EQ(recs[0]["frames"].size(), e["frames"].get<size_t>());
+    }
   }
 }
 

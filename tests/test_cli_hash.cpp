@@ -129,21 +129,28 @@ TEST_F(CliHash, BadInputsBecomeErrorRecordsAndTheRunGoesOn) {
   EXPECT_EQ(r.status, 1) << r.err;
   const auto records = parseJsonLines(r.out);
   ASSERT_EQ(records.size(), 7u);
-  std::map<std::string, std::string> errors;
+  std::map<std::string, nlohmann::json> errors;
   int images = 0;
   for (const auto& rec : records) {
     if (rec.contains("error"))
-      errors[fs::path(rec["path"].get<std::string>()).filename().string()] = rec["error"];
+      errors[fs::path(rec["path"].get<std::string>()).filename().string()] = rec;
     else
       ++images;
   }
   EXPECT_EQ(images, 4);
-  EXPECT_EQ(errors["d-garbage.jpg"], "unsupported format");
-  EXPECT_EQ(errors["e-empty.png"], "empty file");
-  EXPECT_EQ(errors["f-fifo"], "not a regular file");
+  const auto& garbage = errors["d-garbage.jpg"];
+  EXPECT_EQ(garbage["error"], "unsupported format");
+  // Read but not decodable: still digested, for MD5/SHA lists (values from md5sum/sha256sum).
+  EXPECT_EQ(garbage.value("md5", ""), "35c2d49e78e4a3a58c8ad3fd80db51da");
+  EXPECT_EQ(garbage.value("sha256", ""),
+            "0a32d846feae5f247ea9237353cd273d7af546b9c45fb900ef719e8c360f68c1");
+  for (const char* never : {"e-empty.png", "f-fifo"}) EXPECT_FALSE(errors[never].contains("md5"));
+  EXPECT_EQ(errors["e-empty.png"]["error"], "empty file");
+  EXPECT_EQ(errors["f-fifo"]["error"], "not a regular file");
 }
 
 TEST_F(CliHash, ExitStatusTwoForUsageErrors) {
+
   const std::vector<std::vector<std::string>> bad = {
       {"hash"},
       {"hash", "--format", "bogus", in()},

@@ -299,6 +299,37 @@ TEST_F(MediaVideoLimits, DigestsEqualOpenssl) {
   }
 }
 
+// A file that opens but does not decode still gets its digests (of every byte, not only what
+// the decoder read before it gave up), so it can be matched against MD5/SHA lists.
+TEST_F(MediaVideoLimits, UndecodableFilesCarryTheirDigests) {
+  if (!haveCommand("openssl version")) GTEST_SKIP() << "openssl CLI absent";
+  const Bytes png = pngFile(40, 30, 8, 2, noise(40 * 30 * 3, 74), 40 * 3);
+  writeBytes(dir_ / "cut.png", Bytes(png.begin(), png.begin() + static_cast<long>(png.size() / 2)));
+  Bytes junk = noise(300000, 75);
+  junk[0] = 'x';  // no signature any backend claims
+  writeBytes(dir_ / "junk.bin", junk);
+  for (const char* name : {"cut.png", "junk.bin"}) {
+    SCOPED_TRACE(name);
+    const fs::path p = dir_ / name;
+    try {
+      decodeAll(p);
+      ADD_FAILURE() << "decoded";
+    } catch (const media::UndecodableFile& e) {
+      EXPECT_TRUE(kReasons.count(e.reason())) << e.reason();
+      auto openssl = [&](const char* algo) {
+        std::istringstream out(captureCommand("openssl dgst -" + std::string(algo) + " -r " +
+                                              shellQuote(p.string())));
+        std::string hex;
+        out >> hex;
+        return hex;
+      };
+      EXPECT_EQ(e.digests.md5, openssl("md5"));
+      EXPECT_EQ(e.digests.sha1, openssl("sha1"));
+      EXPECT_EQ(e.digests.sha256, openssl("sha256"));
+    }
+  }
+}
+
 TEST_F(MediaVideoLimits, NoTemporaryFiles) {
   TempDir tmp;
   const char* old = std::getenv("TMPDIR");

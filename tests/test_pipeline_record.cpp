@@ -105,6 +105,16 @@ TEST(RecordJson, ErrorGoldenAndNonUtf8Path) {
             "\"error\":\"truncated\",\"detail\":\"ends \\\"early\\\"\"}\n");
 }
 
+TEST(RecordJson, ErrorWithDigestsGolden) {
+  Record r;
+  r.path = "cut.jpg";
+  r.error = "truncated";
+  r.digests = {"m", "s1", "s256"};
+  EXPECT_EQ(toJsonLine(r),
+            "{\"path\":\"cut.jpg\",\"error\":\"truncated\",\"detail\":\"\",\"md5\":\"m\","
+            "\"sha1\":\"s1\",\"sha256\":\"s256\"}\n");
+}
+
 TEST(RecordJson, InvalidUtf8InDetailIsReplacedNotThrown) {
   Record r;
   r.path = "x";
@@ -123,10 +133,12 @@ TEST(RecordJson, RoundTripIsByteIdentical) {
   odd.path = std::string("\x80\x81.png");
   odd.error = "unreadable";
   odd.detail = "Permission denied";
+  Record digested = odd;
+  digested.digests = {"m", "s1", "s256"};
   Record video = videoRecord();
   video.fps = roundMicros(30000.0 / 1001.0);
   video.frames[1].t = roundMillis(1001.0 / 30000.0 * 7);
-  for (const Record& r : {imageRecord(), img, odd, video}) {
+  for (const Record& r : {imageRecord(), img, odd, digested, video}) {
     const std::string line = toJsonLine(r);
     const Record back = recordFromJson(nlohmann::ordered_json::parse(line));
     EXPECT_EQ(toJsonLine(back), line);
@@ -155,6 +167,8 @@ TEST(RecordCsv, HeaderAndRowsGolden) {
   err.error = "truncated";
   err.detail = "line\nbreak";
   f->append(err, out);
+  err.digests = {"m", "s1", "s256"};
+  f->append(err, out);
   EXPECT_EQ(out, "\"dir/a,b.jpg\",,image,,,640,480,md5x,sha1x,sha256x," + kLowHex +
                      ",87,fedcba9876543210,,\n"
                      "v.mp4,,video,0,0.000,1280,720,m,s1,s256," +
@@ -163,7 +177,8 @@ TEST(RecordCsv, HeaderAndRowsGolden) {
                      "v.mp4,,video,20,1.000,1280,720,m,s1,s256," +
                      kHighHex +
                      ",45,8000000000000000,,\n"
-                     "%FF.jpg,ff2e6a7067,error,,,,,,,,,,,truncated,\"line\nbreak\"\n");
+                     "%FF.jpg,ff2e6a7067,error,,,,,,,,,,,truncated,\"line\nbreak\"\n"
+                     "%FF.jpg,ff2e6a7067,error,,,,,m,s1,s256,,,,truncated,\"line\nbreak\"\n");
 }
 
 TEST(RecordCsv, EveryRowHasTheHeadersColumnCount) {
@@ -176,7 +191,9 @@ TEST(RecordCsv, EveryRowHasTheHeadersColumnCount) {
     Record err;
     err.path = "e";
     err.error = "corrupt";
-    for (const Record& r : {imageRecord(), withD, videoRecord(), err}) {
+    Record digested = err;
+    digested.digests = {"m", "s1", "s256"};
+    for (const Record& r : {imageRecord(), withD, videoRecord(), err, digested}) {
       std::string out;
       f->append(r, out);
       std::size_t start = 0;

@@ -24,6 +24,27 @@ void silenceFFmpegOnce() {
   (void)once;
 }
 
+void decodeSniffed(const detail::DecodeJob& job) {
+  const detail::Sniffed sniffed = detail::sniff(job.file);
+  switch (sniffed.backend) {
+    case detail::Backend::Jpeg:
+      try {
+        detail::decodeJpeg(job);
+      } catch (const detail::JpegNeedsFFmpeg&) {
+        job.info = MediaInfo{};
+        job.info.bytes = job.file.size();
+        detail::decodeWithFFmpeg(job, av_find_input_format("jpeg_pipe"));
+      }
+      break;
+    case detail::Backend::Webp:
+      detail::decodeWebp(job);
+      break;
+    case detail::Backend::FFmpeg:
+      detail::decodeWithFFmpeg(job, sniffed.format);
+      break;
+  }
+}
+
 }  // namespace
 
 MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
@@ -45,23 +66,16 @@ MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
     }
   };
   const detail::DecodeJob job{file, opts, deadline, info, emit};
-  const detail::Sniffed sniffed = detail::sniff(file);
-  switch (sniffed.backend) {
-    case detail::Backend::Jpeg:
-      try {
-        detail::decodeJpeg(job);
-      } catch (const detail::JpegNeedsFFmpeg&) {
-        info = MediaInfo{};
-        info.bytes = file.size();
-        detail::decodeWithFFmpeg(job, av_find_input_format("jpeg_pipe"));
-      }
-      break;
-    case detail::Backend::Webp:
-      detail::decodeWebp(job);
-      break;
-    case detail::Backend::FFmpeg:
-      detail::decodeWithFFmpeg(job, sniffed.format);
-      break;
+  try {
+    decodeSniffed(job);
+  } catch (const InputError& e) {
+    FileDigests digests;
+    try {
+      digests = file.finishDigests();
+    } catch (const InputError&) {
+      // The failure already names the file; a second read error adds nothing.
+    }
+    throw UndecodableFile(e, std::move(digests));
   }
   info.digests = file.finishDigests();
   return info;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "host/core/errors.hpp"
 #include "host/core/file_digests.hpp"
 #include "host/core/image.hpp"
 
@@ -61,10 +62,19 @@ struct MediaInfo {
 /// Receives each sampled frame; the view is valid only during the call.
 using FrameCallback = std::function<void(const ImageView&, const FrameInfo&)>;
 
+/// A file that opened but did not decode: the InputError plus the digests of all its bytes, so
+/// an undecodable file can still be matched against cryptographic-hash lists. `digests` is empty
+/// when the rest of the file could not be read.
+class UndecodableFile : public InputError {
+ public:
+  UndecodableFile(const InputError& e, FileDigests d) : InputError(e), digests(std::move(d)) {}
+  FileDigests digests;
+};
+
 /// Decodes `path`, calling `onFrame` for each sampled frame in decode order.
 /// Throws InputError (host/core/errors.hpp) with a stable reason tag for bad input:
-/// "not a regular file", "unreadable", "empty file", "too large", "unsupported format",
-/// "truncated", "corrupt", "no frames", "timeout".
+/// "not a regular file", "unreadable", "empty file", "too large" (before any read);
+/// UndecodableFile for "unsupported format", "truncated", "corrupt", "no frames", "timeout".
 MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
                      const FrameCallback& onFrame);
 

@@ -35,9 +35,10 @@ bool FileJob::decodeFinished(const media::MediaInfo& info) {
   return release();
 }
 
-bool FileJob::decodeFailed(std::string reason, std::string detail) {
+bool FileJob::decodeFailed(std::string reason, std::string detail, FileDigests digests) {
   std::lock_guard lock(mutex_);
   error_.emplace(std::move(reason), std::move(detail));
+  errorDigests_ = std::move(digests);
   return release();
 }
 
@@ -55,7 +56,11 @@ int64_t FileJob::framesDecoded() const {
 
 Record FileJob::record() const {
   std::lock_guard lock(mutex_);
-  if (error_) return errorRecord(item_.path, error_->first, error_->second);
+  if (error_) {
+    Record r = errorRecord(item_.path, error_->first, error_->second);
+    r.digests = errorDigests_;
+    return r;
+  }
   if (frames_.empty()) return errorRecord(item_.path, "no frames", "the decoder produced no frame");
   Record r;
   r.path = item_.path;

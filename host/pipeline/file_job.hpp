@@ -31,8 +31,9 @@ class FileJob {
   bool setHash(size_t slot, const FrameHash& hash);
   /// The decoder returned. True when no frame hash is outstanding.
   bool decodeFinished(const media::MediaInfo& info);
-  /// The decoder threw. True when no frame hash is outstanding.
-  bool decodeFailed(std::string reason, std::string detail);
+  /// The decoder threw (with the file's digests when it could still read them). True when no
+  /// frame hash is outstanding.
+  bool decodeFailed(std::string reason, std::string detail, FileDigests digests = {});
 
   /// The record, once complete. Frames hashed = frameCount().
   Record record() const;
@@ -53,6 +54,7 @@ class FileJob {
   std::optional<std::array<Hash256, kDihedralCount>> firstDihedral_;
   media::MediaInfo info_;
   std::optional<std::pair<std::string, std::string>> error_;
+  FileDigests errorDigests_;
 };
 
 }  // namespace hashsieve::pipeline

@@ -256,6 +256,8 @@ class Run {
       const media::MediaInfo info =
           opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
       last = job->decodeFinished(info);
+    } catch (const media::UndecodableFile& e) {
+      last = job->decodeFailed(e.reason(), detailOf(e), e.digests);
     } catch (const InputError& e) {
       last = job->decodeFailed(e.reason(), detailOf(e));
     } catch (const StageFailure& f) {

@@ -21,12 +21,16 @@ void putPath(Json& j, const std::string& path) {
   }
 }
 
+void putDigests(Json& j, const FileDigests& d) {
+  j["md5"] = d.md5;
+  j["sha1"] = d.sha1;
+  j["sha256"] = d.sha256;
+}
+
 void putFileFields(Json& j, const Record& r) {
   j["width"] = r.width;
   j["height"] = r.height;
-  j["md5"] = r.digests.md5;
-  j["sha1"] = r.digests.sha1;
-  j["sha256"] = r.digests.sha256;
+  putDigests(j, r.digests);
 }
 
 Json orientationJson(const Record& r) {
@@ -74,6 +78,11 @@ Hash64 hash64Field(const Json& j, const char* key) {
   return *h;
 }
 
+FileDigests digestFields(const Json& j) {
+  return {field<std::string>(j, "md5"), field<std::string>(j, "sha1"),
+          field<std::string>(j, "sha256")};
+}
+
 }  // namespace
 
 double roundMillis(double seconds) { return std::round(seconds * 1e3) / 1e3; }
@@ -85,6 +94,7 @@ Json toJson(const Record& r) {
   if (r.kind == RecordKind::Error) {
     j["error"] = r.error;
     j["detail"] = r.detail;
+    if (!r.digests.md5.empty()) putDigests(j, r.digests);
     return j;
   }
   j["kind"] = r.kind == RecordKind::Image ? "image" : "video";
@@ -131,6 +141,7 @@ Record recordFromJson(const Json& j) {
     r.kind = RecordKind::Error;
     r.error = field<std::string>(j, "error");
     r.detail = field<std::string>(j, "detail");
+    if (j.contains("md5")) r.digests = digestFields(j);
     return r;
   }
   const auto kind = field<std::string>(j, "kind");
@@ -138,9 +149,7 @@ Record recordFromJson(const Json& j) {
   r.kind = kind == "image" ? RecordKind::Image : RecordKind::Video;
   r.width = field<int>(j, "width");
   r.height = field<int>(j, "height");
-  r.digests.md5 = field<std::string>(j, "md5");
-  r.digests.sha1 = field<std::string>(j, "sha1");
-  r.digests.sha256 = field<std::string>(j, "sha256");
+  r.digests = digestFields(j);
   const Json& o = field<Json>(j, "orientation");
   r.orientationDegrees = field<int>(o, "degrees");
   r.orientationApplied = field<bool>(o, "applied");

@@ -38,8 +38,9 @@ class CsvFormatter final : public RecordFormatter {
         csvField(utf8Display(r.path)) + "," + (isValidUtf8(r.path) ? "" : bytesToHex(r.path));
     const std::string noDihedral = dihedral_ ? std::string(kDihedralCount, ',') : "";
     if (r.kind == RecordKind::Error) {
-      out += pathCols + ",error,,,,,,,,,,," + csvField(r.error) + "," + csvField(r.detail) +
-             noDihedral + "\n";
+      const FileDigests& d = r.digests;  // empty when the file could not be read
+      out += pathCols + ",error,,,,," + d.md5 + "," + d.sha1 + "," + d.sha256 + ",,,," +
+             csvField(r.error) + "," + csvField(r.detail) + noDihedral + "\n";
       return;
     }
     const std::string fileCols = std::to_string(r.width) + "," + std::to_string(r.height) + "," +
