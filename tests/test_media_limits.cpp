@@ -274,6 +274,19 @@ TEST_F(MediaVideoLimits, VideoCutAfterItsIndexIsFlaggedDamaged) {
   EXPECT_EQ(decodeAll(dir_ / "fast.mp4").info.framesDamaged, 0);
 }
 
+void expectOpensslDigests(const FileDigests& d, const fs::path& p) {
+  auto openssl = [&](const char* algo) {
+    std::istringstream out(
+        captureCommand("openssl dgst -" + std::string(algo) + " -r " + shellQuote(p.string())));
+    std::string hex;
+    out >> hex;
+    return hex;
+  };
+  EXPECT_EQ(d.md5, openssl("md5"));
+  EXPECT_EQ(d.sha1, openssl("sha1"));
+  EXPECT_EQ(d.sha256, openssl("sha256"));
+}
+
 // MD5/SHA-1/SHA-256 equal openssl's, including an MP4 whose index sits at the end (the
 // demuxer seeks there first, so the digests cannot simply follow the reads).
 TEST_F(MediaVideoLimits, DigestsEqualOpenssl) {
@@ -285,16 +298,7 @@ TEST_F(MediaVideoLimits, DigestsEqualOpenssl) {
     SCOPED_TRACE(name);
     const fs::path p = dir_ / name;
     const media::MediaInfo info = decodeAll(p).info;
-    auto openssl = [&](const char* algo) {
-      std::istringstream out(
-          captureCommand("openssl dgst -" + std::string(algo) + " -r " + shellQuote(p.string())));
-      std::string hex;
-      out >> hex;
-      return hex;
-    };
-    EXPECT_EQ(info.digests.md5, openssl("md5"));
-    EXPECT_EQ(info.digests.sha1, openssl("sha1"));
-    EXPECT_EQ(info.digests.sha256, openssl("sha256"));
+    expectOpensslDigests(info.digests, p);
     EXPECT_EQ(info.bytes, static_cast<int64_t>(fs::file_size(p)));
   }
 }
@@ -316,16 +320,7 @@ TEST_F(MediaVideoLimits, UndecodableFilesCarryTheirDigests) {
       ADD_FAILURE() << "decoded";
     } catch (const media::UndecodableFile& e) {
       EXPECT_TRUE(kReasons.count(e.reason())) << e.reason();
-      auto openssl = [&](const char* algo) {
-        std::istringstream out(captureCommand("openssl dgst -" + std::string(algo) + " -r " +
-                                              shellQuote(p.string())));
-        std::string hex;
-        out >> hex;
-        return hex;
-      };
-      EXPECT_EQ(e.digests.md5, openssl("md5"));
-      EXPECT_EQ(e.digests.sha1, openssl("sha1"));
-      EXPECT_EQ(e.digests.sha256, openssl("sha256"));
+      expectOpensslDigests(e.digests, p);
     }
   }
 }
