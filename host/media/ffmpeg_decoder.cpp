@@ -132,18 +132,23 @@ class FFmpegDecode {
   }
 
   void findStreamInfo() {
-    // Codec options for the probing decodes too: one thread, and the pixel limit.
-    std::vector<AVDictionary*> opts(fmt_->nb_streams, nullptr);
-    for (auto& d : opts) {
-      av_dict_set_int(&d, "threads", 1, 0);
-      av_dict_set_int(&d, "max_pixels", codecPixelBackstop(limits_.maxPixels), 0);
-    }
     for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
       const AVCodecParameters* p = fmt_->streams[i]->codecpar;
       if (p->codec_type == AVMEDIA_TYPE_VIDEO) checkPixels(p->width, p->height, limits_);
     }
-    const int ret = avformat_find_stream_info(fmt_, opts.empty() ? nullptr : opts.data());
-    for (auto& d : opts) av_dict_free(&d);
+    // Codec options for the probing decodes too: one thread, and the pixel limit.
+    struct StreamOptions {
+      std::vector<AVDictionary*> dicts;
+      ~StreamOptions() {
+        for (auto& d : dicts) av_dict_free(&d);
+      }
+    } opts{std::vector<AVDictionary*>(fmt_->nb_streams, nullptr)};
+    for (auto& d : opts.dicts) {
+      av_dict_set_int(&d, "threads", 1, 0);
+      av_dict_set_int(&d, "max_pixels", codecPixelBackstop(limits_.maxPixels), 0);
+    }
+    const int ret =
+        avformat_find_stream_info(fmt_, opts.dicts.empty() ? nullptr : opts.dicts.data());
     if (ret < 0) reject(ret, "cannot read stream parameters");
   }
 
