@@ -72,9 +72,10 @@ class UndecodableFile : public InputError {
 };
 
 /// Decodes `path`, calling `onFrame` for each sampled frame in decode order.
-/// Throws InputError (host/core/errors.hpp) with a stable reason tag for bad input:
-/// "not a regular file", "unreadable", "empty file", "too large" (before any read);
-/// UndecodableFile for "unsupported format", "truncated", "corrupt", "no frames", "timeout".
+/// Throws InputError (host/core/errors.hpp) with a stable reason tag for bad input: before any
+/// read "not a regular file", "unreadable", "empty file", "too large" (file bytes); once the file
+/// is open, UndecodableFile with "unsupported format", "truncated", "corrupt", "no frames",
+/// "timeout", "too large" (pixels, duration) or "unreadable".
 MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
                      const FrameCallback& onFrame);
 
