@@ -150,7 +150,6 @@ TEST_F(CliHash, BadInputsBecomeErrorRecordsAndTheRunGoesOn) {
 }
 
 TEST_F(CliHash, ExitStatusTwoForUsageErrors) {
-
   const std::vector<std::vector<std::string>> bad = {
       {"hash"},
       {"hash", "--format", "bogus", in()},

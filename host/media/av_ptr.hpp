@@ -4,6 +4,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
@@ -11,6 +12,7 @@ extern "C" {
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hashsieve::media::detail {
 
@@ -36,9 +38,6 @@ struct PacketDeleter {
 struct SwsContextDeleter {
   void operator()(SwsContext* p) const { sws_freeContext(p); }
 };
-struct DictionaryDeleter {
-  void operator()(AVDictionary* p) const { av_dict_free(&p); }
-};
 
 using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
 using AvioContextPtr = std::unique_ptr<AVIOContext, AvioContextDeleter>;
@@ -46,6 +45,25 @@ using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
+
+/// One option dictionary per stream, laid out as avformat_find_stream_info takes them (it may
+/// replace entries); every one is freed on destruction, whatever threw in between.
+class StreamDictionaries {
+ public:
+  explicit StreamDictionaries(unsigned streams) : dicts_(streams, nullptr) {}
+  ~StreamDictionaries() {
+    for (AVDictionary*& d : dicts_) av_dict_free(&d);
+  }
+  StreamDictionaries(const StreamDictionaries&) = delete;
+  StreamDictionaries& operator=(const StreamDictionaries&) = delete;
+
+  std::vector<AVDictionary*>& all() { return dicts_; }
+  /// nullptr when there are no streams, as FFmpeg expects.
+  AVDictionary** data() { return dicts_.empty() ? nullptr : dicts_.data(); }
+
+ private:
+  std::vector<AVDictionary*> dicts_;
+};
 
 inline std::string avErrorText(int err) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};

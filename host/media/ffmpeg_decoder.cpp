@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "host/core/errors.hpp"
+#include "host/media/av_ptr.hpp"
 #include "host/media/avio_input.hpp"
 #include "host/media/backend.hpp"
 #include "host/media/exif.hpp"
@@ -137,18 +138,12 @@ class FFmpegDecode {
       if (p->codec_type == AVMEDIA_TYPE_VIDEO) checkPixels(p->width, p->height, limits_);
     }
     // Codec options for the probing decodes too: one thread, and the pixel limit.
-    struct StreamOptions {
-      std::vector<AVDictionary*> dicts;
-      ~StreamOptions() {
-        for (auto& d : dicts) av_dict_free(&d);
-      }
-    } opts{std::vector<AVDictionary*>(fmt_->nb_streams, nullptr)};
-    for (auto& d : opts.dicts) {
+    StreamDictionaries opts(fmt_->nb_streams);
+    for (AVDictionary*& d : opts.all()) {
       av_dict_set_int(&d, "threads", 1, 0);
       av_dict_set_int(&d, "max_pixels", codecPixelBackstop(limits_.maxPixels), 0);
     }
-    const int ret =
-        avformat_find_stream_info(fmt_, opts.dicts.empty() ? nullptr : opts.dicts.data());
+    const int ret = avformat_find_stream_info(fmt_, opts.data());
     if (ret < 0) reject(ret, "cannot read stream parameters");
   }
 

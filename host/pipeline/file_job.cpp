@@ -37,8 +37,7 @@ bool FileJob::decodeFinished(const media::MediaInfo& info) {
 
 bool FileJob::decodeFailed(std::string reason, std::string detail, FileDigests digests) {
   std::lock_guard lock(mutex_);
-  error_.emplace(std::move(reason), std::move(detail));
-  errorDigests_ = std::move(digests);
+  error_.emplace(Failure{std::move(reason), std::move(detail), std::move(digests)});
   return release();
 }
 
@@ -57,8 +56,8 @@ int64_t FileJob::framesDecoded() const {
 Record FileJob::record() const {
   std::lock_guard lock(mutex_);
   if (error_) {
-    Record r = errorRecord(item_.path, error_->first, error_->second);
-    r.digests = errorDigests_;
+    Record r = errorRecord(item_.path, error_->reason, error_->detail);
+    r.digests = error_->digests;
     return r;
   }
   if (frames_.empty()) return errorRecord(item_.path, "no frames", "the decoder produced no frame");

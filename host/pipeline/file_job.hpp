@@ -53,8 +53,11 @@ class FileJob {
   int firstWidth_ = 0, firstHeight_ = 0;
   std::optional<std::array<Hash256, kDihedralCount>> firstDihedral_;
   media::MediaInfo info_;
-  std::optional<std::pair<std::string, std::string>> error_;
-  FileDigests errorDigests_;
+  struct Failure {
+    std::string reason, detail;
+    FileDigests digests;  // empty unless the decoder could still read the whole file
+  };
+  std::optional<Failure> error_;
 };
 
 }  // namespace hashsieve::pipeline
