@@ -12,7 +12,7 @@
 //   PDQ total 19.3 B/px = 40.0 MB/frame -> 13.3 us at 3.0 TB/s -> floor ~75,000 frames/s.
 //   pHash adds its own read of the RGB (3 B/px): 46.2 MB/frame -> 15.4 us -> ~65,000 frames/s.
 // Arithmetic is not the bound: ~60 instructions/px (IEEE divide included) is ~125 M per frame,
-// ~4 us at the H100's ~33 T lane-instructions/s. The target (100,000 1080p frames/s)
+// ~4 us at the H100's ~33 T lane-instructions/s. The target (100,000 1080p frames/s)
 // needs <= 14.5 B/px: this design reaches it only by keeping column pass 1 -> row pass 2 on chip
 // (a frame-per-cluster variant for frames whose band fits shared memory: 3 + 4 + 4 = 11 B/px,
 // ~130,000 frames/s floor). The sequential running sums (bit-exactness) forbid tiling a line.

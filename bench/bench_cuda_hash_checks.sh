@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5's GPU checks in one go, on a machine with a CUDA device: the GPU tests under
+# The GPU checks in one go, on a machine with a CUDA device: the GPU tests under
 # HASHSIEVE_REQUIRE_GPU=1, compute-sanitizer memcheck and racecheck on the hasher tests, and the
 # CUDA hashing benchmarks. Runs prebuilt binaries from $BUILD (default build-cuda), so a GPU
 # machine without the build's libraries only needs them carried (libbenchmark is the one shared

@@ -18,7 +18,7 @@ namespace hashsieve::cuda {
 inline constexpr int kWarpLanes = 32;  // lines per warp: one lane per row or column
 inline constexpr int kLinePasses = 4;  // rows, columns, rows (decimated), columns (decimated)
 
-/// What the finish stage does with a frame (ALGORITHMS.md 2.2 steps 1 and 3).
+/// What the finish stage does with a frame (docs/ALGORITHMS.md §2.2 stages 1 and 3).
 enum class PdqMode : int32_t { Tiny = 0, Bypass64 = 1, Filtered = 2 };
 
 /// One frame's lines in one line pass. Line l, sample i of the source is read from a line-

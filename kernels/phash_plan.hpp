@@ -26,7 +26,7 @@ struct TapRef {
   int32_t pad_ = 0;
 };
 
-/// One frame of the pHash resample (ALGORITHMS.md pHash steps 1-2, Pillow's rules):
+/// One frame of the pHash resample (docs/ALGORITHMS.md §5 steps 1-2, Pillow's rules):
 ///  horizontalFirst: pass 1 turns source rows [yFirst, yLast) into temp rows of tempW samples
 ///  (32 when the width changes, else the grey row itself); pass 2 filters temp's columns to 32.
 ///  otherwise (the height shrinks most): pass 1 filters each source column to 32 rows (temp is

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The hardening stage of tools/test (issue 7), run after the main suite:
+# The hardening stage of tools/test, run after the main suite:
 #  1. the hostile-input soak (tests/soak/soak.py) at small N on the Release CLI;
 #  2. one clang build with ASan + UBSan and libFuzzer coverage (preset "fuzz", build-fuzz/) that
 #     runs the CPU tests under the sanitizers (including the fuzz regressions), then

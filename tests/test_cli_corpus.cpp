@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kPdqMatchDistance = 31;  // ALGORITHMS.md 3: PDQ match threshold
+constexpr int kPdqMatchDistance = 31;  // docs/ALGORITHMS.md §3: PDQ match threshold
 // The corpus README measured 99% of core image variants within 31 bits with an approximate
 // (numpy) PDQ; a bit-exact PDQ over the same decoded pixels should not do worse. 95% leaves
 // room for other Debian package versions changing bytes but not content.

@@ -1,4 +1,4 @@
-// CPU PDQ and pHash against the Python reference packages on the same pixels (issue acceptance):
+// CPU PDQ and pHash against the Python reference packages on the same pixels (the acceptance check):
 // tests/oracle/make_oracle_cases.py writes RGB PPMs plus what pdqhash.compute_dihedral and
 // imagehash.phash return for them.
 //

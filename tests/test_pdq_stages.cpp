@@ -26,7 +26,7 @@ TEST(PdqStages, LumaGreyIsTheSampleRgbIsWeighted) {
 }
 
 TEST(PdqStages, WindowSizes) {
-  EXPECT_EQ(boxWindow(1600), 13);  // ALGORITHMS.md example: 1600x1004 -> 13 / 8
+  EXPECT_EQ(boxWindow(1600), 13);  // ceil(1600/128) = 13 (docs/ALGORITHMS.md §2.2)
   EXPECT_EQ(boxWindow(1004), 8);
   EXPECT_EQ(boxWindow(512), 4);
   EXPECT_EQ(boxWindow(128), 1);

@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-/// Meta's acceptance bound for a PDQ implementation end to end (ALGORITHMS.md, thresholds):
+/// Meta's acceptance bound for a PDQ implementation end to end (docs/ALGORITHMS.md §3):
 /// a peer further than this from our hash on the same pixels means one of us is broken.
 constexpr int kPeerAgreementBits = 10;
 

@@ -26,7 +26,7 @@ struct BenchConfig {
   std::optional<FrameSpec> synthetic;  // kernel frames when given
   int64_t listSize = 1'000'000;
   int64_t queries = 1000;
-  int threshold = 31;  // PDQ match distance (ALGORITHMS.md, thresholds)
+  int threshold = 31;  // PDQ match distance (docs/ALGORITHMS.md §3)
   int maxPlanted = 3;  // planted neighbours per query at most
   std::vector<int> threads{1};
   std::vector<int> batchSizes{1};

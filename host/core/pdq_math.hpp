@@ -1,5 +1,5 @@
 // PDQ per-frame math, one source of truth for the CPU path and the CUDA kernels.
-// Operation order follows Meta's reference library (ALGORITHMS.md 2.2); do not reorder sums.
+// Operation order follows Meta's reference library (docs/ALGORITHMS.md §2.2); do not reorder sums.
 #pragma once
 
 #include <cstdint>
@@ -190,7 +190,7 @@ HS_HD inline bool isLowerMedian(const float* coefs, float x) {
 }
 
 /// Coefficient (r, c) of dihedral variant v of the 16x16 DCT `b` (row-major). Sign flips and
-/// transposes are exact, so variants come from one DCT (ALGORITHMS.md 2.3).
+/// transposes are exact, so variants come from one DCT (docs/ALGORITHMS.md §2.3).
 HS_HD inline float dihedralCoef(const float* b, int variant, int r, int c) {
   const bool transposed = variant == 1 || variant == 3 || variant == 6 || variant == 7;
   const int i = transposed ? c : r;

@@ -1,5 +1,5 @@
 // pHash on the CPU: imagehash.phash(image, hash_size=8, highfreq_factor=4) with Pillow 13 and
-// scipy's pocketfft reproduced exactly (ALGORITHMS.md "pHash, the imagehash variant").
+// scipy's pocketfft reproduced exactly (docs/ALGORITHMS.md §5).
 #include "host/core/phash_cpu.hpp"
 
 #include <algorithm>

@@ -22,7 +22,7 @@ constexpr int wordsPerHash(HashType t) { return t == HashType::Pdq ? 4 : 1; }
 constexpr int hexCharsPerHash(HashType t) { return wordsPerHash(t) * 16; }
 /// "pdq" / "phash".
 const char* hashTypeName(HashType t);
-/// Default match threshold (inclusive): 31 for PDQ (ALGORITHMS.md section 3), 10 for pHash.
+/// Default match threshold (inclusive): 31 for PDQ (docs/ALGORITHMS.md §3), 10 for pHash.
 constexpr int defaultThreshold(HashType t) { return t == HashType::Pdq ? 31 : 10; }
 
 namespace hsl {

@@ -1,4 +1,4 @@
-// Readers for the text hash-list formats in use (ALGORITHMS.md "Hash-list formats"): plain hex
+// Readers for the text hash-list formats in use (docs/ALGORITHMS.md §7): plain hex
 // lines, CSV with a header, ThreatExchange `pdq <hex>` lines, JSONL. The format is detected per
 // file from its first significant line; each entry goes to a sink (usually a ListBuilder).
 #pragma once

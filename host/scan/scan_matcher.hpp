@@ -17,7 +17,7 @@
 
 namespace hashsieve::scan {
 
-/// PDQ's quality floor (ALGORITHMS.md section 3; also vPDQ's frame floor).
+/// PDQ's quality floor (docs/ALGORITHMS.md §3; also vPDQ's frame floor).
 inline constexpr int kDefaultMinQuality = 50;
 
 struct ScanSettings {

@@ -1,7 +1,7 @@
 // vPDQ video matching against a list's videos: which list entries are frames of which list
 // video, and the two match percentages of a query video against each list video it touches.
 //
-// The rule is python-threatexchange's brute-force vPDQ matcher (ALGORITHMS.md, vPDQ): on each
+// The rule is python-threatexchange's brute-force vPDQ matcher (docs/ALGORITHMS.md §4): on each
 // side drop frames with quality < minQuality, then dedupe exact-duplicate frame hashes (the
 // order of its prepare_vpdq_feature; the brute matcher dedupes first, which differs only when
 // one hash occurs at qualities on both sides of the floor); a frame matches when some frame on

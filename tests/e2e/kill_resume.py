@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Kill-and-resume test for `hashsieve hash --journal` (issue 3).
+"""Kill-and-resume test for `hashsieve hash --journal`.
 
 Runs the same hash job again and again, killing it with SIGKILL at random points (fixed seed),
 until a run completes; the final output must be byte-identical to an uninterrupted run, and

@@ -25,7 +25,7 @@ using Clock = std::chrono::steady_clock;
 /// Query frames matched per matcher call: large enough to amortise a list scan (and a GPU
 /// launch), small enough that output starts streaming early.
 constexpr size_t kBatchFrames = 8192;
-/// PDQ's quality floor (ALGORITHMS.md section 3: quality < 50 is not matched).
+/// PDQ's quality floor (docs/ALGORITHMS.md §3: quality < 50 is not matched).
 constexpr int kDefaultMinQuality = 50;
 
 struct MatchArgs {
