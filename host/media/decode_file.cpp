@@ -39,6 +39,9 @@ void decodeSniffed(const detail::DecodeJob& job) {
     case detail::Backend::Webp:
       detail::decodeWebp(job);
       break;
+    case detail::Backend::Tiff:
+      detail::decodeTiff(job);
+      break;
     case detail::Backend::FFmpeg:
       detail::decodeWithFFmpeg(job, sniffed.format);
       break;

@@ -17,6 +17,7 @@ extern "C" {
 #include "host/media/backend.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/orientation.hpp"
+#include "host/media/pillow_pixels.hpp"
 
 namespace hashsieve::media::detail {
 namespace {
@@ -181,15 +182,6 @@ bool readPixels(jpeg_decompress_struct* cinfo, ErrorState* err, JSAMPLE* out, si
   return true;
 }
 
-// Pillow's CMYK->RGB (Convert.c cmyk2rgb) on Adobe-inverted samples ("CMYK;I", which Pillow
-// assumes for every CMYK JPEG): R = nk - nk*C/255 with nk = 255 - K, rounded like MULDIV255.
-uint8_t cmykChannel(int inverted, int invertedK) {
-  const int c = 255 - inverted, nk = invertedK;
-  const int t = c * nk + 128;
-  const int v = nk - (((t >> 8) + t) >> 8);
-  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
-}
-
 struct DecompressGuard {
   jpeg_decompress_struct* c;
   ~DecompressGuard() { jpeg_destroy_decompress(c); }
@@ -285,7 +277,8 @@ void decodeJpeg(const DecodeJob& job) {
     const size_t n = static_cast<size_t>(w) * h;
     for (size_t i = 0; i < n; ++i) {
       const JSAMPLE* p = &raw[4 * i];
-      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = cmykChannel(p[c], p[3]);
+      // Pillow assumes Adobe-inverted samples ("CMYK;I") for every CMYK JPEG.
+      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = pillowCmykChannel(255 - p[c], 255 - p[3]);
     }
   }
   info.framesDecoded = 1;
