@@ -139,12 +139,18 @@ TEST(MediaTiff, BadFilesGiveErrorRecordsAndPrintNothing) {
   floats[2].second = 32;
   floats.push_back({339, 3});  // SampleFormat IEEE float
   writeBytes(dir / "float.tiff", handTiff(floats, Bytes(16 * 16 * 4)));
+  // Within --max-pixels, but 16 bytes of LZW cannot hold 14000 x 14000 samples: refused
+  // before the sample buffer (196 MB) is allocated.
+  auto bomb = greyTags(14000, 14000, 16);
+  bomb[3].second = 5;  // LZW
+  writeBytes(dir / "bomb.tiff", handTiff(bomb, Bytes(16)));
   Bytes badIfd = {'I', 'I', 42, 0, 0xF0, 0xFF, 0, 0, 1, 2, 3};
   writeBytes(dir / "bad-ifd.tiff", badIfd);
 
   testing::internal::CaptureStderr();
   EXPECT_EQ(rejectReason(dir / "cut.tiff"), "truncated");
   EXPECT_EQ(rejectReason(dir / "huge.tiff"), "too large");
+  EXPECT_EQ(rejectReason(dir / "bomb.tiff"), "corrupt");
   EXPECT_EQ(rejectReason(dir / "lab.tiff"), "unsupported format");
   EXPECT_EQ(rejectReason(dir / "float.tiff"), "unsupported format");
   EXPECT_EQ(rejectReason(dir / "bad-ifd.tiff"), "corrupt");

@@ -98,17 +98,30 @@ struct OptionsFree {
   throw InputError(reason, c.error.empty() ? what : what + " (" + c.error + ")");
 }
 
-// Every strip/tile must lie inside the file: a cut-off file is "truncated", not "corrupt".
-void checkChunksInFile(TIFF* tif, const Client& c) {
+// Every strip/tile must lie inside the file (a cut-off file is "truncated", not "corrupt"),
+// and together they must be able to hold the picture: no codec expands data beyond
+// kMaxExpansion (deflate tops out near 1032:1, LZW near 4096:1 less its code overhead), so a
+// tiny file claiming a huge picture is refused before the sample buffer is allocated.
+constexpr uint64_t kMaxExpansion = 4096;
+constexpr uint64_t kExpansionSlackBytes = uint64_t{1} << 20;  // blank fax pages (CCITT G4)
+
+void checkChunks(TIFF* tif, const TiffLayout& l, const Client& c) {
   const bool tiled = TIFFIsTiled(tif);
   const uint32_t n = tiled ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+  const auto fileSize = static_cast<uint64_t>(c.file->size());
+  uint64_t stored = 0;
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t off = TIFFGetStrileOffset(tif, i);
     const uint64_t len = TIFFGetStrileByteCount(tif, i);
-    if (off > static_cast<uint64_t>(c.file->size()) ||
-        len > static_cast<uint64_t>(c.file->size()) - off)
+    if (off > fileSize || len > fileSize - off)
       throw InputError("truncated", "TIFF image data beyond the end of the file");
+    stored += len;
   }
+  const uint64_t needed = uint64_t{l.rowBytes()} * l.height * l.planes();
+  if (needed > stored * kMaxExpansion + kExpansionSlackBytes)
+    throw InputError("corrupt", "TIFF claims " + std::to_string(l.width) + "x" +
+                                    std::to_string(l.height) + " pixels from " +
+                                    std::to_string(stored) + " bytes of image data");
 }
 
 // YCbCr without JPEG compression (and old-style JPEG): Pillow reads these through libtiff's
@@ -210,7 +223,7 @@ void decodeTiff(const DecodeJob& job) {
     if (n >= maxFrames) throw InputError("too large", "too many TIFF pages");
     client.warning.clear();  // directory warnings (unknown tags, ...) are harmless
     const TiffLayout l = describeTiff(tif.get(), job.opts.limits);  // throws before any decode
-    checkChunksInFile(tif.get(), client);
+    checkChunks(tif.get(), l, client);
     if (n == 0) {
       info.codec = l.codecName;
       info.pixelFormat = l.pixelFormatName;
