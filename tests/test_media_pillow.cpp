@@ -91,8 +91,9 @@ TEST(MediaPillow, PixelsAndPdqAgreeWithPillow) {
   std::map<std::string, FormatStats> byExt;
   FormatStats all;
   int bothRejected = 0, explainedCount = 0;
-  pdq::PdqCpu hasher(pdq::LumaMode::Float64);
-  pdq::PdqResult r;
+  pdq::PdqCpu hasher(pdq::LumaMode::Float64), reference(pdq::LumaMode::Reference);
+  pdq::PdqResult r, rr;
+  int lumaCompared = 0, lumaDiffer = 0, lumaMax = 0;  // --pdq-luma reference vs float64
   for (std::string line; std::getline(in, line);) {
     const auto f = splitTabs(line);
     if (f.size() >= 3 && f[0] == "#root") {
@@ -142,8 +143,13 @@ TEST(MediaPillow, PixelsAndPdqAgreeWithPillow) {
     explainedCount += excused;
     EXPECT_TRUE(same || excused) << "differs from Pillow (" << f[3] << " " << f[4] << "x" << f[5]
                                  << ") and FIDELITY.md does not explain it";
-    if (f[7] == "-") continue;  // no pdqhash in the venv
     hasher.hash(img.view(), false, r);
+    reference.hash(img.view(), false, rr);
+    const int lumaDist = hamming(r.hash, rr.hash);
+    ++lumaCompared;
+    lumaDiffer += lumaDist > 0;
+    lumaMax = std::max(lumaMax, lumaDist);
+    if (f[7] == "-") continue;  // no pdqhash in the venv
     const int dist = hamming(r.hash, *parseHash256(f[7]));
     for (FormatStats* s : {&st, &all}) {
       ++s->pdqCompared;
@@ -151,9 +157,10 @@ TEST(MediaPillow, PixelsAndPdqAgreeWithPillow) {
       s->pdqWithin10 += dist <= kAgreeBits;
       s->pdqMax = std::max(s->pdqMax, dist);
     }
-    if (dist > kAgreeBits)
+    if (dist > kAgreeBits) {
       EXPECT_FALSE(explained(table, key, "differs").empty())
           << "PDQ " << dist << " bits from pdqhash on Pillow's pixels, not explained";
+    }
   }
   std::cout << "format  pillow  decoded  pixel-identical  pdq: compared identical within"
             << kAgreeBits << " max\n";
@@ -162,11 +169,15 @@ TEST(MediaPillow, PixelsAndPdqAgreeWithPillow) {
     std::cout << ext << "  " << s.pillow << "  " << s.decoded << "  " << s.pixelIdentical << "  "
               << s.pdqCompared << " " << s.pdqIdentical << " " << s.pdqWithin10 << " " << s.pdqMax
               << "\n";
+  std::cout << "--pdq-luma reference vs float64 on these pictures: " << lumaDiffer << "/"
+            << lumaCompared << " hashes differ, at most " << lumaMax << " bits\n";
   std::cout << "rejected by both: " << bothRejected
             << "; differences explained in FIDELITY.md: " << explainedCount << "\n";
   ASSERT_GT(all.pillow, 0);
   EXPECT_GE(all.decoded, kTargetShare * all.pillow);
-  if (all.pdqCompared > 0) EXPECT_GE(all.pdqWithin10, kTargetShare * all.pdqCompared);
+  if (all.pdqCompared > 0) {
+    EXPECT_GE(all.pdqWithin10, kTargetShare * all.pdqCompared);
+  }
 }
 
 // Meta's reference library on ImageMagick-decoded pixels (refdata README): our decode plus
