@@ -231,15 +231,24 @@ def gif_lzw_uncompressed(indices, min_code):
     return bytes(out)
 
 
-def bmp_bitfields(path, rgb, header_size):
-    """32-bit BGRA with alpha bitfields in a BITMAPV4HEADER (108) or BITMAPV5HEADER (124)."""
+BGRA_MASKS = (0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000)  # bytes B G R A (Windows)
+RGBA_MASKS = (0xFF000000, 0x00FF0000, 0x0000FF00, 0x000000FF)  # bytes A B G R (bmpsuite rgba32)
+
+
+def bmp_bitfields(path, rgb, header_size, masks=BGRA_MASKS):
+    """32-bit pixels with alpha bitfields in a BITMAPV4HEADER (108) or BITMAPV5HEADER (124)."""
     h, w, _ = rgb.shape
-    alpha = np.full((h, w, 1), 255, np.uint8)
+    alpha = np.full((h, w), 255, np.uint32)
     alpha[: h // 2] = 128
-    bgra = np.concatenate([rgb[..., ::-1], alpha], axis=-1)[::-1]  # bottom-up rows
-    data = bgra.tobytes()
+    chans = [rgb[..., 0].astype(np.uint32), rgb[..., 1].astype(np.uint32),
+             rgb[..., 2].astype(np.uint32), alpha]
+    words = np.zeros((h, w), np.uint32)
+    for value, mask in zip(chans, masks):
+        shift = (mask & -mask).bit_length() - 1
+        words |= value << shift
+    data = words[::-1].astype("<u4").tobytes()  # bottom-up rows
     dib = struct.pack("<IiiHHIIiiII", header_size, w, h, 1, 32, 3, len(data), 2835, 2835, 0, 0)
-    dib += struct.pack("<IIII", 0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000)
+    dib += struct.pack("<IIII", *masks)
     dib += b"BGRs" + b"\0" * 36 + b"\0" * 12  # colour space, endpoints, gamma
     if header_size == 124:
         dib += struct.pack("<IIII", 4, 0, 0, 0)  # intent, profile data/size, reserved
@@ -253,6 +262,8 @@ def bmps(out, rgb):
     Image.fromarray(rgb).quantize(colors=16).save(f"{out}/bmp-pal4.bmp")
     bmp_bitfields(f"{out}/bmp-v4-rgba32.bmp", rgb, 108)
     bmp_bitfields(f"{out}/bmp-v5-rgba32.bmp", rgb, 124)
+    bmp_bitfields(f"{out}/bmp-v5-rgba32-abgr-bytes.bmp", rgb, 124, RGBA_MASKS)
+    bmp_bitfields(f"{out}/bmp-v4-rgba32-abgr-bytes.bmp", rgb, 108, RGBA_MASKS)
 
 
 def jpegs(out, rgb):
