@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 const std::set<std::string> kReasons = {"unreadable", "too large", "unsupported format",
                                         "truncated",  "corrupt",   "timeout"};
 constexpr int64_t kFuzzMaxPixels = int64_t{1} << 22;
+volatile unsigned pixelSum = 0;  // written per frame: keeps the reads from being optimised away
 
 const fs::path& scratchPath() {
   static const fs::path p = [] {
@@ -56,11 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     HS_FUZZ_CHECK(v.width > 0 && v.height > 0);
     HS_FUZZ_CHECK(static_cast<int64_t>(v.width) * v.height <= opts.limits.maxPixels);
     HS_FUZZ_CHECK(f.index == frames);
-    static volatile unsigned sink = 0;  // keeps the reads from being optimised away
     unsigned sum = 0;
     for (int y = 0; y < v.height; ++y)
       for (int x = 0; x < v.width * bytesPerPixel(v.format); ++x) sum += v.row(y)[x];
-    sink = sum;
+    pixelSum = sum;
     ++frames;
   };
   const media::detail::DecodeJob job{file, opts, deadline, info, emit};
