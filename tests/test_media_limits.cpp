@@ -22,7 +22,7 @@ namespace {
 
 const std::set<std::string> kReasons = {
     "not a regular file", "unreadable", "empty file", "too large", "unsupported format",
-    "truncated",          "corrupt",    "no frames",  "timeout"};
+    "truncated",          "corrupt",    "no frames",  "timeout",   "suspect"};
 
 long peakRssKiB() {
   rusage ru{};

@@ -6,6 +6,7 @@ HS_DEBIAN_PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libavdevice-dev libavfilter-dev           # the PyPI vpdq oracle builds against these
   libjpeg62-turbo-dev libwebp-dev           # JPEG and WebP decode bit-identical to Pillow
+  libtiff-dev libtiff-tools                 # TIFF as Pillow decodes it; tiffcp test fixtures
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev nlohmann-json3-dev libssl-dev
   python3-venv python3-pip python3-dev
   ffmpeg imagemagick python3-pil openssl time   # test fixtures and make-corpus

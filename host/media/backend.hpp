@@ -1,4 +1,4 @@
-// What each decoding backend (libjpeg-turbo, libwebp, FFmpeg) receives from decodeFile.
+// What each decoding backend (libjpeg-turbo, libwebp, libtiff, FFmpeg) receives from decodeFile.
 #pragma once
 
 #include <stdexcept>
@@ -31,6 +31,8 @@ struct JpegNeedsFFmpeg : std::runtime_error {
 };
 /// WebP through libwebp (Pillow's decoder), animated files through its demuxer.
 void decodeWebp(const DecodeJob& job);
+/// TIFF through libtiff (Pillow's decoder); every page with --all-frames.
+void decodeTiff(const DecodeJob& job);
 /// Everything else FFmpeg demuxes and decodes: still images and videos.
 void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format);
 

@@ -5,6 +5,7 @@
 #include "host/media/backend.hpp"
 #include "host/media/media.hpp"
 #include "host/media/orientation.hpp"
+#include "host/media/plausibility.hpp"
 #include "host/media/sniff.hpp"
 
 extern "C" {
@@ -39,6 +40,9 @@ void decodeSniffed(const detail::DecodeJob& job) {
     case detail::Backend::Webp:
       detail::decodeWebp(job);
       break;
+    case detail::Backend::Tiff:
+      detail::decodeTiff(job);
+      break;
     case detail::Backend::FFmpeg:
       detail::decodeWithFFmpeg(job, sniffed.format);
       break;
@@ -56,6 +60,7 @@ MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
   info.bytes = file.size();
 
   const FrameCallback emit = [&](const ImageView& view, const FrameInfo& frame) {
+    if (frame.index == 0) detail::checkPlausible(view, info);
     const detail::Orientation o{info.orientationDegrees, info.mirrored};
     if (opts.applyOrientation && !o.identity()) {
       const Image turned = detail::applyOrientation(view, o);

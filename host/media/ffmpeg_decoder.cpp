@@ -10,6 +10,7 @@
 
 extern "C" {
 #include <libavutil/display.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -19,6 +20,7 @@ extern "C" {
 #include "host/media/backend.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/frame_convert.hpp"
+#include "host/media/gif_header.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/sampling.hpp"
 
@@ -181,8 +183,21 @@ class FFmpegDecode {
     if (stream_->codecpar->codec_id == AV_CODEC_ID_PNG ||
         stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
       codec_->err_recognition = kStrictPngErrorRecognition;
+    if (stream_->codecpar->codec_id == AV_CODEC_ID_GIF) configureGif();
     if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
       reject(ret, "cannot open decoder");
+  }
+
+  // Transparent pixels of the first frame take their palette colour, as in Pillow's
+  // convert("RGB") (FFmpeg's default is white). A GIF without any colour table is legal but
+  // FFmpeg cannot decode it (Pillow shows the indices as grey levels): "unsupported format".
+  void configureGif() {
+    const std::optional<GifFirstImage> first = readGifFirstImage(job_.file);
+    if (!first) return;
+    if (!first->hasColourTable)
+      throw InputError("unsupported format", "GIF without a colour table");
+    if (first->transparentArgb)
+      av_opt_set_int(codec_.get(), "trans_color", *first->transparentArgb, AV_OPT_SEARCH_CHILDREN);
   }
 
   void fillInfo() {

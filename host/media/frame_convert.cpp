@@ -22,6 +22,113 @@ void ensure(Image& img, int w, int h, PixelFormat f) {
   if (img.width != w || img.height != h || img.format != f) img = Image(w, h, f);
 }
 
+const uint8_t* srcRow(const AVFrame& f, int plane, int y) {
+  return f.data[plane] + static_cast<std::ptrdiff_t>(y) * f.linesize[plane];
+}
+
+// Packed formats: bytes per pixel and the byte offsets of R, G, B (of the grey sample: 0).
+struct PackedLayout {
+  AVPixelFormat format;
+  int bytesPerPixel, r, g, b;
+  bool grey, sixteen, bigEndian;
+};
+
+constexpr PackedLayout kPackedLayouts[] = {
+    {AV_PIX_FMT_GRAY8, 1, 0, 0, 0, true, false, false},
+    {AV_PIX_FMT_YA8, 2, 0, 0, 0, true, false, false},
+    {AV_PIX_FMT_GRAY16BE, 2, 0, 0, 0, true, true, true},
+    {AV_PIX_FMT_GRAY16LE, 2, 0, 0, 0, true, true, false},
+    {AV_PIX_FMT_YA16BE, 4, 0, 0, 0, true, true, true},
+    {AV_PIX_FMT_YA16LE, 4, 0, 0, 0, true, true, false},
+    {AV_PIX_FMT_RGB24, 3, 0, 1, 2, false, false, false},
+    {AV_PIX_FMT_BGR24, 3, 2, 1, 0, false, false, false},
+    {AV_PIX_FMT_RGBA, 4, 0, 1, 2, false, false, false},
+    {AV_PIX_FMT_RGB0, 4, 0, 1, 2, false, false, false},
+    {AV_PIX_FMT_BGRA, 4, 2, 1, 0, false, false, false},
+    {AV_PIX_FMT_BGR0, 4, 2, 1, 0, false, false, false},
+    {AV_PIX_FMT_ARGB, 4, 1, 2, 3, false, false, false},
+    {AV_PIX_FMT_0RGB, 4, 1, 2, 3, false, false, false},
+    {AV_PIX_FMT_ABGR, 4, 3, 2, 1, false, false, false},
+    {AV_PIX_FMT_0BGR, 4, 3, 2, 1, false, false, false},
+    {AV_PIX_FMT_RGB48BE, 6, 0, 2, 4, false, true, true},
+    {AV_PIX_FMT_RGB48LE, 6, 0, 2, 4, false, true, false},
+    {AV_PIX_FMT_RGBA64BE, 8, 0, 2, 4, false, true, true},
+    {AV_PIX_FMT_RGBA64LE, 8, 0, 2, 4, false, true, false},
+};
+
+const PackedLayout* packedLayout(AVPixelFormat fmt) {
+  for (const PackedLayout& l : kPackedLayouts)
+    if (l.format == fmt) return &l;
+  return nullptr;
+}
+
+void convertPacked(const AVFrame& f, const PackedLayout& l, Image& out) {
+  const int w = f.width, h = f.height, bpp = l.bytesPerPixel;
+  ensure(out, w, h, l.grey ? PixelFormat::Gray8 : PixelFormat::Rgb8);
+  for (int y = 0; y < h; ++y) {
+    const uint8_t* s = srcRow(f, 0, y);
+    uint8_t* d = out.row(y);
+    if (l.grey) {
+      for (int x = 0; x < w; ++x, s += bpp) d[x] = l.sixteen ? hi(s, l.bigEndian) : s[0];
+    } else if (l.sixteen) {
+      for (int x = 0; x < w; ++x, s += bpp, d += 3) {
+        d[0] = hi(s + l.r, l.bigEndian);
+        d[1] = hi(s + l.g, l.bigEndian);
+        d[2] = hi(s + l.b, l.bigEndian);
+      }
+    } else {
+      for (int x = 0; x < w; ++x, s += bpp, d += 3) {
+        d[0] = s[l.r];
+        d[1] = s[l.g];
+        d[2] = s[l.b];
+      }
+    }
+  }
+}
+
+// Palette -> true RGB (alpha of the entries dropped).
+void convertPalette(const AVFrame& f, Image& out) {
+  ensure(out, f.width, f.height, PixelFormat::Rgb8);
+  const auto* pal = reinterpret_cast<const uint32_t*>(f.data[1]);  // native-endian ARGB
+  for (int y = 0; y < f.height; ++y) {
+    const uint8_t* s = srcRow(f, 0, y);
+    uint8_t* d = out.row(y);
+    for (int x = 0; x < f.width; ++x, d += 3) {
+      const uint32_t c = pal[s[x]];
+      d[0] = static_cast<uint8_t>(c >> 16);
+      d[1] = static_cast<uint8_t>(c >> 8);
+      d[2] = static_cast<uint8_t>(c);
+    }
+  }
+}
+
+// 1-bit: 0/255 grey, as Pillow and ImageMagick give.
+void convertMono(const AVFrame& f, bool oneIsWhite, Image& out) {
+  ensure(out, f.width, f.height, PixelFormat::Gray8);
+  for (int y = 0; y < f.height; ++y) {
+    const uint8_t* s = srcRow(f, 0, y);
+    uint8_t* d = out.row(y);
+    for (int x = 0; x < f.width; ++x) {
+      const bool bit = (s[x >> 3] >> (7 - (x & 7))) & 1;
+      d[x] = (bit == oneIsWhite) ? 255 : 0;
+    }
+  }
+}
+
+// Planar G, B, R (+A), 8 or 16 bits.
+void convertPlanarGbr(const AVFrame& f, bool is16, bool bigEndian, Image& out) {
+  const int step = is16 ? 2 : 1;
+  ensure(out, f.width, f.height, PixelFormat::Rgb8);
+  constexpr int kPlaneOfChannel[3] = {2, 0, 1};  // R, G, B live in planes 2, 0, 1
+  for (int y = 0; y < f.height; ++y) {
+    uint8_t* d = out.row(y);
+    for (int c = 0; c < 3; ++c) {
+      const uint8_t* s = srcRow(f, kPlaneOfChannel[c], y);
+      for (int x = 0; x < f.width; ++x) d[3 * x + c] = is16 ? hi(s + step * x, bigEndian) : s[x];
+    }
+  }
+}
+
 }  // namespace
 
 ImageView FrameConverter::convert(const AVFrame& frame) {
@@ -64,181 +171,31 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
 }
 
 bool FrameConverter::exact(const AVFrame& f) {
-  const int w = f.width, h = f.height;
   const auto fmt = static_cast<AVPixelFormat>(f.format);
-  // Packed formats: bytes per pixel and the byte offsets of R, G, B (or of grey).
-  int bpp = 0, r = 0, g = 0, b = 0;
-  bool grey = false, sixteen = false, bigEndian = false;
-  switch (fmt) {
-    case AV_PIX_FMT_GRAY8:
-      bpp = 1;
-      grey = true;
-      break;
-    case AV_PIX_FMT_YA8:
-      bpp = 2;
-      grey = true;
-      break;
-    case AV_PIX_FMT_GRAY16BE:
-      bpp = 2;
-      grey = sixteen = bigEndian = true;
-      break;
-    case AV_PIX_FMT_GRAY16LE:
-      bpp = 2;
-      grey = sixteen = true;
-      break;
-    case AV_PIX_FMT_YA16BE:
-      bpp = 4;
-      grey = sixteen = bigEndian = true;
-      break;
-    case AV_PIX_FMT_YA16LE:
-      bpp = 4;
-      grey = sixteen = true;
-      break;
-    case AV_PIX_FMT_RGB24:
-      bpp = 3;
-      r = 0;
-      g = 1;
-      b = 2;
-      break;
-    case AV_PIX_FMT_BGR24:
-      bpp = 3;
-      r = 2;
-      g = 1;
-      b = 0;
-      break;
-    case AV_PIX_FMT_RGBA:
-    case AV_PIX_FMT_RGB0:
-      bpp = 4;
-      r = 0;
-      g = 1;
-      b = 2;
-      break;
-    case AV_PIX_FMT_BGRA:
-    case AV_PIX_FMT_BGR0:
-      bpp = 4;
-      r = 2;
-      g = 1;
-      b = 0;
-      break;
-    case AV_PIX_FMT_ARGB:
-    case AV_PIX_FMT_0RGB:
-      bpp = 4;
-      r = 1;
-      g = 2;
-      b = 3;
-      break;
-    case AV_PIX_FMT_ABGR:
-    case AV_PIX_FMT_0BGR:
-      bpp = 4;
-      r = 3;
-      g = 2;
-      b = 1;
-      break;
-    case AV_PIX_FMT_RGB48BE:
-      bpp = 6;
-      r = 0;
-      g = 2;
-      b = 4;
-      sixteen = bigEndian = true;
-      break;
-    case AV_PIX_FMT_RGB48LE:
-      bpp = 6;
-      r = 0;
-      g = 2;
-      b = 4;
-      sixteen = true;
-      break;
-    case AV_PIX_FMT_RGBA64BE:
-      bpp = 8;
-      r = 0;
-      g = 2;
-      b = 4;
-      sixteen = bigEndian = true;
-      break;
-    case AV_PIX_FMT_RGBA64LE:
-      bpp = 8;
-      r = 0;
-      g = 2;
-      b = 4;
-      sixteen = true;
-      break;
-    default:
-      break;
-  }
-  if (bpp > 0) {
-    ensure(out_, w, h, grey ? PixelFormat::Gray8 : PixelFormat::Rgb8);
-    for (int y = 0; y < h; ++y) {
-      const uint8_t* s = f.data[0] + static_cast<std::ptrdiff_t>(y) * f.linesize[0];
-      uint8_t* d = out_.row(y);
-      if (grey) {
-        for (int x = 0; x < w; ++x, s += bpp) d[x] = sixteen ? hi(s, bigEndian) : s[0];
-      } else if (sixteen) {
-        for (int x = 0; x < w; ++x, s += bpp, d += 3) {
-          d[0] = hi(s + r, bigEndian);
-          d[1] = hi(s + g, bigEndian);
-          d[2] = hi(s + b, bigEndian);
-        }
-      } else {
-        for (int x = 0; x < w; ++x, s += bpp, d += 3) {
-          d[0] = s[r];
-          d[1] = s[g];
-          d[2] = s[b];
-        }
-      }
-    }
+  if (const PackedLayout* l = packedLayout(fmt)) {
+    convertPacked(f, *l, out_);
     return true;
   }
   switch (fmt) {
-    case AV_PIX_FMT_PAL8: {  // palette -> true RGB (alpha of the entries dropped)
-      ensure(out_, w, h, PixelFormat::Rgb8);
-      const auto* pal = reinterpret_cast<const uint32_t*>(f.data[1]);  // native-endian ARGB
-      for (int y = 0; y < h; ++y) {
-        const uint8_t* s = f.data[0] + static_cast<std::ptrdiff_t>(y) * f.linesize[0];
-        uint8_t* d = out_.row(y);
-        for (int x = 0; x < w; ++x, d += 3) {
-          const uint32_t c = pal[s[x]];
-          d[0] = static_cast<uint8_t>(c >> 16);
-          d[1] = static_cast<uint8_t>(c >> 8);
-          d[2] = static_cast<uint8_t>(c);
-        }
-      }
+    case AV_PIX_FMT_PAL8:
+      convertPalette(f, out_);
       return true;
-    }
     case AV_PIX_FMT_MONOBLACK:
-    case AV_PIX_FMT_MONOWHITE: {  // 1-bit: 0/255 grey, as Pillow and ImageMagick give
-      ensure(out_, w, h, PixelFormat::Gray8);
-      const bool oneIsWhite = fmt == AV_PIX_FMT_MONOBLACK;
-      for (int y = 0; y < h; ++y) {
-        const uint8_t* s = f.data[0] + static_cast<std::ptrdiff_t>(y) * f.linesize[0];
-        uint8_t* d = out_.row(y);
-        for (int x = 0; x < w; ++x) {
-          const bool bit = (s[x >> 3] >> (7 - (x & 7))) & 1;
-          d[x] = (bit == oneIsWhite) ? 255 : 0;
-        }
-      }
+    case AV_PIX_FMT_MONOWHITE:
+      convertMono(f, fmt == AV_PIX_FMT_MONOBLACK, out_);
       return true;
-    }
     case AV_PIX_FMT_GBRP:
     case AV_PIX_FMT_GBRAP:
-    case AV_PIX_FMT_GBRP16BE:
-    case AV_PIX_FMT_GBRP16LE:
-    case AV_PIX_FMT_GBRAP16BE:
-    case AV_PIX_FMT_GBRAP16LE: {  // planar G, B, R (+A)
-      const bool is16 = fmt != AV_PIX_FMT_GBRP && fmt != AV_PIX_FMT_GBRAP;
-      const bool be = fmt == AV_PIX_FMT_GBRP16BE || fmt == AV_PIX_FMT_GBRAP16BE;
-      const int step = is16 ? 2 : 1;
-      ensure(out_, w, h, PixelFormat::Rgb8);
-      constexpr int kPlaneOfChannel[3] = {2, 0, 1};  // R, G, B live in planes 2, 0, 1
-      for (int y = 0; y < h; ++y) {
-        uint8_t* d = out_.row(y);
-        for (int c = 0; c < 3; ++c) {
-          const int p = kPlaneOfChannel[c];
-          const uint8_t* s = f.data[p] + static_cast<std::ptrdiff_t>(y) * f.linesize[p];
-          for (int x = 0; x < w; ++x) d[3 * x + c] = is16 ? hi(s + step * x, be) : s[x];
-        }
-      }
+      convertPlanarGbr(f, false, false, out_);
       return true;
-    }
+    case AV_PIX_FMT_GBRP16BE:
+    case AV_PIX_FMT_GBRAP16BE:
+      convertPlanarGbr(f, true, true, out_);
+      return true;
+    case AV_PIX_FMT_GBRP16LE:
+    case AV_PIX_FMT_GBRAP16LE:
+      convertPlanarGbr(f, true, false, out_);
+      return true;
     default:
       return false;
   }

@@ -17,6 +17,7 @@ extern "C" {
 #include "host/media/backend.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/orientation.hpp"
+#include "host/media/pillow_pixels.hpp"
 
 namespace hashsieve::media::detail {
 namespace {
@@ -49,7 +50,7 @@ struct SourceState {
 [[noreturn]] void failWith(j_common_ptr cinfo, const char* reason) {
   auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
   err->reason = reason;
-  (*cinfo->err->format_message)(cinfo, err->message);
+  if (err->message[0] == '\0') (*cinfo->err->format_message)(cinfo, err->message);
   std::longjmp(err->jump, 1);
 }
 
@@ -62,12 +63,18 @@ struct SourceState {
 
 void onOutputMessage(j_common_ptr) {}  // library code never prints
 
-// Warnings are how libjpeg reports damaged data it decodes anyway (Pillow accepts those files
-// silently). Metadata oddities are harmless; anything about the compressed data rejects the file.
+// Warnings are how libjpeg reports damaged data it decodes anyway. Before the first scan they
+// concern markers only (stray bytes before a marker, odd APP segments): libjpeg-turbo and Pillow
+// decode those files to the right picture, so they are accepted. From the first scan on they
+// mean the entropy-coded data is damaged (a lost sync decodes to garbage without any other
+// warning), so the file is refused, and the detail says so.
 void onEmitMessage(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
   cinfo->err->num_warnings++;
   const int code = cinfo->err->msg_code;
+  if (code == JWRN_JPEG_EOF) failWith(cinfo, "truncated");
+  const int scan = reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number;
+  if (scan == 0) return;
   constexpr int kEoiMarker = 0xD9;
   constexpr int kMaxPaddingBeforeEoi = 8;
   switch (code) {
@@ -77,16 +84,18 @@ void onEmitMessage(j_common_ptr cinfo, int level) {
     case JWRN_NOT_SEQUENTIAL:
       return;
     case JWRN_EXTRANEOUS_DATA:
-      // A byte or two of padding before EOI is a common encoder quirk; more means the entropy
-      // decoder lost sync (a damaged scan decodes to garbage without any other warning).
+      // A byte or two of padding before EOI is a common encoder quirk.
       if (cinfo->err->msg_parm.i[1] == kEoiMarker &&
           cinfo->err->msg_parm.i[0] <= kMaxPaddingBeforeEoi)
         return;
+      [[fallthrough]];
+    default: {
+      auto* err = reinterpret_cast<ErrorState*>(cinfo->err);
+      char text[JMSG_LENGTH_MAX];
+      (*cinfo->err->format_message)(cinfo, text);
+      std::snprintf(err->message, JMSG_LENGTH_MAX, "damaged scan data (scan %d): %s", scan, text);
       failWith(cinfo, "corrupt");
-    case JWRN_JPEG_EOF:
-      failWith(cinfo, "truncated");
-    default:
-      failWith(cinfo, "corrupt");
+    }
   }
 }
 
@@ -179,15 +188,6 @@ bool readPixels(jpeg_decompress_struct* cinfo, ErrorState* err, JSAMPLE* out, si
   }
   jpeg_finish_decompress(cinfo);  // reads on to EOI: a missing EOI is reported as truncated
   return true;
-}
-
-// Pillow's CMYK->RGB (Convert.c cmyk2rgb) on Adobe-inverted samples ("CMYK;I", which Pillow
-// assumes for every CMYK JPEG): R = nk - nk*C/255 with nk = 255 - K, rounded like MULDIV255.
-uint8_t cmykChannel(int inverted, int invertedK) {
-  const int c = 255 - inverted, nk = invertedK;
-  const int t = c * nk + 128;
-  const int v = nk - (((t >> 8) + t) >> 8);
-  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
 }
 
 struct DecompressGuard {
@@ -285,7 +285,8 @@ void decodeJpeg(const DecodeJob& job) {
     const size_t n = static_cast<size_t>(w) * h;
     for (size_t i = 0; i < n; ++i) {
       const JSAMPLE* p = &raw[4 * i];
-      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = cmykChannel(p[c], p[3]);
+      // Pillow assumes Adobe-inverted samples ("CMYK;I") for every CMYK JPEG.
+      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = pillowCmykChannel(255 - p[c], 255 - p[3]);
     }
   }
   info.framesDecoded = 1;

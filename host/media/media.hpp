@@ -75,7 +75,8 @@ class UndecodableFile : public InputError {
 /// Throws InputError (host/core/errors.hpp) with a stable reason tag for bad input: before any
 /// read "not a regular file", "unreadable", "empty file", "too large" (file bytes); once the file
 /// is open, UndecodableFile with "unsupported format", "truncated", "corrupt", "no frames",
-/// "timeout", "too large" (pixels, duration) or "unreadable".
+/// "timeout", "too large" (pixels, duration), "unreadable" or "suspect" (a still picture the
+/// decoder delivered but that cannot be the file's: host/media/plausibility.hpp).
 MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
                      const FrameCallback& onFrame);
 

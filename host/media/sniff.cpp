@@ -1,4 +1,4 @@
-// Signatures for the libjpeg/libwebp backends; av_probe_input_format2 for the rest.
+// Signatures for the libjpeg/libwebp/libtiff backends; av_probe_input_format2 for the rest.
 #include "host/media/sniff.hpp"
 
 #include <algorithm>
@@ -37,6 +37,12 @@ bool isJpeg(const uint8_t* p, size_t n) {
 bool isWebp(const uint8_t* p, size_t n) {
   return n >= 12 && std::memcmp(p, "RIFF", 4) == 0 && std::memcmp(p + 8, "WEBP", 4) == 0;
 }
+// Classic TIFF (42) and BigTIFF (43), either byte order.
+bool isTiff(const uint8_t* p, size_t n) {
+  if (n < 4) return false;
+  return (p[0] == 'I' && p[1] == 'I' && (p[2] == 42 || p[2] == 43) && p[3] == 0) ||
+         (p[0] == 'M' && p[1] == 'M' && p[2] == 0 && (p[3] == 42 || p[3] == 43));
+}
 
 }  // namespace
 
@@ -54,6 +60,7 @@ Sniffed sniff(InputFile& file) {
     if (have == n) {  // first round: the signatures we decode without FFmpeg
       if (isJpeg(buf.data(), static_cast<size_t>(have))) return {Backend::Jpeg, nullptr};
       if (isWebp(buf.data(), static_cast<size_t>(have))) return {Backend::Webp, nullptr};
+      if (isTiff(buf.data(), static_cast<size_t>(have))) return {Backend::Tiff, nullptr};
     }
     AVProbeData pd{};
     pd.filename = "";

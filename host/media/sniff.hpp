@@ -9,14 +9,14 @@ extern "C" {
 
 namespace hashsieve::media::detail {
 
-enum class Backend { Jpeg, Webp, FFmpeg };
+enum class Backend { Jpeg, Webp, Tiff, FFmpeg };
 
 struct Sniffed {
   Backend backend = Backend::FFmpeg;
   const AVInputFormat* format = nullptr;  // the FFmpeg demuxer when backend == FFmpeg
 };
 
-/// JPEG and WebP by signature; everything else by FFmpeg's probe over the first bytes (with
+/// JPEG, WebP and TIFF by signature; everything else by FFmpeg's probe over the first bytes (with
 /// no file name, so extensions play no part). Throws InputError("unsupported format") when
 /// nothing recognises the content, "unreadable" on read errors.
 Sniffed sniff(InputFile& file);

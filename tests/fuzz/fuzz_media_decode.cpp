@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 // media.hpp's documented reason tags.
 const std::set<std::string> kReasons = {"not a regular file", "unreadable",  "empty file",
                                         "too large",          "unsupported format", "truncated",
-                                        "corrupt",            "no frames",   "timeout"};
+                                        "corrupt",            "no frames",   "timeout", "suspect"};
 
 const fs::path& scratchPath() {
   static const fs::path p = [] {

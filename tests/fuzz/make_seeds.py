@@ -6,6 +6,8 @@
 fuzz_media_decode: small files of the corpus (every small bad/ file, a few tiny variants, the
   smallest videos) plus tiny images and clips in every container and codec the media layer
   takes, transcoded by the ffmpeg CLI from its own test pattern (no corpus needed).
+fuzz_tiff_decode: the TIFFs among those, plus tiny TIFFs that libtiff's tiffcp re-encodes into
+  tiles, planes, strips and every codec it has (when tiffcp is installed).
 fuzz_list_text: list files in each text format (plain hex, hash,quality,path, CSV, ThreatExchange,
   JSONL, StopNCII JSON, pHash), with BOM, CRLF, comments and malformed lines.
 fuzz_hsl_loader: .hsl lists built from those by `hashsieve list build` when BIN has it.
@@ -171,6 +173,41 @@ def run_cli(binary, args, stdout=None):
         return -1
 
 
+# tiffcp options for the TIFF seeds: layouts and codecs of the TIFF path (tests/media/FIDELITY.md).
+TIFFCP_LAYOUTS = [
+    ("lzw-tiled", ["-c", "lzw", "-t", "-w", "16", "-l", "16"]),
+    ("zip-planar", ["-c", "zip", "-p", "separate"]),
+    ("planar-tiled", ["-p", "separate", "-t", "-w", "16", "-l", "16"]),
+    ("packbits-strips", ["-c", "packbits", "-r", "5"]),
+    ("jpeg-ycbcr", ["-c", "jpeg", "-r", "16"]),
+    ("jpeg-ycbcr-tiled", ["-c", "jpeg", "-t", "-w", "16", "-l", "16"]),
+    ("jpeg-rgb", ["-c", "jpeg:r"]),
+    ("lzw-predictor", ["-c", "lzw:2"]),
+]
+
+
+def tiff_seeds(media, out):
+    out.mkdir(parents=True, exist_ok=True)
+    tiffs = [p for p in sorted(media.iterdir()) if p.suffix.lower() in (".tif", ".tiff")]
+    for p in tiffs:
+        shutil.copyfile(p, out / p.name)
+    tiffcp = shutil.which("tiffcp")
+    src = media / "gen-still.tiff"
+    made = len(tiffs)
+    if tiffcp and src.exists():
+        raw = out / "gen-raw.tiff"
+        subprocess.run([tiffcp, "-c", "none", str(src), str(raw)], stdin=subprocess.DEVNULL)
+        for name, opts in TIFFCP_LAYOUTS:
+            target = out / f"gen-{name}.tiff"
+            subprocess.run([tiffcp, *opts, str(raw), str(target)], stdin=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            made += target.exists()
+        pages = out / "gen-pages.tiff"
+        subprocess.run([tiffcp, str(raw), str(out / "gen-lzw-tiled.tiff"), str(pages)],
+                       stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return made
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, type=Path)
@@ -188,6 +225,7 @@ def main():
     if args.corpus and (args.corpus / "manifest.jsonl").is_file():
         from_corpus = corpus_media_seeds(args.corpus, media)
     generated = ffmpeg_media_seeds(media)
+    tiffs = tiff_seeds(media, out / "fuzz_tiff_decode")
 
     lists = out / "fuzz_list_text"
     list_text_seeds(lists, rng)
@@ -217,7 +255,7 @@ def main():
             if stills:
                 run_cli(cli, ["hash", "--dihedral", *stills], stdout=f)
     print(f"make_seeds: media {from_corpus} from the corpus + {generated} generated, "
-          f"lists {len(list(lists.iterdir()))}, hsl {built}", file=sys.stderr)
+          f"tiff {tiffs}, lists {len(list(lists.iterdir()))}, hsl {built}", file=sys.stderr)
 
 
 if __name__ == "__main__":

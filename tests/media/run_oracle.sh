@@ -26,6 +26,10 @@ case $which in
   pillow)
     [ -n "$corpus" ] && set -- "$@" "corpus=$corpus"
     [ -d "$shared/refdata/pdq/images" ] && set -- "$@" "refdata=$shared/refdata/pdq"
+    # Decoder-fidelity variants (TIFF/GIF/BMP/JPEG/PNG layouts), generated: always present.
+    rm -rf "$outdir/synthetic"
+    "$py" "$src/tests/media/make_variants.py" "$outdir/synthetic" || exit 1
+    set -- "$@" "synthetic=$outdir/synthetic"
     ;;
   vpdq)
     # One video per codec/container family at vpdq's default 1 s per hash, one short video at
