@@ -4,7 +4,7 @@
 Lines "#root<TAB>LABEL<TAB>DIR" name the roots; then one tab-separated line per file: root label, path relative to the root, status ("ok" or
 "error"), kind ("gray" or "rgb"), width, height, sha256 of the tightly packed pixels, and
 pdqhash's PDQ hex and quality of those pixels (grey as three equal channels; "-" without pdqhash).
-The pixels are the ones hashsieve is expected to deliver (ALGORITHMS.md 2.1, "library path"):
+The pixels are the ones hashsieve is expected to deliver (docs/ALGORITHMS.md §1, "library path"):
 grey modes (1, L, LA) as one grey channel, 16-bit grey reduced to its high byte (Pillow's own
 rule for 16-bit RGB), everything else convert("RGB") (alpha dropped, palette and CMYK to true
 RGB). First frame only. Used by tests/test_media_pillow.cpp as its oracle.
