@@ -30,8 +30,6 @@ constexpr std::array kMagics{
     Magic{0, "070701"sv},              // CPIO new ASCII
     Magic{0, "070702"sv},              // CPIO new ASCII with CRC
     Magic{0, "070707"sv},              // CPIO old ASCII (odc)
-    Magic{0, "\xC7\x71"sv},            // CPIO old binary, little-endian
-    Magic{0, "\x71\xC7"sv},            // CPIO old binary, big-endian
     Magic{0, "\x1F\x8B\x08"sv},        // gzip (deflate)
     Magic{0,
           "\xFD"
