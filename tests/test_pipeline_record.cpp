@@ -115,6 +115,33 @@ TEST(RecordJson, ErrorWithDigestsGolden) {
             "\"sha1\":\"s1\",\"sha256\":\"s256\"}\n");
 }
 
+TEST(RecordJson, ArchiveAndMemberGoldenAndRoundTrip) {
+  Record archive;
+  archive.path = "a.zip!/in.tar";
+  archive.kind = RecordKind::Archive;
+  archive.archiveMember = true;
+  archive.digests = {"m", "s1", "s256"};
+  archive.archiveFormat = "GNU tar format";
+  archive.archiveMembers = 3;
+  EXPECT_EQ(toJsonLine(archive),
+            "{\"path\":\"a.zip!/in.tar\",\"archive_member\":true,\"kind\":\"archive\",\"md5\":"
+            "\"m\",\"sha1\":\"s1\",\"sha256\":\"s256\",\"format\":\"GNU tar format\","
+            "\"members\":3}\n");
+  Record member = imageRecord();
+  member.path = "a.zip!/p.jpg";
+  member.archiveMember = true;
+  Record encrypted;
+  encrypted.path = "a.zip!/secret.jpg";
+  encrypted.archiveMember = true;
+  encrypted.error = "encrypted";
+  for (const Record& r : {archive, member, encrypted}) {
+    const std::string line = toJsonLine(r);
+    const Record back = recordFromJson(nlohmann::ordered_json::parse(line));
+    EXPECT_EQ(toJsonLine(back), line);
+    EXPECT_TRUE(back.archiveMember);
+  }
+}
+
 TEST(RecordJson, InvalidUtf8InDetailIsReplacedNotThrown) {
   Record r;
   r.path = "x";

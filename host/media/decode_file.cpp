@@ -49,13 +49,8 @@ void decodeSniffed(const detail::DecodeJob& job) {
   }
 }
 
-}  // namespace
-
-MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
-                     const FrameCallback& onFrame) {
-  silenceFFmpegOnce();
-  const detail::Deadline deadline(opts.limits.timeoutSeconds);
-  detail::InputFile file(path, opts.limits);
+MediaInfo decodeOpened(detail::InputFile& file, const Options& opts, const FrameCallback& onFrame,
+                       const detail::Deadline& deadline) {
   MediaInfo info;
   info.bytes = file.size();
 
@@ -84,6 +79,24 @@ MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
   }
   info.digests = file.finishDigests();
   return info;
+}
+
+}  // namespace
+
+MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
+                     const FrameCallback& onFrame) {
+  silenceFFmpegOnce();
+  const detail::Deadline deadline(opts.limits.timeoutSeconds);
+  detail::InputFile file(path, opts.limits);
+  return decodeOpened(file, opts, onFrame, deadline);
+}
+
+MediaInfo decodeMemory(std::span<const uint8_t> bytes, const Options& opts,
+                       const FrameCallback& onFrame) {
+  silenceFFmpegOnce();
+  const detail::Deadline deadline(opts.limits.timeoutSeconds);
+  detail::InputFile file(bytes, opts.limits);
+  return decodeOpened(file, opts, onFrame, deadline);
 }
 
 }  // namespace hashsieve::media

@@ -49,6 +49,13 @@ InputFile::InputFile(const std::filesystem::path& path, const Limits& limits) {
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 
+InputFile::InputFile(std::span<const uint8_t> bytes, const Limits& limits) : memory_(bytes) {
+  if (bytes.empty()) throw InputError("empty file", "");
+  size_ = static_cast<int64_t>(bytes.size());
+  if (size_ > limits.maxFileBytes)
+    throw InputError("too large", std::to_string(size_) + " bytes exceeds the file size limit");
+}
+
 InputFile::~InputFile() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -56,7 +63,11 @@ InputFile::~InputFile() {
 int64_t InputFile::readAt(int64_t offset, uint8_t* dst, size_t n) noexcept {
   if (offset < 0) return -EINVAL;
   size_t got = 0;
-  while (got < n) {
+  if (fd_ < 0) {
+    got = offset < size_ ? static_cast<size_t>(std::min<int64_t>(n, size_ - offset)) : 0;
+    if (got) std::memcpy(dst, memory_.data() + offset, got);
+  }
+  while (fd_ >= 0 && got < n) {
     const ssize_t r = ::pread(fd_, dst + got, n - got, offset + static_cast<int64_t>(got));
     if (r < 0) {
       if (errno == EINTR) continue;
@@ -102,7 +113,7 @@ FileDigests InputFile::finishDigests() {
   if (digestFailed_) throw InputError("unreadable", "digest computation failed");
   // A file that grew while being read would give digests of a prefix: refuse them.
   struct stat st {};
-  if (::fstat(fd_, &st) != 0 || st.st_size != size_)
+  if (fd_ >= 0 && (::fstat(fd_, &st) != 0 || st.st_size != size_))
     throw InputError("unreadable", "the file changed size while being read");
   return digest_.finish();
 }

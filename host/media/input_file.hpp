@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <vector>
 
 #include "host/core/file_digests.hpp"
@@ -19,6 +20,9 @@ class InputFile {
  public:
   /// Throws InputError: "not a regular file", "unreadable", "empty file", "too large".
   InputFile(const std::filesystem::path& path, const Limits& limits);
+  /// Bytes already in memory (an archive member): never touches the file system. `bytes` must
+  /// outlive the InputFile. Throws InputError: "empty file", "too large".
+  InputFile(std::span<const uint8_t> bytes, const Limits& limits);
   ~InputFile();
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -38,6 +42,7 @@ class InputFile {
 
  private:
   int fd_ = -1;
+  std::span<const uint8_t> memory_;  // the bytes when constructed from memory (fd_ < 0)
   int64_t size_ = 0;
   int64_t digested_ = 0;  // bytes [0, digested_) are in digest_
   bool digestFailed_ = false;

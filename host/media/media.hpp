@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "host/core/errors.hpp"
@@ -79,5 +80,11 @@ class UndecodableFile : public InputError {
 /// decoder delivered but that cannot be the file's: host/media/plausibility.hpp).
 MediaInfo decodeFile(const std::filesystem::path& path, const Options& opts,
                      const FrameCallback& onFrame);
+
+/// decodeFile for bytes already in memory (an archive member), through the same decoders
+/// (FFmpeg custom AVIO, libjpeg memory source); nothing is written to disk. Same errors, less
+/// those about opening a file.
+MediaInfo decodeMemory(std::span<const uint8_t> bytes, const Options& opts,
+                       const FrameCallback& onFrame);
 
 }  // namespace hashsieve::media

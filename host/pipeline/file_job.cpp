@@ -54,6 +54,12 @@ int64_t FileJob::framesDecoded() const {
 }
 
 Record FileJob::record() const {
+  Record r = recordOfDecode();
+  r.archiveMember = archiveMember_;
+  return r;
+}
+
+Record FileJob::recordOfDecode() const {
   std::lock_guard lock(mutex_);
   if (error_) {
     Record r = errorRecord(item_.path, error_->reason, error_->detail);

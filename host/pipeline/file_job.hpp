@@ -19,8 +19,12 @@ namespace hashsieve::pipeline {
 class FileJob {
  public:
   /// `wantDihedral`: keep the first frame's eight dihedral hashes (images with --dihedral).
-  FileJob(uint64_t index, InputItem item, bool wantDihedral)
-      : index_(index), item_(std::move(item)), wantDihedral_(wantDihedral) {}
+  /// `archiveMember`: the record is marked as read from inside an archive.
+  FileJob(uint64_t index, InputItem item, bool wantDihedral, bool archiveMember = false)
+      : index_(index),
+        item_(std::move(item)),
+        wantDihedral_(wantDihedral),
+        archiveMember_(archiveMember) {}
 
   uint64_t index() const { return index_; }
   const InputItem& item() const { return item_; }
@@ -42,11 +46,13 @@ class FileJob {
   int64_t framesDecoded() const;
 
  private:
-  bool release();  // under mutex_
+  bool release();                 // under mutex_
+  Record recordOfDecode() const;  // record() before the archive-member mark
 
   const uint64_t index_;
   const InputItem item_;
   const bool wantDihedral_;
+  const bool archiveMember_;
   mutable std::mutex mutex_;
   int outstanding_ = 1;  // the decode itself plus each submitted frame
   std::vector<FrameRecord> frames_;

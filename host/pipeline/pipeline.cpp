@@ -6,12 +6,18 @@
 // mode), a background counter (progress total) and the calling thread as the ordered writer.
 #include "host/pipeline/pipeline.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <new>
+#include <optional>
+#include <span>
 #include <thread>
 
+#include "host/archive/archive_sniff.hpp"
+#include "host/archive/member_path.hpp"
 #include "host/core/errors.hpp"
 #include "host/pipeline/bounded_queue.hpp"
 #include "host/pipeline/fatal_error.hpp"
@@ -30,6 +36,8 @@ uint64_t nsBetween(Clock::time_point a, Clock::time_point b) {
 struct Work {
   uint64_t index = 0;
   InputItem item;
+  std::shared_ptr<const std::vector<uint8_t>> bytes;  // an archive member's contents
+  std::optional<Record> ready;  // made by the reader (an archive's own record, member errors)
 };
 
 struct Done {
@@ -70,6 +78,8 @@ class Run {
   RunStats execute() {
     if (!opts_.decode || !opts_.makeHasher)
       throw std::invalid_argument("runPipeline: decode and makeHasher are required");
+    if (opts_.archives.mode != archive::ArchiveMode::None && !opts_.decodeMemory)
+      throw std::invalid_argument("runPipeline: archives need decodeMemory");
     const int threads = std::max(1, opts_.threads);
     const auto start = Clock::now();
     std::string backendName;
@@ -172,12 +182,20 @@ class Run {
     uint64_t n = 0;
     uint64_t blockedNs = 0;
     const auto t0 = Clock::now();
-    walkInputs(opts_.roots, opts_.walk, [&](InputItem&& item) {
-      if (stop_) return false;
+    const auto push = [&](Work&& w) {
       const auto p0 = Clock::now();
-      const bool ok = work_.push(Work{n++, std::move(item)});
+      w.index = n++;
+      const bool ok = work_.push(std::move(w));
       blockedNs += nsBetween(p0, Clock::now());
       return ok;
+    };
+    walkInputs(opts_.roots, opts_.walk, [&](InputItem&& item) {
+      if (stop_) return false;
+      if (opts_.archives.mode != archive::ArchiveMode::None) {
+        if (item.ok && archive::fileLooksLikeArchive(item.path)) return expand(item, {}, push);
+        if (auto member = namedMember(item)) return expand(member->first, member->second, push);
+      }
+      return push(Work{0, std::move(item), nullptr, std::nullopt});
     });
     live_.readNs += nsBetween(t0, Clock::now()) - blockedNs;
     {
@@ -190,6 +208,58 @@ class Run {
     work_.close();
   }
 
+  /// A root "outer.zip!/dir/m.jpg" that is not itself a file: the archive and member names.
+  static std::optional<std::pair<InputItem, std::vector<std::string>>> namedMember(
+      const InputItem& item) {
+    if (item.ok || item.error != "not found") return std::nullopt;
+    std::vector<std::string> parts = archive::splitMemberPath(item.path);
+    if (parts.size() < 2) return std::nullopt;
+    struct stat st {};
+    if (::stat(parts[0].c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    InputItem outer;
+    outer.path = parts[0];
+    outer.ok = true;
+    outer.size = static_cast<int64_t>(st.st_size);
+    outer.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    parts.erase(parts.begin());
+    return std::make_pair(std::move(outer), std::move(parts));
+  }
+
+  /// Streams an archive's items into the work queue in archive order (bounded: the reader
+  /// blocks on a full queue while it holds one member). Members are journalled under their
+  /// own path and size with the archive file's mtime.
+  template <typename Push>
+  bool expand(const InputItem& outer, std::span<const std::string> only, const Push& push) {
+    return archive::expandArchiveFile(
+        outer.path, opts_.archives,
+        [&](archive::ArchiveItem&& a) {
+          if (stop_) return false;
+          Work w;
+          w.item.path = a.path;
+          if (a.kind == archive::ArchiveItem::Kind::Member) {
+            w.item.ok = true;
+            w.item.size = static_cast<int64_t>(a.bytes->size());
+            w.item.mtimeNs = outer.mtimeNs;
+            w.bytes = std::move(a.bytes);
+          } else {
+            Record r = a.kind == archive::ArchiveItem::Kind::Error
+                           ? errorRecord(a.path, a.error, a.detail)
+                           : Record{};
+            if (a.kind == archive::ArchiveItem::Kind::Archive) {
+              r.path = a.path;
+              r.kind = RecordKind::Archive;
+              r.archiveFormat = a.format;
+              r.archiveMembers = a.members;
+            }
+            r.digests = std::move(a.digests);
+            r.archiveMember = a.member;
+            w.ready = std::move(r);
+          }
+          return push(std::move(w));
+        },
+        only);
+  }
+
   void workerLoop(HashStage& stage) {
     while (auto w = work_.pop()) {
       if (!reorder_.waitForSlot(w->index)) return;
@@ -198,6 +268,12 @@ class Run {
   }
 
   void process(Work&& w, HashStage& stage) {
+    if (w.ready) {
+      Done d;
+      d.record = std::move(*w.ready);
+      reorder_.put(w.index, std::move(d));
+      return;
+    }
     if (!w.item.ok) {
       Done d;
       d.record = errorRecord(w.item.path, w.item.error, w.item.detail);
@@ -234,7 +310,8 @@ class Run {
   }
 
   void decode(Work& w, JournalKey key, HashStage& stage) {
-    auto job = std::make_shared<FileJob>(w.index, w.item, opts_.request.dihedral);
+    auto job =
+        std::make_shared<FileJob>(w.index, w.item, opts_.request.dihedral, w.bytes != nullptr);
     const int64_t size = w.item.size;
     uint64_t submitNs = 0;
     const auto t0 = Clock::now();
@@ -254,7 +331,8 @@ class Run {
     bool last = false;
     try {
       const media::MediaInfo info =
-          opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
+          w.bytes ? opts_.decodeMemory(*w.bytes, opts_.media, onFrame)
+                  : opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
       last = job->decodeFinished(info);
     } catch (const media::UndecodableFile& e) {
       last = job->decodeFailed(e.reason(), detailOf(e), e.digests);
@@ -338,6 +416,9 @@ class Run {
         break;
       case RecordKind::Video:
         ++stats_.videos;
+        break;
+      case RecordKind::Archive:
+        ++stats_.archives;
         break;
       case RecordKind::Error:
         ++stats_.errors;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "host/archive/archive_expander.hpp"
 #include "host/core/hasher.hpp"
 #include "host/media/media.hpp"
 #include "host/pipeline/hash_stage.hpp"
@@ -22,6 +23,9 @@ namespace hashsieve::pipeline {
 /// media::decodeFile's signature; injectable so tests can run the pipeline on fake decoders.
 using DecodeFn = std::function<media::MediaInfo(const std::filesystem::path&, const media::Options&,
                                                 const media::FrameCallback&)>;
+/// media::decodeMemory's signature: archive members, decoded from memory.
+using MemoryDecodeFn = std::function<media::MediaInfo(
+    std::span<const uint8_t>, const media::Options&, const media::FrameCallback&)>;
 using HasherFactory = std::function<std::unique_ptr<Hasher>()>;
 /// Receives every record once, in input order, on one thread. May throw FatalError.
 using RecordSink = std::function<void(const Record&)>;
@@ -33,6 +37,11 @@ struct PipelineOptions {
   HashRequest request;       // pdq + phash; dihedral with --dihedral
   int threads = 1;           // decode workers (>= 1)
   DecodeFn decode;           // required
+  /// Archives found in the walk (by content) are expanded by the reader, members in archive
+  /// order; each member is one input decoded from memory by `decodeMemory` (required unless
+  /// the mode is None). A root "a.zip!/m.jpg" that is not a file names one member.
+  archive::ArchiveOptions archives;
+  MemoryDecodeFn decodeMemory;
   HasherFactory makeHasher;  // required; called once per worker (inline) or once (batched)
   bool batched = false;      // one shared hasher fed by a FrameBatcher (CUDA)
   BatcherConfig batcher;

@@ -91,10 +91,18 @@ double roundMicros(double value) { return std::round(value * 1e6) / 1e6; }
 Json toJson(const Record& r) {
   Json j;
   putPath(j, r.path);
+  if (r.archiveMember) j["archive_member"] = true;
   if (r.kind == RecordKind::Error) {
     j["error"] = r.error;
     j["detail"] = r.detail;
     if (!r.digests.md5.empty()) putDigests(j, r.digests);
+    return j;
+  }
+  if (r.kind == RecordKind::Archive) {
+    j["kind"] = "archive";
+    putDigests(j, r.digests);
+    j["format"] = r.archiveFormat;
+    j["members"] = r.archiveMembers;
     return j;
   }
   j["kind"] = r.kind == RecordKind::Image ? "image" : "video";
@@ -137,6 +145,7 @@ Record recordFromJson(const Json& j) {
   } else {
     r.path = field<std::string>(j, "path");
   }
+  r.archiveMember = j.contains("archive_member") && field<bool>(j, "archive_member");
   if (j.contains("error")) {
     r.kind = RecordKind::Error;
     r.error = field<std::string>(j, "error");
@@ -145,6 +154,13 @@ Record recordFromJson(const Json& j) {
     return r;
   }
   const auto kind = field<std::string>(j, "kind");
+  if (kind == "archive") {
+    r.kind = RecordKind::Archive;
+    r.digests = digestFields(j);
+    r.archiveFormat = field<std::string>(j, "format");
+    r.archiveMembers = field<uint64_t>(j, "members");
+    return r;
+  }
   if (kind != "image" && kind != "video") throw FormatError("record kind \"" + kind + "\"");
   r.kind = kind == "image" ? RecordKind::Image : RecordKind::Video;
   r.width = field<int>(j, "width");

@@ -15,7 +15,7 @@
 
 namespace hashsieve::pipeline {
 
-enum class RecordKind { Image, Video, Error };
+enum class RecordKind { Image, Video, Error, Archive };
 
 /// One sampled frame of a video (or of an animated image with --all-frames).
 struct FrameRecord {
@@ -30,6 +30,7 @@ struct FrameRecord {
 struct Record {
   std::string path;  // exact bytes; JSON gets utf8Display(path) plus path_hex when not UTF-8
   RecordKind kind = RecordKind::Error;
+  bool archiveMember = false;  // read from inside an archive (path in the `!/` notation)
 
   // Image and video.
   int width = 0, height = 0;  // size of the hashed (first) frame
@@ -48,6 +49,10 @@ struct Record {
   double duration = 0.0;  // seconds, rounded to the millisecond
   double fps = 0.0;       // average frame rate as the container states it (not rounded)
   std::vector<FrameRecord> frames;
+
+  // Archive: its own record, after its members (digests of the archive's bytes).
+  std::string archiveFormat;  // libarchive's format name (+ filters)
+  uint64_t archiveMembers = 0;
 
   // Error.
   std::string error;  // reason tag ("truncated", "unsupported format", ...)

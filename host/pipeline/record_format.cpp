@@ -43,6 +43,12 @@ class CsvFormatter final : public RecordFormatter {
              csvField(r.error) + "," + csvField(r.detail) + noDihedral + "\n";
       return;
     }
+    if (r.kind == RecordKind::Archive) {
+      const FileDigests& d = r.digests;
+      out += pathCols + ",archive,,,,," + d.md5 + "," + d.sha1 + "," + d.sha256 + ",,,,," +
+             noDihedral + "\n";
+      return;
+    }
     const std::string fileCols = std::to_string(r.width) + "," + std::to_string(r.height) + "," +
                                  r.digests.md5 + "," + r.digests.sha1 + "," + r.digests.sha256;
     const char* kind = r.kind == RecordKind::Image ? "image" : "video";

@@ -26,6 +26,7 @@ std::string statsJson(const RunStats& s) {
   j["images"] = s.images;
   j["videos"] = s.videos;
   j["errors"] = s.errors;
+  if (s.archives > 0) j["archives"] = s.archives;
   j["resumed"] = s.resumed;
   j["frames"] = s.frames;
   j["frames_decoded"] = s.framesDecoded;

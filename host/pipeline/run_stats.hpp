@@ -26,6 +26,7 @@ struct LiveCounters {
 
 struct RunStats {
   uint64_t inputs = 0, images = 0, videos = 0, errors = 0, resumed = 0;
+  uint64_t archives = 0;           // archives' own records (their members count as inputs too)
   uint64_t frames = 0, bytes = 0;  // frames hashed; bytes of the input files
   uint64_t framesDecoded = 0;      // frames decoded (videos decode more than they sample)
   double wallSeconds = 0.0;

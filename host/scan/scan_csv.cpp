@@ -41,7 +41,9 @@ void appendScanCsv(const pipeline::Record& r, const ScanResult& res, const ScanM
     return;
   }
   const HashList& list = matcher.list();
-  const std::string kind = r.kind == pipeline::RecordKind::Image ? "image" : "video";
+  const std::string kind = r.kind == pipeline::RecordKind::Image   ? "image"
+                           : r.kind == pipeline::RecordKind::Video ? "video"
+                                                                   : "archive";
   const std::string digests = r.digests.md5 + "," + r.digests.sha1 + "," + r.digests.sha256;
   const bool framed = res.query.frames.size() > 1 || r.kind == pipeline::RecordKind::Video;
   bool wrote = false;

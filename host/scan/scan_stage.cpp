@@ -16,7 +16,7 @@ double secondsSince(Clock::time_point t0) {
 
 /// Query frames a record contributes (an image one, a video its sampled frames).
 size_t framesOf(const pipeline::Record& r) {
-  if (r.kind == pipeline::RecordKind::Error) return 0;
+  if (r.kind == pipeline::RecordKind::Error || r.kind == pipeline::RecordKind::Archive) return 0;
   return std::max<size_t>(1, r.frames.size());
 }
 

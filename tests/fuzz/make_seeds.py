@@ -11,6 +11,8 @@ fuzz_tiff_decode: the TIFFs among those, plus tiny TIFFs that libtiff's tiffcp r
 fuzz_list_text: list files in each text format (plain hex, hash,quality,path, CSV, ThreatExchange,
   JSONL, StopNCII JSON, pHash), with BOM, CRLF, comments and malformed lines.
 fuzz_hsl_loader: .hsl lists built from those by `hashsieve list build` when BIN has it.
+fuzz_archive_read: tiny archives in each format (zipfile/tarfile; 7z and bsdtar when installed),
+  nested, truncated and with a corrupted central directory.
 fuzz_query_reader: hash records (image, video, error, dihedral), and `hashsieve hash` output on
   the tiny images when BIN has it.
 Only the Python standard library and, optionally, ffmpeg and the hashsieve CLI are used.
@@ -165,6 +167,55 @@ def query_seeds(out, rng):
     write(out / "crlf-blank.jsonl", "\r\n" + json.dumps(image) + "\r\n\r\n")
 
 
+def archive_seeds(out):
+    """Tiny archives of the formats the archive reader takes (7z/bsdtar ones when installed; no
+    ISO 9660: its smallest image is too big a seed),
+    nested ones, and a truncated and a corrupted one."""
+    import gzip, io, lzma, tarfile, zipfile
+    out.mkdir(parents=True, exist_ok=True)
+    members = [("a.txt", b"hello\n"), ("d/b.bin", bytes(range(64)))]
+
+    def zip_of(items, method=zipfile.ZIP_DEFLATED):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", method) as z:
+            for name, data in items:
+                z.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data, method)
+        return buf.getvalue()
+
+    def tar_of(items, mode="w"):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode=mode, format=tarfile.USTAR_FORMAT) as t:
+            for name, data in items:
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+        return buf.getvalue()
+
+    seeds = {
+        "stored.zip": zip_of(members, zipfile.ZIP_STORED),
+        "deflate.zip": zip_of(members),
+        "bzip2.zip": zip_of(members, zipfile.ZIP_BZIP2),
+        "plain.tar": tar_of(members),
+        "nested.zip": zip_of([("in.tar", tar_of([("x.zip", zip_of(members))]))]),
+        "data.gz": gzip.compress(b"payload" * 20, mtime=0),
+        "data.xz": lzma.compress(b"payload" * 20),
+    }
+    seeds["truncated.zip"] = seeds["deflate.zip"][:60]
+    bad = bytearray(seeds["stored.zip"])
+    bad[bad.rfind(b"PK\x01\x02") + 20] ^= 0xFF
+    seeds["badcd.zip"] = bytes(bad)
+    for name, data in seeds.items():
+        write(out / name, data)
+    src = out.parent / "archive-src"
+    for name, data in members:
+        write(src / name, data)
+    for name, args in [("lzma.7z", ["7z", "a", "-bd"]), ("newc.cpio", ["bsdtar", "--format", "newc", "-cf"])]:
+        if shutil.which(args[0]):
+            subprocess.run(args + [str((out / name).resolve()), "a.txt", "d/b.bin"], cwd=src,
+                           check=True, capture_output=True)
+    shutil.rmtree(src)
+
+
 def run_cli(binary, args, stdout=None):
     try:
         return subprocess.run([binary, *args], stdin=subprocess.DEVNULL, stdout=stdout,
@@ -230,6 +281,7 @@ def main():
     lists = out / "fuzz_list_text"
     list_text_seeds(lists, rng)
     query_seeds(out / "fuzz_query_reader", rng)
+    archive_seeds(out / "fuzz_archive_read")
 
     hsl = out / "fuzz_hsl_loader"
     hsl.mkdir(parents=True)

@@ -13,6 +13,43 @@
 
 namespace hashsieve::cli {
 
+namespace {
+
+void addArchiveOptions(CLI::App* cmd, RunArgs& a) {
+  archive::ArchiveOptions& o = a.archiveLimits;
+  cmd->add_option("--archives", a.archives,
+                  "Archives (ZIP, TAR, 7z, RAR, ISO 9660, CPIO, gzip/bzip2/xz/zstd streams; found "
+                  "by content) are read in memory and every member hashed as "
+                  "ARCHIVE!/MEMBER: none (archives are files), top (members of the archives "
+                  "found), nested (archives inside archives too)")
+      ->check(CLI::IsMember({"none", "top", "nested"}))
+      ->capture_default_str();
+  cmd->add_option("--max-archive-depth", o.maxDepth,
+                  "Archive levels opened with --archives nested (the outermost is 1)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-member-bytes", o.maxMemberBytes,
+                  "Larger archive members are not decoded (an error record with their digests)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-archive-bytes", o.maxArchiveBytes,
+                  "Uncompressed bytes read from one archive, all levels together (zip bombs)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-archive-ratio", o.maxRatio,
+                  "Uncompressed / compressed bytes of one archive level, checked past 64 MiB "
+                  "(zip bombs)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+archive::ArchiveMode archiveMode(const std::string& name) {
+  if (name == "none") return archive::ArchiveMode::None;
+  return name == "top" ? archive::ArchiveMode::Top : archive::ArchiveMode::Nested;
+}
+
+}  // namespace
+
 void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
   cmd->add_option("paths", a.paths, "Files and directories (directories are walked recursively)");
   cmd->add_option("-o,--output", a.output,
@@ -64,6 +101,7 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
   cmd->add_option("--batch-frames", a.batchFrames, "Frames per GPU batch (batched backends only)")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
+  addArchiveOptions(cmd, a);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress line and no summary on stderr");
   cmd->add_option("--audit", a.audit,
                   "Write the run's audit record (JSON: version, backend, settings, lists, "
@@ -88,9 +126,13 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.media.allFrames = a.allFrames;
   opts.media.videoFps = a.videoFps;
   opts.request.pdqLuma = a.pdqLuma == "float64" ? pdq::LumaMode::Float64 : pdq::LumaMode::Reference;
-  opts.threads = a.threads > 0 ? a.threads
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  opts.threads = a.threads > 0
+                     ? a.threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opts.decode = media::decodeFile;
+  opts.archives = a.archiveLimits;
+  opts.archives.mode = archiveMode(a.archives);
+  opts.decodeMemory = media::decodeMemory;
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
   // The CPU hasher runs inline in the decode workers (one per worker, no frame copies); any
@@ -116,6 +158,8 @@ std::string runFingerprint(const RunArgs& a) {
     << "; follow_symlinks=" << a.followSymlinks;
   // Appended only when not the default, so journals written before the option still resume.
   if (a.pdqLuma != "reference") s << "; pdq_luma=" << a.pdqLuma;
+  // Member records depend on how archives are read; the defaults are left out as above.
+  if (a.archives != "nested") s << "; archives=" << a.archives;
   return s.str();
 }
 

@@ -33,6 +33,8 @@ struct RunArgs {
   bool quiet = false;
   std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
   int batchFrames = 64;
+  std::string archives = "nested";  // --archives none|top|nested
+  archive::ArchiveOptions archiveLimits;
 };
 
 /// Registers the shared options on `cmd`; `threadsHelp` says what --threads drives.
@@ -49,8 +51,8 @@ std::string runFingerprint(const RunArgs& a);
 struct RunOutputs {
   std::optional<std::filesystem::path> auditPath;  // probed writable
   std::unique_ptr<pipeline::OutputStream> out;
-  std::unique_ptr<pipeline::OutputStream> stats;     // --stats-json, when given
-  std::unique_ptr<pipeline::Journal> journal;        // --journal, when given; set in opts
+  std::unique_ptr<pipeline::OutputStream> stats;  // --stats-json, when given
+  std::unique_ptr<pipeline::Journal> journal;     // --journal, when given; set in opts
 };
 RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
                           pipeline::PipelineOptions& opts);
