@@ -156,29 +156,41 @@ class Run {
 
   void countInputs() {
     uint64_t n = 0;
-    const bool complete = walkInputs(opts_.roots, opts_.walk, [&](InputItem&&) {
-      if (stop_ || stopCount_) return false;
-      std::lock_guard lock(countMutex_);
-      if (live_.countDone) return false;
-      live_.counted = ++n;
-      return true;
-    });
+    const bool complete =
+        walkKeyed(opts_.roots, opts_.walk, [&](InputItem&&, uint64_t, std::string_view key) {
+          if (stop_ || stopCount_) return false;
+          if (!owned(key)) return true;
+          std::lock_guard lock(countMutex_);
+          if (live_.countDone) return false;
+          live_.counted = ++n;
+          return true;
+        });
     // The reader's own count, when it ends, is authoritative (the tree may change meanwhile).
     std::lock_guard lock(countMutex_);
     if (complete) live_.countDone = true;
+  }
+
+  bool owned(std::string_view key) const {
+    return !opts_.shard || shardOf(key, opts_.shard->count) == opts_.shard->index;
   }
 
   void readInputs() {
     uint64_t n = 0;
     uint64_t blockedNs = 0;
     const auto t0 = Clock::now();
-    walkInputs(opts_.roots, opts_.walk, [&](InputItem&& item) {
-      if (stop_) return false;
-      const auto p0 = Clock::now();
-      const bool ok = work_.push(Work{n++, std::move(item)});
-      blockedNs += nsBetween(p0, Clock::now());
-      return ok;
-    });
+    uint64_t walked = 0;
+    std::vector<uint64_t> ordinals;
+    walkKeyed(opts_.roots, opts_.walk,
+              [&](InputItem&& item, uint64_t ordinal, std::string_view key) {
+                if (stop_) return false;
+                walked = ordinal + 1;
+                if (!owned(key)) return true;
+                if (opts_.shard) ordinals.push_back(ordinal);
+                const auto p0 = Clock::now();
+                const bool ok = work_.push(Work{n++, std::move(item)});
+                blockedNs += nsBetween(p0, Clock::now());
+                return ok;
+              });
     live_.readNs += nsBetween(t0, Clock::now()) - blockedNs;
     {
       std::lock_guard lock(countMutex_);
@@ -186,6 +198,10 @@ class Run {
       live_.countDone = true;
     }
     stats_.inputs = n;  // read by the writer only after setTotal below
+    if (opts_.shard) {
+      stats_.walked = walked;
+      stats_.ordinals = std::move(ordinals);
+    }
     reorder_.setTotal(n);
     work_.close();
   }

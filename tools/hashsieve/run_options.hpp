@@ -12,6 +12,7 @@
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
+#include "host/pipeline/shard_index.hpp"
 
 namespace hashsieve::cli {
 
@@ -33,6 +34,7 @@ struct RunArgs {
   bool quiet = false;
   std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
   int batchFrames = 64;
+  std::string shard;  // --shard I/N | auto | auto/N
 };
 
 /// Registers the shared options on `cmd`; `threadsHelp` says what --threads drives.
@@ -45,12 +47,26 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
 /// Everything shared that changes a record, so a journal is only reused by the same command.
 std::string runFingerprint(const RunArgs& a);
 
+/// --shard: the spec (nullopt without it). Expands %i in -o, --journal, --stats-json, --audit
+/// and --files-from; with more than one shard each given file name must hold %i, and -o must
+/// be a file (its shard index goes beside it). Throws UsageError.
+std::optional<pipeline::ShardSpec> applyShard(RunArgs& a);
+
+/// What a shard index fingerprints: the command's journal fingerprint, `extra` (format, list,
+/// thresholds) and the roots (count and FNV-1a of their bytes), so merge refuses other runs.
+std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerprint,
+                             const std::string& extra, const std::vector<std::string>& roots);
+
+/// Writes OUTPUT.shard for a finished sharded run (last, so that it marks a complete shard).
+void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
+                        const std::optional<std::filesystem::path>& auditPath);
+
 /// The run's writable places, all opened before any work so that a bad path fails first.
 struct RunOutputs {
   std::optional<std::filesystem::path> auditPath;  // probed writable
   std::unique_ptr<pipeline::OutputStream> out;
-  std::unique_ptr<pipeline::OutputStream> stats;     // --stats-json, when given
-  std::unique_ptr<pipeline::Journal> journal;        // --journal, when given; set in opts
+  std::unique_ptr<pipeline::OutputStream> stats;  // --stats-json, when given
+  std::unique_ptr<pipeline::Journal> journal;     // --journal, when given; set in opts
 };
 RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
                           pipeline::PipelineOptions& opts);
