@@ -73,9 +73,8 @@ wait_journal "$WORK/hash/journal.1" 60
 scancel "${ARRAY}_1"
 wait_state "${ARRAY}_1" CANCELLED 30
 echo "hash: task 1 cancelled with $(journal_entries "$WORK/hash/journal.1") journal entries"
-scontrol requeue "${ARRAY}_1" || fail "requeue of ${ARRAY}_1"
-# A requeued job waits (BeginTime) before it is eligible again; no need here.
-scontrol update JobId="${ARRAY}_1" StartTime=now || fail "cannot release ${ARRAY}_1"
+HS_SHARDS=4 bash "$SRC/tools/cluster/hashsieve.sbatch" requeue "$ARRAY" 1 "$MERGE" ||
+  fail "requeue of ${ARRAY}_1"
 wait_state "${ARRAY}_2" RUNNING 90
 wait_journal "$WORK/hash/journal.2" 60
 pid=$(task_pid 2) || fail "no hashsieve process for task 2"
