@@ -49,6 +49,22 @@ for k in slurm k8s; do
 done
 echo "--shard auto: Slurm and Kubernetes shards equal the explicit ones"
 
+# Statistics and audit records merge: counts add up to the unsharded run's, each shard kept.
+for i in 0 1 2; do
+  run hash -q in --files-from list.txt --shard "$i/3" -o "st.%i.jsonl" --stats-json "st.%i.json"
+done
+run merge st.%i.jsonl -o st.jsonl --stats-json st.json
+python3 - single.jsonl st.json st.jsonl.audit.json <<'PY' || fail "merged stats/audit do not add up"
+import json, sys
+lines = open(sys.argv[1], "rb").read().count(b"\n")
+stats, audit = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+assert stats["inputs"] == lines and len(stats["shards"]) == 3, stats["inputs"]
+assert stats["errors"] == sum(s["errors"] for s in stats["shards"]) > 0
+assert audit["counts"]["hashed"] + audit["counts"]["failed"] == lines, audit["counts"]
+assert len(audit["shards"]) == 3 and audit["output"] == "st.jsonl" and audit["exit_status"] == 1
+PY
+echo "stats and audit merged: counts add up"
+
 usage() {  # TEXT ARGS...: must exit 2 and say TEXT
   local text=$1
   shift
