@@ -11,8 +11,9 @@ HS_DEBIAN_PACKAGES=(
   python3-venv python3-pip python3-dev
   ffmpeg imagemagick python3-pil openssl time   # test fixtures and make-corpus
   clang libclang-rt-14-dev                  # libFuzzer targets
-  libarchive-dev                            # archive members read in memory (issue 16)
+  libarchive-dev                            # archive members read in memory
   p7zip-full libarchive-tools zstd          # archive test fixtures: 7z, bsdtar, zstd
+  slurmctld slurmd slurm-client munge python3-yaml   # scale-out tests: a real Slurm array, the Job YAML
 )
 HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib)
 

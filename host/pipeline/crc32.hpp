@@ -21,8 +21,9 @@ constexpr std::array<uint32_t, 256> makeCrc32Table() {
 inline constexpr std::array<uint32_t, 256> kCrc32Table = makeCrc32Table();
 }  // namespace detail
 
-inline uint32_t crc32(std::string_view bytes) {
-  uint32_t c = 0xFFFFFFFFu;
+/// `previous`: the CRC of the bytes before these, to checksum a stream piece by piece.
+inline uint32_t crc32(std::string_view bytes, uint32_t previous = 0) {
+  uint32_t c = previous ^ 0xFFFFFFFFu;
   for (char ch : bytes) c = detail::kCrc32Table[(c ^ static_cast<uint8_t>(ch)) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }

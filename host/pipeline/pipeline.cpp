@@ -166,37 +166,54 @@ class Run {
 
   void countInputs() {
     uint64_t n = 0;
-    const bool complete = walkInputs(opts_.roots, opts_.walk, [&](InputItem&&) {
-      if (stop_ || stopCount_) return false;
-      std::lock_guard lock(countMutex_);
-      if (live_.countDone) return false;
-      live_.counted = ++n;
-      return true;
-    });
+    const bool complete =
+        walkKeyed(opts_.roots, opts_.walk, [&](InputItem&&, uint64_t, std::string_view key) {
+          if (stop_ || stopCount_) return false;
+          if (!owned(key)) return true;
+          std::lock_guard lock(countMutex_);
+          if (live_.countDone) return false;
+          live_.counted = ++n;
+          return true;
+        });
     // The reader's own count, when it ends, is authoritative (the tree may change meanwhile).
     std::lock_guard lock(countMutex_);
     if (complete) live_.countDone = true;
+  }
+
+  bool owned(std::string_view key) const {
+    return !opts_.shard || shardOf(key, opts_.shard->count) == opts_.shard->index;
   }
 
   void readInputs() {
     uint64_t n = 0;
     uint64_t blockedNs = 0;
     const auto t0 = Clock::now();
+    uint64_t walked = 0;
+    uint64_t ordinal = 0;  // of the walked input the next Work comes from
+    std::vector<uint64_t> ordinals;
+    // Every record of one walked input (an archive's members and the archive) shares its ordinal.
     const auto push = [&](Work&& w) {
       const auto p0 = Clock::now();
       w.index = n++;
+      if (opts_.shard) ordinals.push_back(ordinal);
       const bool ok = work_.push(std::move(w));
       blockedNs += nsBetween(p0, Clock::now());
       return ok;
     };
-    walkInputs(opts_.roots, opts_.walk, [&](InputItem&& item) {
-      if (stop_) return false;
-      if (opts_.archives.mode != archive::ArchiveMode::None) {
-        if (item.ok && archive::fileLooksLikeArchive(item.path)) return expand(item, {}, push);
-        if (auto member = namedMember(item)) return expand(member->first, member->second, push);
-      }
-      return push(Work{0, std::move(item), nullptr, std::nullopt});
-    });
+    walkKeyed(opts_.roots, opts_.walk,
+              [&](InputItem&& item, uint64_t walkOrdinal, std::string_view key) {
+                if (stop_) return false;
+                walked = walkOrdinal + 1;
+                if (!owned(key)) return true;
+                ordinal = walkOrdinal;
+                if (opts_.archives.mode != archive::ArchiveMode::None) {
+                  if (item.ok && archive::fileLooksLikeArchive(item.path))
+                    return expand(item, {}, push);
+                  if (auto member = namedMember(item))
+                    return expand(member->first, member->second, push);
+                }
+                return push(Work{0, std::move(item), nullptr, std::nullopt});
+              });
     live_.readNs += nsBetween(t0, Clock::now()) - blockedNs;
     {
       std::lock_guard lock(countMutex_);
@@ -204,6 +221,10 @@ class Run {
       live_.countDone = true;
     }
     stats_.inputs = n;  // read by the writer only after setTotal below
+    if (opts_.shard) {
+      stats_.walked = walked;
+      stats_.ordinals = std::move(ordinals);
+    }
     reorder_.setTotal(n);
     work_.close();
   }

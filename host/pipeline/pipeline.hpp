@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/record.hpp"
 #include "host/pipeline/run_stats.hpp"
+#include "host/pipeline/shard.hpp"
 
 namespace hashsieve::pipeline {
 
@@ -51,6 +53,9 @@ struct PipelineOptions {
   size_t journalBatch = 64;
   double journalMaxSeconds = 1.0;  // and at least this often while records arrive
   bool backgroundCount = true;     // count the inputs in a second walk for the progress total
+  /// Only this shard's inputs become records (shard.hpp); the walk still visits every input, so
+  /// RunStats::walked and ::ordinals say where each record stands in the unsharded run.
+  std::optional<ShardSpec> shard;
 };
 
 /// Runs to completion. Per-file problems become error records; a FatalError from the sink, the

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace hashsieve::pipeline {
 
@@ -39,6 +40,10 @@ struct RunStats {
   uint64_t peakQueuedFrameBytes = 0;
   uint64_t journalEntriesLoaded = 0, journalBytesDiscarded = 0;
   std::map<std::string, uint64_t> errorsByReason;
+  /// With PipelineOptions::shard: inputs of the whole walk (every shard), and each record's
+  /// ordinal in it, in output order (what `hashsieve merge` interleaves by).
+  uint64_t walked = 0;
+  std::vector<uint64_t> ordinals;
 };
 
 /// Peak resident set size of this process so far (getrusage ru_maxrss), in bytes.

@@ -50,8 +50,9 @@ std::string journalFingerprint(const HashArgs& a) {
   return "hash; dihedral=" + std::to_string(a.dihedral) + "; " + runFingerprint(a);
 }
 
-int runHash(const HashArgs& a) {
+int runHash(HashArgs a) {
   const auto started = std::chrono::system_clock::now();
+  const std::optional<pl::ShardSpec> shard = applyShard(a);
   const pl::OutputFormat format = pl::parseOutputFormat(a.format);
   if (format == pl::OutputFormat::Vpdq && a.outputDir.empty())
     throw UsageError("--format vpdq needs --output-dir DIR (one file per video)");
@@ -59,6 +60,7 @@ int runHash(const HashArgs& a) {
     throw UsageError("--output-dir only applies to --format vpdq");
   pl::PipelineOptions opts = pipelineOptions(a, "hash");
   opts.request.dihedral = a.dihedral;
+  opts.shard = shard;
 
   // Everything that can fail for want of a writable place fails now, before any work.
   RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
@@ -66,12 +68,13 @@ int runHash(const HashArgs& a) {
   if (format == pl::OutputFormat::Vpdq) vpdq.emplace(a.outputDir);
 
   const auto formatter = pl::makeFormatter(format, a.dihedral);
-  io.out->write(formatter->header());
+  pl::ShardRecorder out(*io.out, shard.has_value());
+  out.header(formatter->header());
   std::string text;
   const pl::RecordSink sink = [&](const pl::Record& r) {
     text.clear();
     formatter->append(r, text);
-    io.out->write(text);
+    out.record(text);
     if (vpdq) vpdq->write(r);
   };
 
@@ -87,10 +90,23 @@ int runHash(const HashArgs& a) {
   }
   if (!a.quiet) std::fputs(pl::statsSummary(result).c_str(), stderr);
   const int status = result.errors > 0 ? 1 : 0;
-  if (io.auditPath)
-    audit::writeAuditRecord(
-        hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status),
-        *io.auditPath);
+  if (io.auditPath) {
+    audit::AuditRecord r =
+        hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
+    if (shard)
+      r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
+    audit::writeAuditRecord(r, *io.auditPath);
+  }
+  if (shard) {
+    pl::ShardIndex index = out.finish(result.ordinals);
+    index.command = "hash";
+    index.fingerprint =
+        shardFingerprint(a, journalFingerprint(a), "format=" + a.format, opts.roots);
+    index.shard = shard->index;
+    index.shards = shard->count;
+    index.walked = result.walked;
+    writeRunShardIndex(std::move(index), a, io.auditPath);
+  }
   return status;
 }
 

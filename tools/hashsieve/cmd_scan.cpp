@@ -15,6 +15,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
+#include "host/match/hsl_format.hpp"
 #include "host/match/matcher_factory.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
@@ -73,7 +74,9 @@ Exit status: 0 every input hashed, 1 some inputs failed (error records written),
 2 usage error, 3 fatal error (output, journal or stats file not writable, bad list).)";
 
 /// Everything that changes a journalled record (the list does not: matches are not journalled).
-std::string journalFingerprint(const ScanArgs& a) { return "scan; dihedral=1; " + runFingerprint(a); }
+std::string journalFingerprint(const ScanArgs& a) {
+  return "scan; dihedral=1; " + runFingerprint(a);
+}
 
 std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, const ScanArgs& a,
                           const HashList& list, const std::string& matcherName,
@@ -97,13 +100,24 @@ std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, con
   return j.dump(2) + "\n";
 }
 
+/// What else changes a scan's output bytes: format, the list (by checksum) and the matching.
+std::string scanOutputFingerprint(const ScanArgs& a, const HashList& list,
+                                  const scan::ScanSettings& s) {
+  return "format=" + a.format + "; list=" + hsl::checksumHex(list.checksum()) +
+         "; threshold=" + (s.threshold ? std::to_string(*s.threshold) : "none") +
+         "; min_quality=" + std::to_string(s.minQuality) + "; top_k=" + std::to_string(s.topK) +
+         "; degenerate=" + std::to_string(s.degenerate);
+}
+
 int runScan(ScanArgs a) {
   if (a.format != "jsonl" && a.format != "csv")
     throw UsageError("scan writes --format jsonl or csv, not " + a.format);
   const bool csv = a.format == "csv";
   const auto started = std::chrono::system_clock::now();
+  const std::optional<pl::ShardSpec> shard = applyShard(a);
   pl::PipelineOptions opts = pipelineOptions(a, "scan");
   opts.request.dihedral = true;  // scan matches every image with its eight variants
+  opts.shard = shard;
 
   const auto t0 = Clock::now();
   const HashList list = HashList::open(a.list, {a.verify});
@@ -126,13 +140,14 @@ int runScan(ScanArgs a) {
   // Everything that can fail for want of a writable place fails now, before any work.
   RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
 
-  if (csv) io.out->write(scan::scanCsvHeader());
+  pl::ShardRecorder out(*io.out, shard.has_value());
+  if (csv) out.header(scan::scanCsvHeader());
   std::string rows;
   scan::ScanStage stage(scanMatcher, [&](const pl::Record& r, scan::ScanResult&& res) {
-    if (!csv) return io.out->write(scan::scanRecordLine(std::move(res), scanMatcher));
+    if (!csv) return out.record(scan::scanRecordLine(std::move(res), scanMatcher));
     rows.clear();
     scan::appendScanCsv(r, res, scanMatcher, rows);
-    io.out->write(rows);
+    out.record(rows);
   });
   const pl::RecordSink sink = [&](const pl::Record& r) { stage.push(r); };
 
@@ -174,7 +189,19 @@ int runScan(ScanArgs a) {
     r.settings["top_k"] = a.topK;
     r.settings["checksum_verified"] = a.verify;
     r.counts.matched = static_cast<int64_t>(scanStats.recordsWithMatches);
+    if (shard)
+      r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
     audit::writeAuditRecord(r, *io.auditPath);
+  }
+  if (shard) {
+    pl::ShardIndex index = out.finish(result.ordinals);
+    index.command = "scan";
+    index.fingerprint = shardFingerprint(a, journalFingerprint(a),
+                                         scanOutputFingerprint(a, list, settings), opts.roots);
+    index.shard = shard->index;
+    index.shards = shard->count;
+    index.walked = result.walked;
+    writeRunShardIndex(std::move(index), a, io.auditPath);
   }
   return status;
 }

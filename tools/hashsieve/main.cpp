@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   hashsieve::cli::addScanCommand(app, exitCode);
   hashsieve::cli::addInfoCommand(app, exitCode);
   hashsieve::cli::addBenchCommand(app, exitCode);
+  hashsieve::cli::addMergeCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

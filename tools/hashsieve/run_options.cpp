@@ -1,6 +1,8 @@
 #include "tools/hashsieve/run_options.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -9,6 +11,7 @@
 #include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
 #include "host/pipeline/files_from.hpp"
+#include "host/pipeline/shard.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 
 namespace hashsieve::cli {
@@ -103,6 +106,11 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
       ->capture_default_str();
   addArchiveOptions(cmd, a);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress line and no summary on stderr");
+  cmd->add_option("--shard", a.shard,
+                  "Process only shard I of N of the inputs (I/N), or take I and N from a Slurm "
+                  "job array or a Kubernetes Indexed Job (auto, auto/N); %i in -o, --journal, "
+                  "--stats-json, --audit, --files-from becomes I. `hashsieve merge` joins the "
+                  "shards into the unsharded output");
   cmd->add_option("--audit", a.audit,
                   "Write the run's audit record (JSON: version, backend, settings, lists, "
                   "roots, counts, times; hashes and paths only) here; default "
@@ -161,6 +169,41 @@ std::string runFingerprint(const RunArgs& a) {
   // Member records depend on how archives are read; the defaults are left out as above.
   if (a.archives != "nested") s << "; archives=" << a.archives;
   return s.str();
+}
+
+std::optional<pipeline::ShardSpec> applyShard(RunArgs& a) {
+  if (a.shard.empty()) return std::nullopt;
+  const pipeline::ShardSpec spec = pipeline::parseShard(a.shard);
+  if (a.output.empty() || a.output == "-")
+    throw UsageError("--shard needs -o FILE (merge reads each shard's file and its index)");
+  for (std::string* name : {&a.output, &a.journal, &a.statsJson, &a.audit, &a.filesFrom}) {
+    if (name->empty() || *name == "-") continue;
+    if (spec.count > 1 && name->find("%i") == std::string::npos && name != &a.filesFrom)
+      throw UsageError("--shard: '" + *name +
+                       "' would be shared by every shard; put %i (the shard index) in it");
+    *name = pipeline::expandShardTemplate(*name, spec.index);
+  }
+  // A stale index beside an output about to be rewritten must not outlive it.
+  std::filesystem::remove(pipeline::shardIndexPath(a.output));
+  return spec;
+}
+
+std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerprint,
+                             const std::string& extra, const std::vector<std::string>& roots) {
+  std::string joined;
+  for (const auto& r : roots) joined.append(r).push_back('\0');
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(pipeline::fnv1a64(joined)));
+  return journalFingerprint + "; " + extra + "; roots=" + std::to_string(roots.size()) + ":" + hex;
+}
+
+void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
+                        const std::optional<std::filesystem::path>& auditPath) {
+  namespace fs = std::filesystem;
+  if (!a.statsJson.empty() && a.statsJson != "-") index.stats = fs::absolute(a.statsJson).string();
+  if (auditPath) index.audit = fs::absolute(*auditPath).string();
+  pipeline::writeShardIndex(index, pipeline::shardIndexPath(a.output));
 }
 
 RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,

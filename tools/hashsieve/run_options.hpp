@@ -12,6 +12,7 @@
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/output_stream.hpp"
 #include "host/pipeline/pipeline.hpp"
+#include "host/pipeline/shard_index.hpp"
 
 namespace hashsieve::cli {
 
@@ -35,6 +36,7 @@ struct RunArgs {
   int batchFrames = 64;
   std::string archives = "nested";  // --archives none|top|nested
   archive::ArchiveOptions archiveLimits;
+  std::string shard;  // --shard I/N | auto | auto/N
 };
 
 /// Registers the shared options on `cmd`; `threadsHelp` says what --threads drives.
@@ -46,6 +48,20 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
 
 /// Everything shared that changes a record, so a journal is only reused by the same command.
 std::string runFingerprint(const RunArgs& a);
+
+/// --shard: the spec (nullopt without it). Expands %i in -o, --journal, --stats-json, --audit
+/// and --files-from; with more than one shard each given file name must hold %i, and -o must
+/// be a file (its shard index goes beside it). Throws UsageError.
+std::optional<pipeline::ShardSpec> applyShard(RunArgs& a);
+
+/// What a shard index fingerprints: the command's journal fingerprint, `extra` (format, list,
+/// thresholds) and the roots (count and FNV-1a of their bytes), so merge refuses other runs.
+std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerprint,
+                             const std::string& extra, const std::vector<std::string>& roots);
+
+/// Writes OUTPUT.shard for a finished sharded run (last, so that it marks a complete shard).
+void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
+                        const std::optional<std::filesystem::path>& auditPath);
 
 /// The run's writable places, all opened before any work so that a bad path fails first.
 struct RunOutputs {
