@@ -29,12 +29,18 @@ Json videoMatchJson(const VideoMatch& v, const VideoIndex& videos) {
 
 Json scanRecordJson(ScanResult&& res, const ScanMatcher& matcher) {
   Json j = std::move(res.record);
-  if (res.query.error) return j;
+  Json matches = Json::array();
+  for (const ExactHit& hit : res.exact) matches.push_back(exactMatchFields(hit.entry, *hit.list));
+  if (res.query.error || !matcher.hasPerceptual()) {
+    // Error records carry digests when the file was read: exact copies still match.
+    if (!matches.empty() || (matcher.hasPerceptual() == false && !j.contains("error")))
+      j["matches"] = std::move(matches);
+    return j;
+  }
   const HashList& list = matcher.list();
   // A record with frames is matched frame by frame (videos, --all-frames images); a video
   // without any is matched like an image without a hash (skipped).
   const bool framed = j.contains("frames") && !j["frames"].empty();
-  Json matches = Json::array();
   Json warnings = Json::array();
   size_t skippedFrames = 0;
   for (size_t f = 0; f < res.frames.size(); ++f) {

@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
+#include "host/match/exact_index.hpp"
 #include "host/match/hash_list.hpp"
+#include "host/match/list_set.hpp"
 #include "host/match/matcher_factory.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
@@ -73,17 +75,25 @@ Exit status: 0 every input hashed, 1 some inputs failed (error records written),
 2 usage error, 3 fatal error (output, journal or stats file not writable, bad list).)";
 
 /// Everything that changes a journalled record (the list does not: matches are not journalled).
-std::string journalFingerprint(const ScanArgs& a) { return "scan; dihedral=1; " + runFingerprint(a); }
+std::string journalFingerprint(const ScanArgs& a) {
+  return "scan; dihedral=1; " + runFingerprint(a);
+}
 
 std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, const ScanArgs& a,
-                          const HashList& list, const std::string& matcherName,
+                          const ListSet& lists, const std::string& matcherName,
                           double loadSeconds) {
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(pl::statsJson(run));
   nlohmann::ordered_json m;
   m["list"] = a.list;
-  m["list_type"] = hashTypeName(list.type());
-  m["list_entries"] = list.size();
-  m["list_videos"] = list.videoCount();
+  std::string types;
+  size_t videos = 0;
+  for (const HashList& l : lists.lists()) {
+    types += (types.empty() ? "" : "+") + std::string(hashTypeName(l.type()));
+    videos += l.videoCount();
+  }
+  m["list_type"] = types;
+  m["list_entries"] = lists.totalEntries();
+  m["list_videos"] = videos;
   m["list_load_seconds"] = loadSeconds;
   m["matcher"] = matcherName;
   m["records"] = s.records;
@@ -106,7 +116,12 @@ int runScan(ScanArgs a) {
   opts.request.dihedral = true;  // scan matches every image with its eight variants
 
   const auto t0 = Clock::now();
-  const HashList list = HashList::open(a.list, {a.verify});
+  const ListSet lists = ListSet::open(a.list, {a.verify});
+  const HashList* perceptual = lists.perceptual();
+  std::vector<ExactIndex> exact;
+  for (const HashList& l : lists.lists())
+    if (!isPerceptual(l.type())) exact.emplace_back(l);
+  const HashType listType = perceptual ? perceptual->type() : lists.lists()[0].type();
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   scan::ScanSettings settings;
   settings.topK = a.topK;
@@ -114,14 +129,16 @@ int runScan(ScanArgs a) {
   settings.degenerate = a.degenerate;
   // Range search always has a threshold; top-k applies one only when asked to.
   if (a.thresholdGiven || a.topK == 0)
-    settings.threshold = a.thresholdGiven ? a.threshold : defaultThreshold(list.type());
+    settings.threshold = a.thresholdGiven ? a.threshold : defaultThreshold(listType);
   if (settings.threshold) checkThreshold(*settings.threshold);
   if (a.topK != 0) checkTopK(a.topK);
 
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
-  auto matcher = makeMatcher(parseMatchDevice(a.device), list, matcherOpts);
-  scan::ScanMatcher scanMatcher(list, *matcher, settings);
+  std::unique_ptr<Matcher> matcher;
+  if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, matcherOpts);
+  const std::string matcherName = matcher ? matcher->name() : std::string("exact");
+  scan::ScanMatcher scanMatcher(perceptual, matcher.get(), exact, settings);
 
   // Everything that can fail for want of a writable place fails now, before any work.
   RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
@@ -144,7 +161,7 @@ int runScan(ScanArgs a) {
   if (progress) progress->stop();
   io.out->commit();
   if (io.stats) {
-    io.stats->write(scanStatsJson(result, scanStats, a, list, matcher->name(), loadSeconds));
+    io.stats->write(scanStatsJson(result, scanStats, a, lists, matcherName, loadSeconds));
     io.stats->commit();
   }
   if (!a.quiet) {
@@ -152,8 +169,9 @@ int runScan(ScanArgs a) {
     std::fprintf(stderr,
                  "scan: list %s (%zu entries, %zu videos, load %.3f s), matcher %s: %llu query "
                  "frames, %llu matches, %llu records with matches, match %.3f s in %llu batches\n",
-                 a.list.c_str(), list.size(), list.videoCount(), loadSeconds,
-                 matcher->name().c_str(), static_cast<unsigned long long>(scanStats.queryFrames),
+                 a.list.c_str(), lists.totalEntries(),
+                 perceptual ? perceptual->videoCount() : size_t{0}, loadSeconds,
+                 matcherName.c_str(), static_cast<unsigned long long>(scanStats.queryFrames),
                  static_cast<unsigned long long>(scanStats.matches),
                  static_cast<unsigned long long>(scanStats.recordsWithMatches),
                  scanStats.matchSeconds, static_cast<unsigned long long>(scanStats.batches));
@@ -164,11 +182,12 @@ int runScan(ScanArgs a) {
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
     r.command = "scan";
     r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
-    r.lists.push_back(listAuditInfo(a.list, list));
-    if (list.type() == HashType::Pdq) {
+    if (!exact.empty()) r.algorithms["digest_matching"] = "equality (MD5/SHA-1/SHA-256)";
+    for (const HashList& l : lists.lists()) r.lists.push_back(listAuditInfo(a.list, l));
+    if (listType == HashType::Pdq) {
       r.thresholds.pdqDistance = settings.threshold;
       r.thresholds.minQuality = a.minQuality;
-    } else {
+    } else if (listType == HashType::Phash) {
       r.thresholds.phashDistance = settings.threshold;
     }
     r.settings["top_k"] = a.topK;
