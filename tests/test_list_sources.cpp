@@ -370,8 +370,7 @@ TEST(ListInput, FormatsAreDetectedFromTheFirstBytes) {
     p.stats = parseListInput(path, autoOptions(), collect(p), {});
     return p.stats.format;
   };
-  EXPECT_EQ(formatOf(write("a.xml", "\xEF\xBB\xBF  " + page("<images/>"))),
-            ListTextFormat::NcmecXml);
+  EXPECT_EQ(formatOf(write("a.xml", "\xEF\xBB\xBF" + page("<images/>"))), ListTextFormat::NcmecXml);
   EXPECT_EQ(formatOf(write("v1.json", "{\n \"value\": []\n}\n")), ListTextFormat::VicsJson);
   EXPECT_EQ(formatOf(write("v2.json", R"({"odata.metadata":"x","value":[]})")),
             ListTextFormat::VicsJson);

@@ -109,10 +109,13 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
   // The optional metadata sections follow (hsl_format.hpp, kOffMetaIndex).
   const bool meta = h.metaIndex.size != 0 || h.metaIndex.offset != 0 || h.metaCount != 0;
   if (meta) {
-    if (h.metaCount == 0 || h.metaCount > h.idCount + 1) fail("metadata count out of range");
+    // Strings of removed entries may stay in the table, so only the section sizes bound it.
+    if (h.metaCount == 0 || h.metaCount == std::numeric_limits<uint64_t>::max())
+      fail("metadata count out of range");
     if (h.metaIndex.size != mulChecked(h.idCount, 4, "metadata index"))
       fail("metadata index has the wrong size");
-    if (h.metaOffsets.size != (h.metaCount + 1) * 8) fail("metadata offsets have the wrong size");
+    if (h.metaOffsets.size != mulChecked(h.metaCount + 1, 8, "metadata offsets"))
+      fail("metadata offsets have the wrong size");
     uint64_t end = videos ? h.videoSection.offset + h.videoSection.size : prevEnd;
     for (const auto* sec : {&h.metaIndex, &h.metaOffsets, &h.metaData}) {
       if (sec->offset % hsl::kSectionAlign != 0) fail("metadata section is misaligned");

@@ -62,17 +62,14 @@ QueryRecord queryRecordFromJson(const Json& j, HashType type) {
   r.path = path->get<std::string>();
   if (auto hex = j.find("path_hex"); hex != j.end() && hex->is_string())
     r.pathHex = hex->get<std::string>();
+  // Digests that are not hex of their length are not matched (records from other tools may
+  // carry placeholders); they never make the record malformed.
   for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256}) {
     auto it = j.find(hashTypeName(t));
-    if (it == j.end() || it->is_null() ||
-        (it->is_string() && it->get_ref<const std::string&>().empty()))
-      continue;
-    const auto h = it->is_string() ? parseTypedHash(it->get_ref<const std::string&>(), t)
-                                   : std::optional<Hash256>();
-    if (!h)
-      throw FormatError(std::string("\"") + hashTypeName(t) + "\" is not a " +
-                        std::to_string(hexCharsPerHash(t)) + "-hex digest");
-    (t == HashType::Md5 ? r.md5 : t == HashType::Sha1 ? r.sha1 : r.sha256) = h;
+    if (it == j.end() || !it->is_string()) continue;
+    (t == HashType::Md5    ? r.md5
+     : t == HashType::Sha1 ? r.sha1
+                           : r.sha256) = parseTypedHash(it->get_ref<const std::string&>(), t);
   }
   if (j.contains("error")) {
     r.error = true;
@@ -183,7 +180,8 @@ std::string exactMatchRecordJson(const QueryRecord& r, uint32_t entry, const Has
   Json j;
   j["path"] = r.path;
   if (r.pathHex) j["path_hex"] = *r.pathHex;
-  for (auto& el : exactMatchFields(entry, list).items()) j[el.key()] = std::move(el.value());
+  Json fields = exactMatchFields(entry, list);  // named: items() does not extend a temporary
+  for (auto& el : fields.items()) j[el.key()] = std::move(el.value());
   return line(j);
 }
 

@@ -1,6 +1,8 @@
 // Rendering scan results onto their hash records.
 #include "host/scan/scan_record.hpp"
 
+#include <algorithm>
+
 #include "host/match/hash_list.hpp"
 
 namespace hashsieve::scan {
@@ -77,6 +79,31 @@ Json scanRecordJson(ScanResult&& res, const ScanMatcher& matcher) {
     j["video_matches"] = std::move(videos);
   }
   return j;
+}
+
+std::pair<std::vector<std::string>, std::string> matchedCategories(const ScanResult& res,
+                                                                   const ScanMatcher& matcher) {
+  std::vector<std::string> categories;
+  std::string comments;
+  auto note = [&](const HashList& list, uint32_t entry) {
+    for (size_t k = 0; k < list.idCountOf(entry); ++k) {
+      std::string category;
+      const auto meta = nlohmann::json::parse(list.meta(entry, k), nullptr, false);
+      if (meta.is_object() && meta.contains("category"))
+        category = meta["category"].is_string() ? meta["category"].get<std::string>()
+                                                : meta["category"].dump();
+      if (!category.empty() &&
+          std::find(categories.begin(), categories.end(), category) == categories.end())
+        categories.push_back(category);
+      comments += (comments.empty() ? "" : "; ") + std::string(hashTypeName(list.type())) + " " +
+                  std::string(list.id(entry, k)) + (category.empty() ? "" : " (" + category + ")");
+    }
+  };
+  for (const ExactHit& hit : res.exact) note(*hit.list, hit.entry);
+  if (matcher.hasPerceptual())
+    for (const FrameResult& f : res.frames)
+      for (const Match& m : f.matches) note(matcher.list(), m.entry);
+  return {std::move(categories), std::move(comments)};
 }
 
 std::string scanRecordLine(ScanResult&& res, const ScanMatcher& matcher) {

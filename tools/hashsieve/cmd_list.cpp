@@ -76,13 +76,17 @@ int runBuild(const BuildArgs& a) {
     // With several inputs, default ids name the file too, so line numbers stay unambiguous.
     opts.defaultIdPrefix =
         a.inputs.size() > 1 ? std::filesystem::path(in).filename().string() + ":" : "";
+    size_t pdqEntries = 0;
     const ListParseStats s = parseListInput(
         in, opts,
         [&](const ListEntryView& e) {
           builder.add(e);
-          read64AsPdq = read64AsPdq || (opts.autoType && e.type == HashType::Pdq);
+          pdqEntries += e.type == HashType::Pdq;
         },
         [&](std::string_view id, bool deletion) { builder.remove(id, deletion); });
+    // Plain lines are the one format where nothing names the kind of a 64-hex value.
+    read64AsPdq =
+        read64AsPdq || (opts.autoType && s.format == ListTextFormat::Plain && pdqEntries > 0);
     malformed += s.malformed;
     printParseStats(in, s);
   }
@@ -280,6 +284,36 @@ int runInfo(const InfoArgs& a) {
   return 0;
 }
 
+struct ExportArgs {
+  std::string list;
+  std::string format = "te";
+  bool verify = true;
+};
+
+// Every entry of every list in the file, in list order: `<type> <hex>` (ThreatExchange lines,
+// which python-threatexchange reads back) or `hex,id` (plain, one line per id).
+int runExport(const ExportArgs& a) {
+  const ListSet lists = ListSet::open(a.list, {a.verify});
+  std::string out;
+  for (const HashList& l : lists.lists()) {
+    const std::string type = hashTypeName(l.type());
+    for (size_t i = 0; i < l.size(); ++i) {
+      if (a.format == "te") {
+        out += type + " " + l.hashHex(i) + "\n";
+      } else {
+        for (size_t j = 0; j < l.idCountOf(i); ++j)
+          out += l.hashHex(i) + "," + std::string(l.id(i, j)) + "\n";
+      }
+      if (out.size() > (1u << 20)) {
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        out.clear();
+      }
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 3;
+}
+
 }  // namespace
 
 void addListCommand(CLI::App& app, int& exitCode) {
@@ -322,6 +356,18 @@ void addListCommand(CLI::App& app, int& exitCode) {
   i->add_flag("--json", info->json, "Print JSON");
   i->add_flag("!--no-verify", info->verify, "Skip the checksum verification on load");
   i->callback([info, &exitCode] { exitCode = runInfo(*info); });
+
+  auto exp = std::make_shared<ExportArgs>();
+  CLI::App* e = list->add_subcommand(
+      "export",
+      "Write a .hsl list's entries as text: ThreatExchange `<type> <hex>` lines (te, "
+      "what python-threatexchange reads) or `hex,id` lines (plain)");
+  e->add_option("list", exp->list, "The .hsl list or bundle")->required()->check(CLI::ExistingFile);
+  e->add_option("--format", exp->format, "te or plain")
+      ->check(CLI::IsMember({"te", "plain"}))
+      ->capture_default_str();
+  e->add_flag("!--no-verify", exp->verify, "Skip the checksum verification on load");
+  e->callback([exp, &exitCode] { exitCode = runExport(*exp); });
 }
 
 }  // namespace hashsieve::cli

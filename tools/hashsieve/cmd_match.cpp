@@ -28,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 /// Query frames matched per matcher call: large enough to amortise a list scan (and a GPU
 /// launch), small enough that output starts streaming early.
 constexpr size_t kBatchFrames = 8192;
+/// Unreadable query lines named on stderr; the rest are counted.
+constexpr size_t kMalformedShown = 5;
 /// PDQ's quality floor (ALGORITHMS.md section 3: quality < 50 is not matched).
 constexpr int kDefaultMinQuality = 50;
 
@@ -218,10 +220,19 @@ int runMatch(MatchArgs a) {
       batch.add(parseQueryRecord(text, queryType));
       ++totals.records;
     } catch (const FormatError& e) {
-      ++totals.malformed;
-      std::fprintf(stderr, "hashsieve match: %s:%zu: %s\n", a.queries.c_str(), lineNo, e.what());
+      // The first few are named; the rest counted once below (a CSV or text file given by
+      // mistake would otherwise print one line per input line).
+      if (++totals.malformed <= kMalformedShown)
+        std::fprintf(stderr, "hashsieve match: %s:%zu: %s\n", a.queries.c_str(), lineNo, e.what());
     }
   }
+  if (totals.malformed > 0)
+    std::fprintf(stderr,
+                 "hashsieve match: %zu lines were not hash records (%zu shown); match reads the "
+                 "JSON lines `hashsieve hash` and `hashsieve scan` write (one object per line "
+                 "with \"path\" and \"pdq\"/\"phash\"/\"md5\"/\"sha1\"/\"sha256\"); "
+                 "build a list from other formats with `hashsieve list build`\n",
+                 totals.malformed, std::min(totals.malformed, kMalformedShown));
   batch.flush();
   std::fflush(stdout);
   if (a.stats)

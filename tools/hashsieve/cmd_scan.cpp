@@ -23,6 +23,7 @@
 #include "host/scan/scan_csv.hpp"
 #include "host/scan/scan_record.hpp"
 #include "host/scan/scan_stage.hpp"
+#include "host/scan/vics_case.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 #include "tools/hashsieve/run_options.hpp"
@@ -108,9 +109,14 @@ std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, con
 }
 
 int runScan(ScanArgs a) {
-  if (a.format != "jsonl" && a.format != "csv")
-    throw UsageError("scan writes --format jsonl or csv, not " + a.format);
+  if (a.format != "jsonl" && a.format != "csv" && a.format != "vics")
+    throw UsageError("scan writes --format jsonl, csv or vics, not " + a.format);
   const bool csv = a.format == "csv";
+  const bool vics = a.format == "vics";
+  // A VICS case file is one JSON document: a resumed run cannot append to it.
+  if (vics && !a.journal.empty())
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be resumed; drop --journal");
   const auto started = std::chrono::system_clock::now();
   pl::PipelineOptions opts = pipelineOptions(a, "scan");
   opts.request.dihedral = true;  // scan matches every image with its eight variants
@@ -144,8 +150,14 @@ int runScan(ScanArgs a) {
   RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
 
   if (csv) io.out->write(scan::scanCsvHeader());
+  scan::VicsCaseWriter vicsWriter;
+  if (vics) io.out->write(vicsWriter.header());
   std::string rows;
   scan::ScanStage stage(scanMatcher, [&](const pl::Record& r, scan::ScanResult&& res) {
+    if (vics) {
+      const auto [categories, comments] = scan::matchedCategories(res, scanMatcher);
+      return io.out->write(vicsWriter.media(r, categories, comments));
+    }
     if (!csv) return io.out->write(scan::scanRecordLine(std::move(res), scanMatcher));
     rows.clear();
     scan::appendScanCsv(r, res, scanMatcher, rows);
@@ -159,6 +171,7 @@ int runScan(ScanArgs a) {
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   const scan::ScanStats scanStats = stage.finish();
   if (progress) progress->stop();
+  if (vics) io.out->write(vicsWriter.footer());
   io.out->commit();
   if (io.stats) {
     io.stats->write(scanStatsJson(result, scanStats, a, lists, matcherName, loadSeconds));
@@ -222,8 +235,9 @@ void addScanCommand(CLI::App& app, int& exitCode) {
       ->capture_default_str();
   c->add_option("--format", a->format,
                 "jsonl (default), or csv: one row per (hash, list id) match, one per list video "
-                "matched, one for a file with neither (its hashes, or its error)")
-      ->check(CLI::IsMember({"jsonl", "csv"}))
+                "matched, one for a file with neither (its hashes, or its error); or vics: a "
+                "Project VIC VICS JSON case file (MD5/SHA-1, name, path, size, matched category)")
+      ->check(CLI::IsMember({"jsonl", "csv", "vics"}))
       ->capture_default_str();
   c->add_option("--stats-json", a->statsJson,
                 "Write run statistics (hashing as in `hashsieve hash`, plus a \"scan\" object)");
