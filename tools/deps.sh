@@ -10,6 +10,7 @@ HS_DEBIAN_PACKAGES=(
   python3-venv python3-pip python3-dev
   ffmpeg imagemagick python3-pil openssl time   # test fixtures and make-corpus
   clang libclang-rt-14-dev                  # libFuzzer targets
+  libexpat1-dev                             # NCMEC hash-sharing XML, streaming, entities refused
 )
 HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib)
 
