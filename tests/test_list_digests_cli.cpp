@@ -244,6 +244,18 @@ TEST_F(ListDigestsCli, CorpusBundleFromNcmecXmlAndVicsScanAndMatch) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("vics-json"), std::string::npos) << r.err;
 
+  // `hash --format vics`: the same media without list categories.
+  std::vector<std::string> hashVics = {"hash", "-q", "--format",
+                                       "vics", "-o", dir_ / "hash-case.json"};
+  hashVics.insert(hashVics.end(), inputs.begin(), inputs.end());
+  EXPECT_EQ(run(hashVics).status, 1);
+  const json hashCase = json::parse(readText(dir_.path() / "hash-case.json"));
+  EXPECT_EQ(hashCase["value"].size(), inputs.size());
+  for (const json& m : hashCase["value"]) {
+    EXPECT_FALSE(m.contains("Category"));
+    if (m["Name"] == "lo-wine.jpg") EXPECT_EQ(m["MD5"], md5Upper);
+  }
+
   // CSV: the error row carries its digests and the exact match row its kind.
   r = run({"scan", "-q", "--format", "csv", "--list", dir_ / "bundle.hsl", "-o", dir_ / "scan.csv",
            undecodable.string()});

@@ -14,6 +14,7 @@
 #include "host/pipeline/progress.hpp"
 #include "host/pipeline/record_format.hpp"
 #include "host/pipeline/vpdq_writer.hpp"
+#include "host/scan/vics_case.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 #include "tools/hashsieve/run_options.hpp"
@@ -52,7 +53,12 @@ std::string journalFingerprint(const HashArgs& a) {
 
 int runHash(const HashArgs& a) {
   const auto started = std::chrono::system_clock::now();
-  const pl::OutputFormat format = pl::parseOutputFormat(a.format);
+  // vics: a VICS JSON case file (scan/vics_case.hpp), one JSON document around the records.
+  const bool vics = a.format == "vics";
+  if (vics && !a.journal.empty())
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be resumed; drop --journal");
+  const pl::OutputFormat format = vics ? pl::OutputFormat::Jsonl : pl::parseOutputFormat(a.format);
   if (format == pl::OutputFormat::Vpdq && a.outputDir.empty())
     throw UsageError("--format vpdq needs --output-dir DIR (one file per video)");
   if (format != pl::OutputFormat::Vpdq && !a.outputDir.empty())
@@ -66,9 +72,11 @@ int runHash(const HashArgs& a) {
   if (format == pl::OutputFormat::Vpdq) vpdq.emplace(a.outputDir);
 
   const auto formatter = pl::makeFormatter(format, a.dihedral);
-  io.out->write(formatter->header());
+  scan::VicsCaseWriter vicsWriter;
+  io.out->write(vics ? vicsWriter.header() : formatter->header());
   std::string text;
   const pl::RecordSink sink = [&](const pl::Record& r) {
+    if (vics) return io.out->write(vicsWriter.media(r, {}, {}));
     text.clear();
     formatter->append(r, text);
     io.out->write(text);
@@ -80,6 +88,7 @@ int runHash(const HashArgs& a) {
   if (!a.quiet) progress.emplace(live, stderr, ::isatty(STDERR_FILENO) == 1);
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   if (progress) progress->stop();
+  if (vics) io.out->write(vicsWriter.footer());
   io.out->commit();
   if (io.stats) {
     io.stats->write(pl::statsJson(result));
@@ -105,7 +114,8 @@ void addHashCommand(CLI::App& app, int& exitCode) {
   cmd->add_option(
          "--format", args->format,
          "jsonl (default), csv, pdq (reference `hash,quality,path` lines, images only), "
-         "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output)")
+         "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output), "
+         "vics (a Project VIC VICS JSON case file: MD5/SHA-1, name, path, size per file)")
       ->capture_default_str();
   cmd->add_option("--output-dir", args->outputDir, "Directory for --format vpdq files");
   cmd->add_flag("--dihedral", args->dihedral,
