@@ -49,8 +49,9 @@ class MatchCli : public testing::Test {
     return runCli(args, dir_, o);
   }
   fs::path buildList() {
-    const CliResult r =
-        run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
+    // list.txt has one malformed line (its own test below).
+    const CliResult r = run({"list", "build", "--allow-malformed", (dir_ / "list.txt").string(),
+                             "-o", (dir_ / "list.hsl").string()});
     EXPECT_EQ(r.status, 0) << r.err;
     return dir_ / "list.hsl";
   }
@@ -96,8 +97,13 @@ class MatchCli : public testing::Test {
 };
 
 TEST_F(MatchCli, ListBuildCountsMalformedLinesAndStrictNamesThem) {
-  const CliResult ok =
+  // Skipped lines: the list is written, and the exit status says so unless allowed.
+  const CliResult skipped =
       run({"list", "build", (dir_ / "list.txt").string(), "-o", (dir_ / "list.hsl").string()});
+  EXPECT_EQ(skipped.status, 1) << skipped.err;
+  EXPECT_TRUE(fs::exists(dir_ / "list.hsl"));
+  const CliResult ok = run({"list", "build", "--allow-malformed", (dir_ / "list.txt").string(),
+                            "-o", (dir_ / "list.hsl").string()});
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_NE(ok.err.find("1 malformed"), std::string::npos) << ok.err;
   EXPECT_NE(ok.err.find("list.txt:5:"), std::string::npos) << ok.err;

@@ -129,8 +129,9 @@ class ScanCli : public testing::Test {
       noise += toHex(h) + ",noise" + std::to_string(i) + "\n";
     }
     writeText(dir_.path() / (name + "-noise.txt"), noise);
-    r = run({"list", "build", dir_ / (name + ".jsonl"), dir_ / (name + "-noise.txt"), "-o",
-             dir_ / (name + ".hsl")});
+    // PDQ only: these tests are about perceptual matching (digest lists: test_list_digests_cli).
+    r = run({"list", "build", "--type", "pdq", dir_ / (name + ".jsonl"),
+             dir_ / (name + "-noise.txt"), "-o", dir_ / (name + ".hsl")});
     EXPECT_EQ(r.status, 0) << r.err;
     return dir_ / (name + ".hsl");
   }

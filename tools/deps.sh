@@ -14,6 +14,7 @@ HS_DEBIAN_PACKAGES=(
   libarchive-dev                            # archive members read in memory
   p7zip-full libarchive-tools zstd          # archive test fixtures: 7z, bsdtar, zstd
   slurmctld slurmd slurm-client munge python3-yaml   # scale-out tests: a real Slurm array, the Job YAML
+  libexpat1-dev                             # NCMEC hash-sharing XML, streaming, entities refused
 )
 HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib)
 

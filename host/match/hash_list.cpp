@@ -2,10 +2,12 @@
 // any section is read, so a truncated or corrupted list is a FormatError, never a wild read.
 #include "host/match/hash_list.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
 #include "host/core/errors.hpp"
+#include "host/match/hash_keys.hpp"
 
 namespace hashsieve {
 namespace {
@@ -32,12 +34,20 @@ std::span<const T> sectionSpan(std::span<const std::byte> file, const hsl::Secti
 
 HashList HashList::open(const std::filesystem::path& path, const ListLoadOptions& opts) {
   HashList list;
-  list.mapping_ = std::make_unique<MappedFile>(path);
+  list.mapping_ = std::make_shared<MappedFile>(path);
   try {
     list.validate(list.mapping_->bytes(), opts);
   } catch (const FormatError& e) {
     throw FormatError(path.string() + ": " + e.what());
   }
+  return list;
+}
+
+HashList HashList::fromMapping(std::shared_ptr<MappedFile> mapping, std::span<const std::byte> file,
+                               const ListLoadOptions& opts) {
+  HashList list;
+  list.mapping_ = std::move(mapping);
+  list.validate(file, opts);
   return list;
 }
 
@@ -54,7 +64,8 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
   if (h.version != hsl::kVersion)
     throw FormatError("unsupported .hsl version " + std::to_string(h.version) +
                       " (this build reads " + std::to_string(hsl::kVersion) + ")");
-  if (h.type != HashType::Pdq && h.type != HashType::Phash)
+  if (std::find(std::begin(kAllHashTypes), std::end(kAllHashTypes), h.type) ==
+      std::end(kAllHashTypes))
     fail("unknown hash type " + std::to_string(static_cast<uint32_t>(h.type)));
   if (h.words != static_cast<uint32_t>(wordsPerHash(h.type))) fail("words per hash mismatch");
   if (h.blockEntries != hsl::kBlockEntries) fail("block size mismatch");
@@ -95,6 +106,26 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
       fail("video section runs past the end of the file");
   }
 
+  // The optional metadata sections follow (hsl_format.hpp, kOffMetaIndex).
+  const bool meta = h.metaIndex.size != 0 || h.metaIndex.offset != 0 || h.metaCount != 0;
+  if (meta) {
+    // Strings of removed entries may stay in the table, so only the section sizes bound it.
+    if (h.metaCount == 0 || h.metaCount == std::numeric_limits<uint64_t>::max())
+      fail("metadata count out of range");
+    if (h.metaIndex.size != mulChecked(h.idCount, 4, "metadata index"))
+      fail("metadata index has the wrong size");
+    if (h.metaOffsets.size != mulChecked(h.metaCount + 1, 8, "metadata offsets"))
+      fail("metadata offsets have the wrong size");
+    uint64_t end = videos ? h.videoSection.offset + h.videoSection.size : prevEnd;
+    for (const auto* sec : {&h.metaIndex, &h.metaOffsets, &h.metaData}) {
+      if (sec->offset % hsl::kSectionAlign != 0) fail("metadata section is misaligned");
+      if (sec->offset < end) fail("metadata section overlaps the previous one");
+      if (sec->offset > file.size() || sec->size > file.size() - sec->offset)
+        fail("metadata section runs past the end of the file");
+      end = sec->offset + sec->size;
+    }
+  }
+
   // 3. Content checksum (now known to read only inside the file).
   if (opts.verifyChecksum && hsl::fileChecksum(file) != h.checksum)
     fail("checksum mismatch (the file was modified or damaged)");
@@ -121,6 +152,21 @@ void HashList::validate(std::span<const std::byte> file, const ListLoadOptions& 
     }
   }
 
+  if (meta) {
+    // Lookups trust these: indices within the table, offsets monotone and covering the data.
+    const auto offsets = sectionSpan<uint64_t>(file, h.metaOffsets);
+    if (offsets.front() != 0 || offsets.back() != h.metaData.size)
+      fail("metadata offsets do not cover the metadata");
+    for (size_t k = 1; k < offsets.size(); ++k)
+      if (offsets[k] < offsets[k - 1]) fail("metadata offsets out of order");
+    metaIndex_ = sectionSpan<uint32_t>(file, h.metaIndex);
+    for (uint32_t k : metaIndex_)
+      if (k >= h.metaCount) fail("metadata index out of range");
+    metaOffsets_ = offsets;
+    metaData_ = {reinterpret_cast<const char*>(file.data() + h.metaData.offset),
+                 static_cast<size_t>(h.metaData.size)};
+  }
+
   header_ = h;
   idVideo_ = idVideo;
   packed_ = sectionSpan<uint64_t>(file, h.sections[hsl::kHashes]);
@@ -138,9 +184,13 @@ Hash256 HashList::hash(size_t i) const {
   return h;
 }
 
-std::string HashList::hashHex(size_t i) const {
-  const Hash256 h = hash(i);
-  return type() == HashType::Pdq ? toHex(h) : toHex(Hash64{h.w[0]});
+std::string HashList::hashHex(size_t i) const { return typedHashHex(hash(i), type()); }
+
+std::string_view HashList::meta(size_t i, size_t j) const { return metaString(metaIndexOf(i, j)); }
+
+std::string_view HashList::metaString(size_t k) const {
+  if (metaIndex_.empty()) return {};
+  return metaData_.substr(metaOffsets_[k], metaOffsets_[k + 1] - metaOffsets_[k]);
 }
 
 const hsl::IdVideo* HashList::idVideo(size_t i, size_t j) const {

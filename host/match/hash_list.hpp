@@ -61,11 +61,26 @@ class HashList {
   /// The video membership of id j of entry i; nullptr when that id is not a video frame.
   const hsl::IdVideo* idVideo(size_t i, size_t j) const;
 
+  /// Entry metadata (hsl_format.hpp, kOffMetaIndex): the compact JSON object of id j of entry
+  /// i, or empty when it has none (and for lists without metadata).
+  std::string_view meta(size_t i, size_t j = 0) const;
+  bool hasMeta() const { return !metaIndex_.empty(); }
+  /// The distinct metadata strings (index 0 is the empty one) and the table index of an id.
+  size_t metaCount() const { return metaIndex_.empty() ? 0 : metaOffsets_.size() - 1; }
+  std::string_view metaString(size_t k) const;
+  uint32_t metaIndexOf(size_t i, size_t j) const {
+    return metaIndex_.empty() ? 0 : metaIndex_[idStart_[i] + j];
+  }
+
  private:
   HashList() = default;
   void validate(std::span<const std::byte> file, const ListLoadOptions& opts);
 
-  std::unique_ptr<MappedFile> mapping_;  // one of mapping_ / image_ backs the spans below
+  friend class ListSet;  // opens the lists of a bundle over one shared mapping
+  static HashList fromMapping(std::shared_ptr<MappedFile> mapping, std::span<const std::byte> file,
+                              const ListLoadOptions& opts);
+
+  std::shared_ptr<MappedFile> mapping_;  // one of mapping_ / image_ backs the spans below
   hsl::Image image_;
   hsl::Header header_;
   std::span<const uint64_t> packed_;
@@ -74,6 +89,9 @@ class HashList {
   std::span<const uint64_t> idOffsets_;
   std::string_view idData_;
   std::span<const hsl::IdVideo> idVideo_;  // empty, or idCount() records
+  std::span<const uint32_t> metaIndex_;    // empty, or idCount() table indices
+  std::span<const uint64_t> metaOffsets_;
+  std::string_view metaData_;
 };
 
 }  // namespace hashsieve

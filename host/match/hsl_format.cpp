@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -14,7 +15,34 @@
 
 namespace hashsieve {
 
-const char* hashTypeName(HashType t) { return t == HashType::Pdq ? "pdq" : "phash"; }
+const char* hashTypeName(HashType t) {
+  switch (t) {
+    case HashType::Pdq:
+      return "pdq";
+    case HashType::Phash:
+      return "phash";
+    case HashType::Md5:
+      return "md5";
+    case HashType::Sha1:
+      return "sha1";
+    case HashType::Sha256:
+      return "sha256";
+  }
+  return "?";
+}
+
+bool parseHashTypeName(std::string_view name, HashType& out) {
+  for (HashType t : kAllHashTypes) {
+    const std::string_view n = hashTypeName(t);
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      out = t;
+      return true;
+    }
+  }
+  return false;
+}
 
 namespace hsl {
 namespace {
@@ -31,6 +59,14 @@ T get(std::span<const std::byte> in, size_t off) {
   T v;
   std::memcpy(&v, in.data() + off, sizeof(T));
   return v;
+}
+
+void putSection(std::span<std::byte> out, size_t off, const SectionRef& s) {
+  put<uint64_t>(out, off, s.offset);
+  put<uint64_t>(out, off + 8, s.size);
+}
+SectionRef getSection(std::span<const std::byte> in, size_t off) {
+  return {get<uint64_t>(in, off), get<uint64_t>(in, off + 8)};
 }
 
 }  // namespace
@@ -54,6 +90,10 @@ void encodeHeader(const Header& h, std::span<std::byte> out) {
   put<uint64_t>(out, kOffVideoSection, h.videoSection.offset);
   put<uint64_t>(out, kOffVideoSection + 8, h.videoSection.size);
   put<uint64_t>(out, kOffVideoCount, h.videoCount);
+  putSection(out, kOffMetaIndex, h.metaIndex);
+  putSection(out, kOffMetaOffsets, h.metaOffsets);
+  putSection(out, kOffMetaData, h.metaData);
+  put<uint64_t>(out, kOffMetaCount, h.metaCount);
 }
 
 Header decodeHeader(std::span<const std::byte> file) {
@@ -78,6 +118,10 @@ Header decodeHeader(std::span<const std::byte> file) {
   h.videoSection.offset = get<uint64_t>(file, kOffVideoSection);
   h.videoSection.size = get<uint64_t>(file, kOffVideoSection + 8);
   h.videoCount = get<uint64_t>(file, kOffVideoCount);
+  h.metaIndex = getSection(file, kOffMetaIndex);
+  h.metaOffsets = getSection(file, kOffMetaOffsets);
+  h.metaData = getSection(file, kOffMetaData);
+  h.metaCount = get<uint64_t>(file, kOffMetaCount);
   return h;
 }
 

@@ -9,21 +9,47 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hashsieve {
 
 /// What a list holds. The value is stored in the file; never renumber.
-enum class HashType : uint32_t { Pdq = 1, Phash = 2 };
+/// Md5/Sha1/Sha256 are cryptographic file digests, matched exactly (exact_index.hpp).
+enum class HashType : uint32_t { Pdq = 1, Phash = 2, Md5 = 3, Sha1 = 4, Sha256 = 5 };
+inline constexpr HashType kAllHashTypes[] = {HashType::Pdq, HashType::Phash, HashType::Md5,
+                                             HashType::Sha1, HashType::Sha256};
 
-/// 64-bit words per hash: PDQ is 256 bits, pHash (imagehash variant) is 64.
-constexpr int wordsPerHash(HashType t) { return t == HashType::Pdq ? 4 : 1; }
-/// Hex digits per hash in text form.
-constexpr int hexCharsPerHash(HashType t) { return wordsPerHash(t) * 16; }
-/// "pdq" / "phash".
+/// Perceptual types are matched by Hamming distance; the others by equality.
+constexpr bool isPerceptual(HashType t) { return t == HashType::Pdq || t == HashType::Phash; }
+/// Hex digits per hash in text form (the digest's bytes, most significant first).
+constexpr int hexCharsPerHash(HashType t) {
+  switch (t) {
+    case HashType::Pdq:
+    case HashType::Sha256:
+      return 64;
+    case HashType::Phash:
+      return 16;
+    case HashType::Md5:
+      return 32;
+    case HashType::Sha1:
+      return 40;
+  }
+  return 0;
+}
+/// 64-bit words per hash: PDQ 256 bits, pHash (imagehash variant) 64, MD5 128, SHA-1 160 in
+/// three words (the last 32 bits zero), SHA-256 256. The first hex digits are the most
+/// significant word (w[words-1]), so Hash256::operator< orders digests as their bytes.
+constexpr int wordsPerHash(HashType t) { return (hexCharsPerHash(t) + 15) / 16; }
+/// "pdq", "phash", "md5", "sha1", "sha256".
 const char* hashTypeName(HashType t);
-/// Default match threshold (inclusive): 31 for PDQ (docs/ALGORITHMS.md §3), 10 for pHash.
-constexpr int defaultThreshold(HashType t) { return t == HashType::Pdq ? 31 : 10; }
+/// The type with that name (as hashTypeName writes it; case-insensitive), or false.
+bool parseHashTypeName(std::string_view name, HashType& out);
+/// Default match threshold (inclusive): 31 for PDQ (ALGORITHMS.md section 3), 10 for pHash,
+/// 0 (equality) for file digests.
+constexpr int defaultThreshold(HashType t) {
+  return t == HashType::Pdq ? 31 : t == HashType::Phash ? 10 : 0;
+}
 
 namespace hsl {
 
@@ -71,6 +97,15 @@ inline constexpr size_t kChecksumBytes = 32;
 /// reader that predates the section still matches their frames, without video grouping).
 inline constexpr size_t kOffVideoSection = 160;
 inline constexpr size_t kOffVideoCount = 176;
+/// Optional entry metadata (all zero when the list has none): per id a uint32 index into a
+/// table of distinct metadata strings (0 = none), then the table as (count+1) uint64 offsets
+/// and the string bytes. Each string is a compact JSON object (category, source, member,
+/// timestamp, tags, ... as the source format gave them). Three (offset, size) pairs, then the
+/// uint64 number of strings (index 0, the empty string, included).
+inline constexpr size_t kOffMetaIndex = 184;
+inline constexpr size_t kOffMetaOffsets = 200;
+inline constexpr size_t kOffMetaData = 216;
+inline constexpr size_t kOffMetaCount = 232;
 
 /// Per id of a list with videos, in the IdVideo section after IdData (64-byte aligned):
 /// idCount records. A video-frame id's string is its video's name.
@@ -95,6 +130,8 @@ struct Header {
   std::array<uint8_t, kChecksumBytes> checksum{};
   SectionRef videoSection;  // size 0: no videos
   uint64_t videoCount = 0;
+  SectionRef metaIndex, metaOffsets, metaData;  // size 0: no metadata
+  uint64_t metaCount = 0;
 };
 
 using Checksum = std::array<uint8_t, kChecksumBytes>;

@@ -26,16 +26,29 @@ uint64_t alignUp(uint64_t v) {
 
 }  // namespace
 
-void ListBuilder::add(const Hash256& hash, int quality, std::string_view id) {
+void ListBuilder::add(const Hash256& hash, int quality, std::string_view id,
+                      std::string_view meta) {
   if (id.size() > std::numeric_limits<uint32_t>::max()) throw FormatError("list id too long");
   if (pending_.size() >= std::numeric_limits<uint32_t>::max())
     throw FormatError("more than 2^32 list entries");
   Hash256 h = hash;
   if (type_ == HashType::Phash) h.w[1] = h.w[2] = h.w[3] = 0;
   const int16_t q = (quality >= 0 && quality <= 100) ? static_cast<int16_t>(quality) : int16_t{-1};
-  pending_.push_back({h, ids_.size(), static_cast<uint32_t>(id.size()), q});
+  uint32_t metaRef = 0;
+  if (!meta.empty()) {
+    const auto [it, fresh] =
+        metaIndex_.try_emplace(std::string(meta), static_cast<uint32_t>(metaStrings_.size()));
+    if (fresh) metaStrings_.emplace_back(meta);
+    metaRef = it->second;
+  }
+  pending_.push_back({h, ids_.size(), static_cast<uint32_t>(id.size()), metaRef, q});
   ids_.append(id);
   if (!frames_.empty()) frames_.push_back(-1);
+}
+
+void ListBuilder::removeId(std::string_view id) {
+  size_t& before = removedBefore_[std::string(id)];
+  before = pending_.size();
 }
 
 void ListBuilder::addVideoFrame(const Hash256& hash, int quality, std::string_view video,
@@ -82,15 +95,27 @@ std::vector<ListBuilder::SortKey> ListBuilder::sortedKeys() const {
   auto bucketOf = [&](const Hash256& h) {
     return static_cast<size_t>(h.w[top] >> (64 - kBucketBits));
   };
+  // Inputs dropped by removeId take no part.
+  std::vector<char> dropped;
+  if (!removedBefore_.empty()) {
+    dropped.assign(pending_.size(), 0);
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const auto it = removedBefore_.find(std::string(idOf(pending_[i])));
+      dropped[i] = it != removedBefore_.end() && i < it->second;
+    }
+  }
+  auto live = [&](size_t i) { return dropped.empty() || !dropped[i]; };
   std::vector<size_t> start(kBuckets + 1, 0);
-  for (const Pending& p : pending_) ++start[bucketOf(p.hash) + 1];
+  for (size_t i = 0; i < pending_.size(); ++i)
+    if (live(i)) ++start[bucketOf(pending_[i].hash) + 1];
   for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-  std::vector<SortKey> keys(pending_.size());
+  std::vector<SortKey> keys(start[kBuckets]);
   {
     std::vector<size_t> next(start.begin(), start.end() - 1);
     for (size_t i = 0; i < pending_.size(); ++i)
-      keys[next[bucketOf(pending_[i].hash)]++] = {pending_[i].hash, static_cast<uint32_t>(i),
-                                                  pending_[i].quality};
+      if (live(i))
+        keys[next[bucketOf(pending_[i].hash)]++] = {pending_[i].hash, static_cast<uint32_t>(i),
+                                                    pending_[i].quality};
   }
   const size_t parts = std::max(1u, std::min(std::thread::hardware_concurrency(), 8u));
   auto sortBuckets = [&](size_t part) {
@@ -119,32 +144,22 @@ void ListBuilder::reserve(size_t entries, size_t idBytes) {
   ids_.reserve(idBytes);
 }
 
-hsl::Image ListBuilder::build(Summary* summary) {
-  const std::vector<SortKey> keys = sortedKeys();
-
-  // Group runs of equal hashes; within a run drop ids already seen (a list read twice).
-  std::vector<uint32_t> entryIdStart{0};
-  std::vector<uint32_t> idRefs;  // index into pending_ of each id written
-  std::vector<uint8_t> quality;
-  std::vector<uint32_t> runStarts;  // position in keys of each entry's first input
-  idRefs.reserve(pending_.size());
-  quality.reserve(pending_.size());
-  runStarts.reserve(pending_.size());
-  entryIdStart.reserve(pending_.size() + 1);
+ListBuilder::Grouped ListBuilder::group(const std::vector<SortKey>& keys) const {
+  // Runs of equal hashes become one entry; within a run drop ids already seen (a list read
+  // twice). Lists with video frames keep, per id written, its frame quality (max over repeats
+  // of one hash in one video, which keep one id).
+  Grouped g;
+  g.idRefs.reserve(keys.size());
+  g.quality.reserve(keys.size());
+  g.runStarts.reserve(keys.size());
+  g.entryIdStart.reserve(keys.size() + 1);
   std::unordered_set<std::string_view> seen;
-  // Lists with video frames: per id written, its frame quality (max over repeats of one hash
-  // in one video, which keep one id); a repeated frame id maps to its first position.
   const bool videos = !frames_.empty();
-  std::vector<int16_t> idQuality;
-  std::unordered_map<std::string_view, size_t> seenFrames;
-  auto idOf = [&](const Pending& p) {
-    return std::string_view(ids_).substr(p.idOffset, p.idLength);
-  };
+  std::unordered_map<std::string_view, size_t> seenFrames;  // a repeated frame id's position
   auto keep = [&](uint32_t index) {
-    idRefs.push_back(index);
-    if (videos) idQuality.push_back(pending_[index].quality);
+    g.idRefs.push_back(index);
+    if (videos) g.idQuality.push_back(pending_[index].quality);
   };
-  size_t merged = 0;
   for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
     while (j < keys.size() && keys[j].hash == keys[i].hash) ++j;
@@ -158,28 +173,31 @@ hsl::Image ListBuilder::build(Summary* summary) {
       if (j - i == 1) {
         keep(index);
       } else if (isFrame(index)) {
-        const auto [at, fresh] = seenFrames.try_emplace(idOf(pending_[index]), idRefs.size());
+        const auto [at, fresh] = seenFrames.try_emplace(idOf(pending_[index]), g.idRefs.size());
         if (fresh)
           keep(index);
         else
-          idQuality[at->second] = std::max(idQuality[at->second], keys[r].quality);
+          g.idQuality[at->second] = std::max(g.idQuality[at->second], keys[r].quality);
       } else if (seen.insert(idOf(pending_[index])).second) {
         keep(index);
       }
     }
-    if (idRefs.size() > std::numeric_limits<uint32_t>::max())
+    if (g.idRefs.size() > std::numeric_limits<uint32_t>::max())
       throw FormatError("more than 2^32 list ids");
-    merged += j - i - 1;
-    runStarts.push_back(static_cast<uint32_t>(i));
-    quality.push_back(q < 0 ? hsl::kQualityUnknown : static_cast<uint8_t>(q));
-    entryIdStart.push_back(static_cast<uint32_t>(idRefs.size()));
+    g.merged += j - i - 1;
+    g.runStarts.push_back(static_cast<uint32_t>(i));
+    g.quality.push_back(q < 0 ? hsl::kQualityUnknown : static_cast<uint8_t>(q));
+    g.entryIdStart.push_back(static_cast<uint32_t>(g.idRefs.size()));
     i = j;
   }
-  const uint64_t count = runStarts.size();
-  const uint64_t idCount = idRefs.size();
-  uint64_t idBytes = 0;
-  for (uint32_t r : idRefs) idBytes += pending_[r].idLength;
+  return g;
+}
 
+hsl::Header ListBuilder::layout(const Grouped& g) const {
+  const uint64_t count = g.runStarts.size();
+  const uint64_t idCount = g.idRefs.size();
+  uint64_t idBytes = 0;
+  for (uint32_t r : g.idRefs) idBytes += pending_[r].idLength;
   hsl::Header h;
   h.type = type_;
   h.words = static_cast<uint32_t>(wordsPerHash(type_));
@@ -188,54 +206,88 @@ hsl::Image ListBuilder::build(Summary* summary) {
   const uint64_t sizes[hsl::kSectionCount] = {hsl::paddedEntries(count) * h.words * 8, count,
                                               (count + 1) * 4, (idCount + 1) * 8, idBytes};
   uint64_t offset = hsl::kHeaderBytes;
-  for (int s = 0; s < hsl::kSectionCount; ++s) {
+  auto place = [&](uint64_t size) {
     offset = alignUp(offset);
-    h.sections[s] = {offset, sizes[s]};
-    offset += sizes[s];
-  }
-  if (videos) {
-    offset = alignUp(offset);
-    h.videoSection = {offset, idCount * sizeof(hsl::IdVideo)};
-    offset += h.videoSection.size;
+    const hsl::SectionRef s{offset, size};
+    offset += size;
+    return s;
+  };
+  for (int s = 0; s < hsl::kSectionCount; ++s) h.sections[s] = place(sizes[s]);
+  if (!frames_.empty()) h.videoSection = place(idCount * sizeof(hsl::IdVideo));
+  if (metaStrings_.size() > 1) {
+    uint64_t metaBytes = 0;
+    for (const std::string& m : metaStrings_) metaBytes += m.size();
+    h.metaCount = metaStrings_.size();
+    h.metaIndex = place(idCount * 4);
+    h.metaOffsets = place((h.metaCount + 1) * 8);
+    h.metaData = place(metaBytes);
   }
   h.fileSize = offset;
+  return h;
+}
 
-  hsl::Image image;
-  image.bytes = offset;
-  image.storage.assign((offset + 7) / 8, 0);  // zero: padding lanes and gaps are defined
-  std::byte* base = image.view().data();
-
+void ListBuilder::write(const std::vector<SortKey>& keys, const Grouped& g, hsl::Header& h,
+                        std::span<std::byte> file) const {
+  std::byte* base = file.data();
+  const uint64_t count = h.entryCount, idCount = h.idCount;
   auto* words = reinterpret_cast<uint64_t*>(base + h.sections[hsl::kHashes].offset);
   for (uint64_t e = 0; e < count; ++e)
     for (uint32_t w = 0; w < h.words; ++w)
       words[hsl::wordIndex(e, static_cast<int>(w), static_cast<int>(h.words))] =
-          keys[runStarts[e]].hash.w[w];
-  copyBytes(base + h.sections[hsl::kQuality].offset, quality.data(), quality.size());
-  copyBytes(base + h.sections[hsl::kEntryIdStart].offset, entryIdStart.data(),
-            entryIdStart.size() * sizeof(uint32_t));
+          keys[g.runStarts[e]].hash.w[w];
+  copyBytes(base + h.sections[hsl::kQuality].offset, g.quality.data(), g.quality.size());
+  copyBytes(base + h.sections[hsl::kEntryIdStart].offset, g.entryIdStart.data(),
+            g.entryIdStart.size() * sizeof(uint32_t));
   auto* idOffsets = reinterpret_cast<uint64_t*>(base + h.sections[hsl::kIdOffsets].offset);
   char* idData = reinterpret_cast<char*>(base + h.sections[hsl::kIdData].offset);
   uint64_t pos = 0;
   for (uint64_t k = 0; k < idCount; ++k) {
-    const Pending& p = pending_[idRefs[k]];
+    const Pending& p = pending_[g.idRefs[k]];
     idOffsets[k] = pos;
     copyBytes(idData + pos, ids_.data() + p.idOffset, p.idLength);
     pos += p.idLength;
   }
   idOffsets[idCount] = pos;
-  if (videos) writeVideoSection(idRefs, idQuality, h, image.view());
+  if (!frames_.empty()) writeVideoSection(g.idRefs, g.idQuality, h, file);
+  if (h.metaCount > 0) {
+    auto* index = reinterpret_cast<uint32_t*>(base + h.metaIndex.offset);
+    for (uint64_t k = 0; k < idCount; ++k) index[k] = pending_[g.idRefs[k]].meta;
+    auto* offsets = reinterpret_cast<uint64_t*>(base + h.metaOffsets.offset);
+    char* data = reinterpret_cast<char*>(base + h.metaData.offset);
+    uint64_t at = 0;
+    for (size_t k = 0; k < metaStrings_.size(); ++k) {
+      offsets[k] = at;
+      copyBytes(data + at, metaStrings_[k].data(), metaStrings_[k].size());
+      at += metaStrings_[k].size();
+    }
+    offsets[metaStrings_.size()] = at;
+  }
+}
 
+hsl::Image ListBuilder::build(Summary* summary) {
+  const std::vector<SortKey> keys = sortedKeys();
+  const Grouped grouped = group(keys);
+  hsl::Header h = layout(grouped);
+  hsl::Image image;
+  image.bytes = h.fileSize;
+  image.storage.assign((h.fileSize + 7) / 8, 0);  // zero: padding lanes and gaps are defined
+  write(keys, grouped, h, image.view());
   hsl::encodeHeader(h, image.view());
   h.checksum = hsl::fileChecksum(image.view());
   hsl::encodeHeader(h, image.view());
 
-  if (summary) *summary = {count, idCount, merged, static_cast<size_t>(h.videoCount)};
+  if (summary)
+    *summary = {static_cast<size_t>(h.entryCount), static_cast<size_t>(h.idCount), grouped.merged,
+                static_cast<size_t>(h.videoCount), pending_.size() - keys.size()};
   pending_.clear();
   pending_.shrink_to_fit();
   ids_.clear();
   ids_.shrink_to_fit();
   frames_.clear();
   frames_.shrink_to_fit();
+  metaStrings_.assign(1, std::string());
+  metaIndex_.clear();
+  removedBefore_.clear();
   return image;
 }
 

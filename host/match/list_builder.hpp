@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,7 +21,11 @@ class ListBuilder {
   explicit ListBuilder(HashType type) : type_(type) {}
 
   /// quality: 0..100, or -1 when the source has none. pHash lists use hash.w[0] only.
-  void add(const Hash256& hash, int quality, std::string_view id);
+  /// meta: the entry's metadata as a compact JSON object (category, source, ...), or empty.
+  void add(const Hash256& hash, int quality, std::string_view id, std::string_view meta = {});
+  /// Drops every entry added so far under `id` (NCMEC deletions and updates: later pages
+  /// replace earlier ones). Entries added afterwards under the same id stay.
+  void removeId(std::string_view id);
   /// Frame `frame` (>= 0, the vPDQ frame number) of the video named `video`: an entry like any
   /// other (id = the video's name), and the list gets a video section grouping each video's
   /// frames (for vPDQ match percentages). Repeats of one hash in one video keep one id, the
@@ -36,6 +41,7 @@ class ListBuilder {
     size_t ids = 0;               // ids written
     size_t mergedDuplicates = 0;  // inputs folded into an earlier entry with the same hash
     size_t videos = 0;            // distinct video names among video frames
+    size_t removed = 0;           // inputs dropped by removeId
   };
   /// Sorts, merges and serialises; the builder is left empty.
   hsl::Image build(Summary* summary = nullptr);
@@ -45,6 +51,7 @@ class ListBuilder {
     Hash256 hash;
     uint64_t idOffset;  // into ids_
     uint32_t idLength;
+    uint32_t meta;  // index into metaStrings_ (0: none)
     int16_t quality;
   };
   struct SortKey {
@@ -52,6 +59,22 @@ class ListBuilder {
     uint32_t index;   // into pending_
     int16_t quality;  // copied: the merge then reads keys sequentially (fits the padding)
   };
+  // The grouped entries: runs of equal hashes, each keeping its distinct ids.
+  struct Grouped {
+    std::vector<uint32_t> entryIdStart{0};
+    std::vector<uint32_t> idRefs;  // index into pending_ of each id written
+    std::vector<uint8_t> quality;
+    std::vector<uint32_t> runStarts;  // position in keys of each entry's first input
+    std::vector<int16_t> idQuality;   // lists with videos: per id, its frame quality
+    size_t merged = 0;
+  };
+  Grouped group(const std::vector<SortKey>& keys) const;
+  hsl::Header layout(const Grouped& g) const;
+  void write(const std::vector<SortKey>& keys, const Grouped& g, hsl::Header& h,
+             std::span<std::byte> file) const;
+  std::string_view idOf(const Pending& p) const {
+    return std::string_view(ids_).substr(p.idOffset, p.idLength);
+  }
   std::vector<SortKey> sortedKeys() const;
   bool isFrame(uint32_t index) const { return !frames_.empty() && frames_[index] >= 0; }
   void writeVideoSection(std::span<const uint32_t> idRefs, std::span<const int16_t> idQuality,
@@ -63,6 +86,12 @@ class ListBuilder {
   // Frame number per input (-1: not a video frame); empty until the first video frame, so
   // image-only lists pay nothing.
   std::vector<int64_t> frames_;
+  // Distinct metadata strings; index 0 is the empty one.
+  std::vector<std::string> metaStrings_{std::string()};
+  std::unordered_map<std::string, uint32_t> metaIndex_;
+  // removeId: per id, how many inputs had been added when it was removed (inputs before that
+  // position with this id are dropped).
+  std::unordered_map<std::string, size_t> removedBefore_;
 };
 
 }  // namespace hashsieve

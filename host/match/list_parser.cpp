@@ -10,6 +10,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/csv_fields.hpp"
+#include "host/match/hash_keys.hpp"
 #include "host/match/hex_words.hpp"
 #include "host/match/mapped_file.hpp"
 
@@ -22,11 +23,7 @@ using detail::trimSpaces;
 constexpr size_t kMalformedSamples = 5;
 constexpr int kMaxQuality = 100;
 
-// Header names accepted for each CSV role, in order of preference.
-constexpr std::array<std::string_view, 7> kPdqColumns = {
-    "pdq", "pdq_hash", "pdqhash", "hash", "hash_value", "hashvalue", "signal_value"};
-constexpr std::array<std::string_view, 5> kPhashColumns = {"phash", "hash", "hash_value",
-                                                           "hashvalue", "signal_value"};
+// Header names accepted for the id and quality columns (hash columns: typedColumnNames).
 constexpr std::array<std::string_view, 8> kIdColumns = {"id",   "list_id",  "entry_id",  "name",
                                                         "path", "filename", "file_name", "file"};
 constexpr std::array<std::string_view, 2> kQualityColumns = {"quality", "pdq_quality"};
@@ -36,12 +33,6 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::optional<Hash256> parseHash(std::string_view hex, HashType type) {
-  Hash256 h;
-  if (!detail::parseHexWords(hex, h.w, wordsPerHash(type))) return std::nullopt;
-  return h;
 }
 
 /// An integer 0..100 filling the whole field.
@@ -74,15 +65,22 @@ bool isTimestamp(std::string_view s) {
   return ec == std::errc() && end == s.data() + s.size() && v >= 0;
 }
 
+// One hash of a line: lines of bundles (hash records, CSVs with md5/sha1 columns) carry several.
+struct TypedHash {
+  HashType type;
+  Hash256 hash;
+};
+
 // What one line produced.
 struct LineResult {
   enum Kind { Entry, Ignored, Malformed } kind = Malformed;
-  std::string reason;  // Malformed only
-  Hash256 hash;
-  int quality = -1;
+  std::string reason;                  // Malformed only
+  std::vector<TypedHash> keys;         // Entry: at least one
+  int quality = -1;                    // of the perceptual hash
   std::string_view id;                 // empty = use the default id
   std::string idStorage;               // backs `id` when it had to be built (JSON numbers)
   std::vector<ListVideoFrame> frames;  // a video entry (id = the video's name)
+  std::string meta;                    // compact JSON object, or empty
 };
 
 LineResult malformed(std::string reason) {
@@ -91,25 +89,80 @@ LineResult malformed(std::string reason) {
   return r;
 }
 
+LineResult ignored() {
+  LineResult r;
+  r.kind = LineResult::Ignored;
+  return r;
+}
+
+// The hash type a ThreatExchange / python-threatexchange / StopNCII signal type names, if usable.
+std::optional<HashType> signalType(std::string_view name) {
+  const std::string n = lower(name);
+  HashType t;
+  if (parseHashTypeName(n, t)) return t;
+  if (n == "video_md5" || n == "photo_md5" || n == "imagemd5" || n == "videomd5")
+    return HashType::Md5;
+  if (n == "imagepdq") return HashType::Pdq;
+  return std::nullopt;
+}
+
+bool allHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](unsigned char c) { return detail::kHexDigitValue[c] != 0xff; });
+}
+
 // Column positions from a CSV header.
 struct CsvColumns {
-  size_t hash = 0;
-  std::optional<size_t> id, quality;
+  std::vector<std::pair<HashType, size_t>> typed;  // md5 / sha1 / pdq ... columns
+  std::optional<size_t> generic;                   // hash / signal_str: typed per row
+  std::optional<size_t> signal, id, quality;
+  std::vector<std::pair<std::string, size_t>> meta;  // category, tags, ... (lower-case names)
 };
 
-template <size_t N>
-std::optional<size_t> findColumn(const CsvFields& f, const std::array<std::string_view, N>& names) {
+constexpr std::array<std::string_view, 5> kGenericColumns = {"hash", "hash_value", "hashvalue",
+                                                             "signal_value", "signal_str"};
+constexpr std::array<std::string_view, 7> kMetaColumns = {
+    "category", "classification", "tags", "collab", "source", "member", "timestamp"};
+
+std::vector<std::string_view> typedColumnNames(HashType t) {
+  switch (t) {
+    case HashType::Pdq:
+      return {"pdq", "pdq_hash", "pdqhash"};
+    case HashType::Phash:
+      return {"phash"};
+    case HashType::Md5:
+      return {"md5", "md5_hash", "md5hash"};
+    case HashType::Sha1:
+      return {"sha1", "sha-1", "sha1_hash"};
+    case HashType::Sha256:
+      return {"sha256", "sha-256", "sha256_hash"};
+  }
+  return {};
+}
+
+std::optional<size_t> findColumn(const CsvFields& f, std::span<const std::string_view> names) {
   for (std::string_view name : names)
     for (size_t i = 0; i < f.size(); ++i)
       if (lower(f[i]) == name) return i;
   return std::nullopt;
 }
 
-std::optional<CsvColumns> headerColumns(const CsvFields& f, HashType type) {
-  const auto hash =
-      type == HashType::Pdq ? findColumn(f, kPdqColumns) : findColumn(f, kPhashColumns);
-  if (!hash) return std::nullopt;
-  return CsvColumns{*hash, findColumn(f, kIdColumns), findColumn(f, kQualityColumns)};
+std::optional<CsvColumns> headerColumns(const CsvFields& f, const ListParseOptions& opts) {
+  CsvColumns c;
+  for (HashType t : kAllHashTypes)
+    if (opts.autoType || t == opts.type)
+      if (auto col = findColumn(f, typedColumnNames(t))) c.typed.emplace_back(t, *col);
+  c.signal = findColumn(f, std::array<std::string_view, 2>{"signal_type", "signaltype"});
+  if (c.typed.empty() || c.signal) c.generic = findColumn(f, kGenericColumns);
+  if (c.typed.empty() && !c.generic) return std::nullopt;
+  c.id = findColumn(f, kIdColumns);
+  c.quality = findColumn(f, kQualityColumns);
+  for (size_t i = 0; i < f.size(); ++i) {
+    const std::string name = lower(f[i]);
+    if (std::find(kMetaColumns.begin(), kMetaColumns.end(), name) != kMetaColumns.end())
+      c.meta.emplace_back(name, i);
+  }
+  return c;
 }
 
 class LineParser {
@@ -127,27 +180,27 @@ class LineParser {
     if (line.find(',') == std::string_view::npos) {
       const size_t sp = line.find_first_of(" \t");
       if (sp != std::string_view::npos && isWord(line.substr(0, sp)) &&
-          !parseHash(line.substr(0, sp), opts_.type)) {
+          !looksLikeHash(line.substr(0, sp))) {
         format = ListTextFormat::ThreatExchange;
         return false;
       }
     }
     format = ListTextFormat::Plain;
-    if (!fields_.split(line) || fields_.size() == 0 || parseHash(fields_[0], opts_.type))
-      return false;
+    if (!fields_.split(line) || fields_.size() == 0 || looksLikeHash(fields_[0])) return false;
     if (isVpdqLine()) {
       format = ListTextFormat::VpdqFrames;
       return false;
     }
-    if (auto cols = headerColumns(fields_, opts_.type)) {
+    if (auto cols = headerColumns(fields_, opts_)) {
       format = ListTextFormat::Csv;
       columns_ = *cols;
       return true;
     }
+    const char* name = opts_.autoType ? "hash" : hashTypeName(opts_.type);
     if (fields_.size() > 1 && std::none_of(line.begin(), line.end(), ::isdigit))
-      throw FormatError(std::string(source_) + ": CSV header names no " + hashTypeName(opts_.type) +
-                        " hash column (expected one of: " + hashTypeName(opts_.type) +
-                        ", hash, ...)");
+      throw FormatError(std::string(source_) + ": CSV header names no " + name +
+                        " hash column (expected one of: pdq, phash, md5, sha1, sha256, hash, "
+                        "signal_type + signal_str)");
     return false;  // a plain list whose first line is malformed
   }
 
@@ -163,15 +216,41 @@ class LineParser {
         return parseJson(line);
       case ListTextFormat::VpdqFrames:
         return parseVpdq(line);
+      case ListTextFormat::NcmecXml:
+      case ListTextFormat::VicsJson:
+        break;  // whole-document formats, not read line by line
     }
     return malformed("unknown format");
   }
 
  private:
+  bool wants(HashType t) const { return opts_.autoType || t == opts_.type; }
+
+  // Hex of a length some hash kind has: data, not a header or a signal type name.
+  static bool looksLikeHash(std::string_view s) {
+    return (s.size() == 16 || s.size() == 32 || s.size() == 40 || s.size() == 64) && allHex(s);
+  }
+
+  // A hash whose kind is not given by a column or key: the list's type, or by its length.
+  std::optional<HashType> kindOf(std::string_view hex) const {
+    if (!opts_.autoType) return opts_.type;
+    return typeOfHexLength(hex.size(), opts_.hex64);
+  }
+
+  // Parses `hex` as `type` into r.keys, or returns the reason it is malformed.
+  static std::optional<std::string> addKey(LineResult& r, std::string_view hex, HashType type) {
+    if (auto h = parseTypedHash(hex, type)) {
+      r.keys.push_back({type, *h});
+      return std::nullopt;
+    }
+    return badHash(hex, type);
+  }
+
   // frameNumber,quality,pdqHex,timestamp (the vPDQ C++ tool's file; PDQ lists only).
   bool isVpdqLine() const {
-    return opts_.type == HashType::Pdq && fields_.size() == 4 && parseFrameNumber(fields_[0]) &&
-           parseQuality(fields_[1]) && parseHash(fields_[2], opts_.type) && isTimestamp(fields_[3]);
+    return wants(HashType::Pdq) && fields_.size() == 4 && parseFrameNumber(fields_[0]) &&
+           parseQuality(fields_[1]) && parseTypedHash(fields_[2], HashType::Pdq) &&
+           isTimestamp(fields_[3]);
   }
 
   LineResult parseVpdq(std::string_view line) {
@@ -181,12 +260,12 @@ class LineParser {
     if (!frame) return malformed("frame number is not a whole number >= 0");
     const auto q = parseQuality(fields_[1]);
     if (!q) return malformed("quality is not an integer 0..100");
-    const auto hash = parseHash(fields_[2], opts_.type);
-    if (!hash) return malformed(badHash(fields_[2]));
+    const auto hash = parseTypedHash(fields_[2], HashType::Pdq);
+    if (!hash) return malformed(badHash(fields_[2], HashType::Pdq));
     if (!isTimestamp(fields_[3])) return malformed("timestamp is not a number of seconds >= 0");
     LineResult r;
     r.kind = LineResult::Entry;
-    r.hash = *hash;
+    r.keys.push_back({HashType::Pdq, *hash});
     r.quality = *q;
     r.frames.push_back({*hash, *q, *frame});
     r.id = source_;  // every frame of the file is a frame of one video, named by the file
@@ -194,8 +273,8 @@ class LineParser {
   }
 
   // A `hashsieve hash` video record: one frame entry per element of "frames".
-  LineResult parseVideoRecord(const nlohmann::json& frames) {
-    const char* typeName = hashTypeName(opts_.type);
+  LineResult parseVideoRecord(const nlohmann::json& frames, HashType type) {
+    const char* typeName = hashTypeName(type);
     LineResult r;
     r.kind = LineResult::Entry;
     int64_t index = 0;
@@ -204,8 +283,8 @@ class LineParser {
       auto value = f.find(typeName);
       if (value == f.end() || !value->is_string())
         return malformed(std::string("a frame lacks a \"") + typeName + "\" string");
-      const auto hash = parseHash(value->get_ref<const std::string&>(), opts_.type);
-      if (!hash) return malformed(badHash(value->get_ref<const std::string&>()));
+      const auto hash = parseTypedHash(value->get_ref<const std::string&>(), type);
+      if (!hash) return malformed(badHash(value->get_ref<const std::string&>(), type));
       ListVideoFrame e{*hash, -1, index++};
       if (auto q = f.find("quality"); q != f.end() && q->is_number_integer()) {
         const int v = q->get<int>();
@@ -219,22 +298,30 @@ class LineParser {
       }
       r.frames.push_back(e);
     }
-    if (r.frames.empty()) {
-      r.kind = LineResult::Ignored;  // a video without sampled frames
-      return r;
-    }
-    r.hash = r.frames.front().hash;
+    if (r.frames.empty()) return ignored();  // a video without sampled frames
+    r.keys.push_back({type, r.frames.front().hash});
     r.quality = r.frames.front().quality;
     return r;
   }
 
   LineResult parsePlain(std::string_view line) {
     if (!fields_.split(line)) return malformed("unbalanced quotes");
-    const auto hash = parseHash(fields_[0], opts_.type);
-    if (!hash) return malformed(badHash(fields_[0]));
     LineResult r;
+    const std::string_view hex = fields_[0];
+    const auto type = kindOf(hex);
+    if (!type)
+      return malformed("not a hash (16, 32, 40 or 64 hex digits): \"" +
+                       std::string(hex.substr(0, 80)) + "\"");
+    if (auto bad = addKey(r, hex, *type)) {
+      // Name the kind it is when it is another one (an MD5 list built as PDQ).
+      if (const auto other = typeOfHexLength(hex.size(), HashType::Sha256);
+          other && *other != *type && allHex(hex))
+        return malformed("a " + std::to_string(hex.size()) + "-hex " + hashTypeName(*other) +
+                         " hash, not " + hashTypeName(*type) + " (build with --type " +
+                         hashTypeName(*other) + ", or without --type)");
+      return malformed(*bad);
+    }
     r.kind = LineResult::Entry;
-    r.hash = *hash;
     size_t next = 1;
     // A second column that is an integer 0..100 is a quality (hash,quality,path); else an id.
     if (fields_.size() > next)
@@ -248,12 +335,31 @@ class LineParser {
 
   LineResult parseCsv(std::string_view line) {
     if (!fields_.split(line)) return malformed("unbalanced quotes");
-    if (columns_.hash >= fields_.size()) return malformed("missing the hash column");
-    const auto hash = parseHash(fields_[columns_.hash], opts_.type);
-    if (!hash) return malformed(badHash(fields_[columns_.hash]));
     LineResult r;
+    for (const auto& [type, col] : columns_.typed) {
+      if (col >= fields_.size() || fields_[col].empty()) continue;
+      if (auto bad = addKey(r, fields_[col], type)) return malformed(*bad);
+    }
+    if (columns_.generic && *columns_.generic < fields_.size() &&
+        !fields_[*columns_.generic].empty()) {
+      const std::string_view hex = fields_[*columns_.generic];
+      std::optional<HashType> type;
+      if (columns_.signal) {
+        if (*columns_.signal >= fields_.size()) return malformed("missing the signal_type column");
+        type = signalType(fields_[*columns_.signal]);
+        if (!type || !wants(*type)) return r.keys.empty() ? ignored() : finishCsv(r);
+      } else {
+        type = kindOf(hex);
+        if (!type) return malformed(badHash(hex, opts_.type));
+      }
+      if (auto bad = addKey(r, hex, *type)) return malformed(*bad);
+    }
+    if (r.keys.empty()) return malformed("no hash in the row");
+    return finishCsv(r);
+  }
+
+  LineResult finishCsv(LineResult& r) {
     r.kind = LineResult::Entry;
-    r.hash = *hash;
     if (columns_.quality && *columns_.quality < fields_.size() &&
         !fields_[*columns_.quality].empty()) {
       const auto q = parseQuality(fields_[*columns_.quality]);
@@ -261,72 +367,116 @@ class LineParser {
       r.quality = *q;
     }
     if (columns_.id && *columns_.id < fields_.size()) r.id = fields_[*columns_.id];
-    return r;
+    nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+    for (const auto& [name, col] : columns_.meta)
+      if (col < fields_.size() && !fields_[col].empty()) meta[name] = std::string(fields_[col]);
+    if (!meta.empty()) r.meta = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return std::move(r);
   }
 
   LineResult parseThreatExchange(std::string_view line) {
     const size_t sp = line.find_first_of(" \t");
     if (sp == std::string_view::npos) return malformed("expected `<signal_type> <value>`");
-    const std::string type = lower(line.substr(0, sp));
-    if (type != hashTypeName(opts_.type)) {
-      LineResult r;
-      r.kind = LineResult::Ignored;
-      return r;
-    }
+    const auto type = signalType(line.substr(0, sp));
+    if (!type || !wants(*type)) return ignored();
     std::string_view rest = trimSpaces(line.substr(sp + 1));
     rest = rest.substr(0, rest.find_first_of(" \t"));
-    const auto hash = parseHash(rest, opts_.type);
-    if (!hash) return malformed(badHash(rest));
     LineResult r;
+    if (auto bad = addKey(r, rest, *type)) return malformed(*bad);
     r.kind = LineResult::Entry;
-    r.hash = *hash;
     return r;
+  }
+
+  // Fields of a JSON record kept as metadata.
+  static std::string jsonMeta(const nlohmann::json& j) {
+    nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+    for (const char* key : {"category", "classification", "tags", "source", "member", "timestamp"})
+      if (auto it = j.find(key); it != j.end() && !it->is_null()) meta[key] = *it;
+    return meta.empty() ? std::string()
+                        : meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   LineResult parseJson(std::string_view line) {
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return malformed("not a JSON object");
-    LineResult r;
-    if (j.contains("error")) {  // a `hashsieve hash` error record
-      r.kind = LineResult::Ignored;
-      return r;
-    }
-    const char* typeName = hashTypeName(opts_.type);
-    if (auto frames = j.find("frames"); frames != j.end() && frames->is_array() &&
-                                        (j.value("kind", "") == "video" || !j.contains(typeName))) {
-      r = parseVideoRecord(*frames);
-      if (r.kind == LineResult::Entry)
-        for (const char* key : {"id", "path"})
-          if (auto id = j.find(key); id != j.end() && !id->is_null()) {
-            r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
-            break;
-          }
-      return r;
-    }
-    const nlohmann::json* value = nullptr;
-    if (auto it = j.find(typeName); it != j.end())
-      value = &*it;
-    else if (auto h = j.find("hash"); h != j.end())
-      value = &*h;
-    else if (auto hv = j.find("hashValue"); hv != j.end()) {
-      // StopNCII: {"signalType": "ImagePDQ", "hashValue": ...}; other signal types are ignored.
-      const std::string signal = lower(j.value("signalType", std::string(typeName)));
-      if (signal != typeName && signal != std::string("image") + typeName) {
-        r.kind = LineResult::Ignored;
-        return r;
+    LineResult r = parseJsonHashes(j);
+    if (r.kind != LineResult::Entry) return r;
+    for (const char* key : {"id", "path"})
+      if (auto id = j.find(key); id != j.end() && !id->is_null()) {
+        r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
+        break;
       }
-      value = &*hv;
+    r.meta = jsonMeta(j);
+    return r;
+  }
+
+  // The digests of a record (hash records, error records of files that were read, any object
+  // with md5/sha1/sha256 keys) into r.keys.
+  std::optional<std::string> addDigests(LineResult& r, const nlohmann::json& j) const {
+    for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256}) {
+      if (!wants(t)) continue;
+      auto it = j.find(hashTypeName(t));
+      if (it == j.end() || it->is_null()) continue;
+      if (!it->is_string()) return std::string("\"") + hashTypeName(t) + "\" is not a string";
+      if (auto bad = addKey(r, it->get_ref<const std::string&>(), t)) return bad;
     }
-    if (!value) {
-      r.kind = LineResult::Ignored;  // e.g. a video record or another signal's record
-      if (j.contains("pdq") || j.contains("phash")) return r;
-      return malformed(std::string("no \"") + typeName + "\" field");
+    return std::nullopt;
+  }
+
+  LineResult parseJsonHashes(const nlohmann::json& j) {
+    LineResult r;
+    if (j.contains("error")) {  // a `hashsieve hash` error record: only its digests
+      if (auto bad = addDigests(r, j)) return malformed(*bad);
+      if (r.keys.empty()) return ignored();
+      r.kind = LineResult::Entry;
+      return r;
     }
-    if (!value->is_string()) return malformed(std::string("\"") + typeName + "\" is not a string");
-    const auto hash = parseHash(value->get_ref<const std::string&>(), opts_.type);
-    if (!hash) return malformed(badHash(value->get_ref<const std::string&>()));
+    const HashType frameType = opts_.autoType ? HashType::Pdq : opts_.type;
+    if (auto frames = j.find("frames");
+        isPerceptual(frameType) && frames != j.end() && frames->is_array() &&
+        (j.value("kind", "") == "video" || !j.contains(hashTypeName(frameType)))) {
+      r = parseVideoRecord(*frames, frameType);
+      if (r.kind == LineResult::Malformed) return r;
+      if (auto bad = addDigests(r, j)) return malformed(*bad);
+      if (r.keys.empty()) return ignored();
+      r.kind = LineResult::Entry;
+      return r;
+    }
+    for (HashType t : {HashType::Pdq, HashType::Phash}) {
+      if (!wants(t)) continue;
+      // One perceptual type per record when reading every type: scan and match use one
+      // perceptual list per file (PDQ before pHash), so a hash record's pHash would be dead.
+      if (opts_.autoType && t == HashType::Phash && !r.keys.empty()) continue;
+      auto it = j.find(hashTypeName(t));
+      if (it == j.end() || it->is_null()) continue;
+      if (!it->is_string())
+        return malformed(std::string("\"") + hashTypeName(t) + "\" is not a string");
+      if (auto bad = addKey(r, it->get_ref<const std::string&>(), t)) return malformed(*bad);
+    }
+    if (auto bad = addDigests(r, j)) return malformed(*bad);
+    if (r.keys.empty()) {
+      // {"hash": ...}: the list's type (or by length); StopNCII {"signalType", "hashValue"}.
+      const nlohmann::json* value = nullptr;
+      std::optional<HashType> type;
+      if (auto h = j.find("hash"); h != j.end()) {
+        value = &*h;
+        if (h->is_string()) type = kindOf(h->get_ref<const std::string&>());
+      } else if (auto hv = j.find("hashValue"); hv != j.end()) {
+        value = &*hv;
+        type = signalType(j.value("signalType", std::string(hashTypeName(opts_.type))));
+        if (!type || !wants(*type)) return ignored();
+      }
+      if (!value) {
+        for (HashType t : kAllHashTypes)
+          if (j.contains(hashTypeName(t))) return ignored();  // another type's record
+        return malformed(opts_.autoType
+                             ? std::string("no hash field (pdq, phash, md5, sha1, sha256, hash)")
+                             : std::string("no \"") + hashTypeName(opts_.type) + "\" field");
+      }
+      if (!value->is_string() || !type) return malformed("the hash is not a hex string");
+      if (auto bad = addKey(r, value->get_ref<const std::string&>(), *type)) return malformed(*bad);
+    }
     r.kind = LineResult::Entry;
-    r.hash = *hash;
     for (const char* key : {"quality", "pdq_quality"})
       if (auto q = j.find(key); q != j.end() && q->is_number_integer()) {
         const int v = q->get<int>();
@@ -334,17 +484,12 @@ class LineParser {
         r.quality = v;
         break;
       }
-    for (const char* key : {"id", "path"})
-      if (auto id = j.find(key); id != j.end() && !id->is_null()) {
-        r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
-        break;
-      }
     return r;
   }
 
-  std::string badHash(std::string_view s) const {
-    return "not a " + std::to_string(hexCharsPerHash(opts_.type)) + "-hex " +
-           hashTypeName(opts_.type) + " hash: \"" + std::string(s.substr(0, 80)) + "\"";
+  static std::string badHash(std::string_view s, HashType type) {
+    return "not a " + std::to_string(hexCharsPerHash(type)) + "-hex " + hashTypeName(type) +
+           " hash: \"" + std::string(s.substr(0, 80)) + "\"";
   }
 
   const ListParseOptions& opts_;
@@ -367,6 +512,10 @@ const char* listTextFormatName(ListTextFormat f) {
       return "jsonl";
     case ListTextFormat::VpdqFrames:
       return "vpdq";
+    case ListTextFormat::NcmecXml:
+      return "ncmec-xml";
+    case ListTextFormat::VicsJson:
+      return "vics-json";
   }
   return "?";
 }
@@ -401,11 +550,8 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       continue;
     }
     if (r.kind == LineResult::Malformed) {
-      std::string msg = std::string(source) + ":" + std::to_string(lineNo) + ": " + r.reason;
-      if (opts.strict) throw FormatError(msg);
-      ++stats.malformed;
-      if (stats.malformedSamples.size() < kMalformedSamples)
-        stats.malformedSamples.push_back(std::move(msg));
+      stats.addMalformed(std::string(source) + ":" + std::to_string(lineNo) + ": " + r.reason,
+                         opts.strict);
       continue;
     }
     std::string_view id = r.idStorage.empty() ? r.id : std::string_view(r.idStorage);
@@ -414,10 +560,31 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       defaultId += std::to_string(lineNo);
       id = defaultId;
     }
-    sink(ListEntryView{r.hash, r.quality, id, r.frames});
-    ++stats.entries;
+    for (const TypedHash& k : r.keys) {
+      const bool perceptual = isPerceptual(k.type);
+      sink(ListEntryView{k.hash, perceptual ? r.quality : -1, id,
+                         perceptual ? std::span<const ListVideoFrame>(r.frames)
+                                    : std::span<const ListVideoFrame>(),
+                         k.type, r.meta});
+      ++stats.entries;
+    }
   }
   return stats;
+}
+
+void ListParseStats::countUnusable(std::string_view kind) {
+  for (auto& [name, n] : unusable)
+    if (name == kind) {
+      ++n;
+      return;
+    }
+  unusable.emplace_back(std::string(kind), 1);
+}
+
+void ListParseStats::addMalformed(std::string message, bool strict) {
+  if (strict) throw FormatError(message);
+  ++malformed;
+  if (malformedSamples.size() < kMalformedSamples) malformedSamples.push_back(std::move(message));
 }
 
 ListParseStats parseListFile(const std::filesystem::path& path, const ListParseOptions& opts,

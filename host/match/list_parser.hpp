@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "host/core/hash_types.hpp"
@@ -23,11 +24,19 @@ enum class ListTextFormat {
   ThreatExchange,  // `<signal_type> <value>`; lines of other signal types are ignored
   Jsonl,           // {"pdq": hex, "id": ..., "quality": ...} per line (also StopNCII records)
   VpdqFrames,      // a vPDQ frame file: frameNumber,quality,pdqHex,timestamp per line
+  NcmecXml,        // NCMEC hash-sharing XML (ncmec_xml.hpp)
+  VicsJson,        // Project VIC VICS JSON (vics_json.hpp)
 };
 const char* listTextFormatName(ListTextFormat f);
 
 struct ListParseOptions {
+  /// The list's type; entries of other types are ignored (counted), and a plain line holding
+  /// another kind of hash (an MD5 in a PDQ list) is malformed, its reason naming the kind.
   HashType type = HashType::Pdq;
+  /// Read every type instead (`list build` without --type): a hash's kind comes from its
+  /// column, key or signal type, else from its length (16 pHash, 32 MD5, 40 SHA-1, 64 `hex64`).
+  bool autoType = false;
+  HashType hex64 = HashType::Pdq;
   /// Throw FormatError naming source:line at the first malformed line instead of skipping it.
   bool strict = false;
   /// An entry without an id gets `prefix + <1-based line number>`.
@@ -51,6 +60,8 @@ struct ListEntryView {
   int quality = -1;
   std::string_view id;
   std::span<const ListVideoFrame> frames;
+  HashType type = HashType::Pdq;  // the hash's kind (always the list's type unless autoType)
+  std::string_view meta;          // metadata as a compact JSON object, or empty
 };
 
 struct ListParseStats {
@@ -60,9 +71,18 @@ struct ListParseStats {
   size_t malformed = 0;  // skipped (non-strict mode)
   size_t ignored = 0;    // well-formed but not this list's type (other signal types, error records)
   std::vector<std::string> malformedSamples;  // the first few, as "source:line: reason"
+  size_t removed = 0;                         // deletions (NCMEC deletedImage/deletedVideo)
+  /// Fingerprints of kinds hashsieve cannot use (PhotoDNA, TMK, ...), by element name.
+  std::vector<std::pair<std::string, size_t>> unusable;
+  void countUnusable(std::string_view kind);
+  /// Records a malformed entry (throws FormatError instead in strict mode).
+  void addMalformed(std::string message, bool strict);
 };
 
 using ListEntrySink = std::function<void(const ListEntryView&)>;
+/// Called by formats with updates (NCMEC): with `deletion` for an entry a later page deletes,
+/// without it before an entry that may replace an earlier page's entry of the same id.
+using ListRemoveSink = std::function<void(std::string_view id, bool deletion)>;
 
 /// Parses a whole text (UTF-8 BOM, CRLF, blank lines and `#` comments tolerated).
 /// `source` names the text in messages. Throws FormatError in strict mode or when a CSV header
@@ -72,5 +92,9 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
 /// Maps and parses a file. Throws InputError when it cannot be read.
 ListParseStats parseListFile(const std::filesystem::path& path, const ListParseOptions& opts,
                              const ListEntrySink& sink);
+/// Any list input: a file, or `-` for standard input (pipes and /dev/stdin too). NCMEC XML and
+/// VICS JSON are detected from the first bytes and parsed streaming; text formats as above.
+ListParseStats parseListInput(const std::string& input, const ListParseOptions& opts,
+                              const ListEntrySink& sink, const ListRemoveSink& remove);
 
 }  // namespace hashsieve

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/core/errors.hpp"
+#include "host/match/hash_keys.hpp"
 #include "host/match/hash_list.hpp"
 
 namespace hashsieve {
@@ -61,11 +62,22 @@ QueryRecord queryRecordFromJson(const Json& j, HashType type) {
   r.path = path->get<std::string>();
   if (auto hex = j.find("path_hex"); hex != j.end() && hex->is_string())
     r.pathHex = hex->get<std::string>();
+  // Digests that are not hex of their length are not matched (records from other tools may
+  // carry placeholders); they never make the record malformed.
+  for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256}) {
+    auto it = j.find(hashTypeName(t));
+    if (it == j.end() || !it->is_string()) continue;
+    (t == HashType::Md5    ? r.md5
+     : t == HashType::Sha1 ? r.sha1
+                           : r.sha256) = parseTypedHash(it->get_ref<const std::string&>(), t);
+  }
   if (j.contains("error")) {
     r.error = true;
     return r;
   }
+  // A digest list matches digests only; the frames then carry no hash (nothing is skipped).
   // An archive's own record has digests only: nothing to match by hash.
+  if (!isPerceptual(type)) return r;
   if (auto kind = j.find("kind"); kind != j.end() && *kind == "archive") return r;
   const char* key = hashTypeName(type);
   auto frames = j.find("frames");
@@ -124,17 +136,65 @@ MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral) {
   return q;
 }
 
+namespace {
+
+/// The entry's metadata: list_meta (id 0's), or list_metas parallel to list_ids when merged
+/// ids carry different metadata. Stored strings that are not JSON objects are kept as strings.
+void addMeta(Json& j, uint32_t entry, const HashList& list) {
+  if (!list.hasMeta()) return;
+  auto parsed = [](std::string_view s) {
+    if (s.empty()) return Json();
+    Json m = Json::parse(s, nullptr, /*allow_exceptions=*/false);
+    return m.is_discarded() ? Json(std::string(s)) : m;
+  };
+  const size_t n = list.idCountOf(entry);
+  bool same = true;
+  for (size_t k = 1; k < n; ++k) same = same && list.meta(entry, k) == list.meta(entry, 0);
+  if (same) {
+    if (!list.meta(entry, 0).empty()) j["list_meta"] = parsed(list.meta(entry, 0));
+    return;
+  }
+  Json all = Json::array();
+  for (size_t k = 0; k < n; ++k) all.push_back(parsed(list.meta(entry, k)));
+  j["list_metas"] = std::move(all);
+}
+
+Json listIds(uint32_t entry, const HashList& list) {
+  Json ids = Json::array();
+  for (size_t k = 0; k < list.idCountOf(entry); ++k) ids.push_back(std::string(list.id(entry, k)));
+  return ids;
+}
+
+}  // namespace
+
+Json exactMatchFields(uint32_t entry, const HashList& list) {
+  Json j;
+  j["kind"] = hashTypeName(list.type());
+  j["distance"] = 0;
+  j["list_id"] = std::string(list.id(entry, 0));
+  if (list.idCountOf(entry) > 1) j["list_ids"] = listIds(entry, list);
+  j["list_hash"] = list.hashHex(entry);
+  addMeta(j, entry, list);
+  return j;
+}
+
+std::string exactMatchRecordJson(const QueryRecord& r, uint32_t entry, const HashList& list) {
+  Json j;
+  j["path"] = r.path;
+  if (r.pathHex) j["path_hex"] = *r.pathHex;
+  Json fields = exactMatchFields(entry, list);  // named: items() does not extend a temporary
+  for (auto& el : fields.items()) j[el.key()] = std::move(el.value());
+  return line(j);
+}
+
 Json matchFields(const Match& m, const HashList& list) {
   Json j;
   j["transform"] = kDihedralNames[m.transform];
   j["distance"] = m.distance;
   j["list_id"] = std::string(list.id(m.entry, 0));
-  if (const size_t n = list.idCountOf(m.entry); n > 1) {
-    Json ids = Json::array();
-    for (size_t k = 0; k < n; ++k) ids.push_back(std::string(list.id(m.entry, k)));
-    j["list_ids"] = std::move(ids);
-  }
+  if (list.idCountOf(m.entry) > 1) j["list_ids"] = listIds(m.entry, list);
   j["list_hash"] = list.hashHex(m.entry);
+  addMeta(j, m.entry, list);
   return j;
 }
 

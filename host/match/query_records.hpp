@@ -32,8 +32,14 @@ struct QueryFrame {
 struct QueryRecord {
   std::string path;
   std::optional<std::string> pathHex;  // kept for paths that are not UTF-8
-  bool error = false;                  // an error record: nothing to match
+  bool error = false;                  // an error record: no perceptual hash to match
   std::vector<QueryFrame> frames;      // one for an image
+  /// The file's MD5, SHA-1, SHA-256 ("md5", "sha1", "sha256"; error records of files that were
+  /// read carry them too), in the list layout (hash_keys.hpp); matched against digest lists.
+  std::optional<Hash256> md5, sha1, sha256;
+  const std::optional<Hash256>& digest(HashType t) const {
+    return t == HashType::Md5 ? md5 : t == HashType::Sha1 ? sha1 : sha256;
+  }
 };
 
 /// Parses one JSON line. Throws FormatError when it is not a JSON object, lacks "path", or a
@@ -53,6 +59,12 @@ MatchQuery toMatchQuery(const QueryFrame& f, bool dihedral);
 /// The list side of a match: transform, distance, list_id (list_ids when the entry merged
 /// several), list_hash. matchRecordJson and scan's embedded matches both write this.
 nlohmann::ordered_json matchFields(const Match& m, const HashList& list);
+
+/// The list side of an exact (file digest) match of `entry`: kind (md5/sha1/sha256), distance
+/// 0, list_id, [list_ids], list_hash, and list_meta when the list has metadata.
+nlohmann::ordered_json exactMatchFields(uint32_t entry, const HashList& list);
+/// A match record of an exact match: path, [path_hex], then exactMatchFields, with '\n'.
+std::string exactMatchRecordJson(const QueryRecord& r, uint32_t entry, const HashList& list);
 
 /// JSON lines (with '\n'): a match, a skipped frame, and the degenerate-query warning.
 std::string matchRecordJson(const QueryRecord& r, const QueryFrame& f, const Match& m,

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "host/match/hash_keys.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/pipeline/path_text.hpp"
 #include "host/pipeline/record_format.hpp"
@@ -21,32 +22,49 @@ std::string seconds(double t) {
 /// The shortest text that reads back as the same double (what the JSONL output writes).
 std::string number(double v) { return nlohmann::json(v).dump(); }
 
-std::string hashText(const Hash256& h, HashType type) {
-  return type == HashType::Pdq ? toHex(h) : toHex(Hash64{h.w[0]});
-}
+std::string hashText(const Hash256& h, HashType type) { return typedHashHex(h, type); }
 
 }  // namespace
 
 std::string scanCsvHeader() {
   return "path,path_hex,kind,frame,t,hash,quality,md5,sha1,sha256,transform,distance,list_id,"
-         "list_hash,query_match_percent,compared_match_percent,skipped,error,detail\n";
+         "list_hash,query_match_percent,compared_match_percent,skipped,error,detail,match_kind,"
+         "list_meta\n";
 }
 
 void appendScanCsv(const pipeline::Record& r, const ScanResult& res, const ScanMatcher& matcher,
                    std::string& out) {
   const std::string path = csvField(pipeline::utf8Display(r.path)) + "," +
                            (pipeline::isValidUtf8(r.path) ? "" : pipeline::bytesToHex(r.path));
+  const std::string digests = r.digests.md5 + "," + r.digests.sha1 + "," + r.digests.sha256;
+  const std::string kind = r.kind == pipeline::RecordKind::Image     ? "image"
+                           : r.kind == pipeline::RecordKind::Video   ? "video"
+                           : r.kind == pipeline::RecordKind::Archive ? "archive"
+                                                                     : "error";
+  // Exact (digest) matches first, one row per list id; error records too (files read but not
+  // decoded carry their digests).
+  const std::string errorTail =
+      r.kind == pipeline::RecordKind::Error ? csvField(r.error) + "," + csvField(r.detail) : ",";
+  bool wrote = false;
+  for (const ExactHit& hit : res.exact) {
+    const HashList& l = *hit.list;
+    for (size_t k = 0; k < l.idCountOf(hit.entry); ++k)
+      out += path + "," + kind + ",,," + l.hashHex(hit.entry) + ",," + digests + ",,0," +
+             csvField(std::string(l.id(hit.entry, k))) + "," + l.hashHex(hit.entry) + ",,,," +
+             errorTail + "," + hashTypeName(l.type()) + "," +
+             csvField(std::string(l.meta(hit.entry, k))) + "\n";
+    wrote = true;
+  }
   if (r.kind == pipeline::RecordKind::Error) {
-    out += path + ",error,,,,,,,,,,,,,,," + csvField(r.error) + "," + csvField(r.detail) + "\n";
+    if (!wrote) out += path + ",error,,,,," + digests + ",,,,,,,," + errorTail + ",,\n";
+    return;
+  }
+  if (!matcher.hasPerceptual()) {
+    if (!wrote) out += path + "," + kind + ",,,,," + digests + ",,,,,,,,,,,\n";
     return;
   }
   const HashList& list = matcher.list();
-  const std::string kind = r.kind == pipeline::RecordKind::Image   ? "image"
-                           : r.kind == pipeline::RecordKind::Video ? "video"
-                                                                   : "archive";
-  const std::string digests = r.digests.md5 + "," + r.digests.sha1 + "," + r.digests.sha256;
   const bool framed = res.query.frames.size() > 1 || r.kind == pipeline::RecordKind::Video;
-  bool wrote = false;
   for (size_t f = 0; f < res.frames.size(); ++f) {
     const QueryFrame& qf = res.query.frames[f];
     for (const Match& m : res.frames[f].matches) {
@@ -55,16 +73,17 @@ void appendScanCsv(const pipeline::Record& r, const ScanResult& res, const ScanM
           (framed && qf.t ? seconds(*qf.t) : "") + "," + hashText(*qf.hash, list.type()) + "," +
           (qf.quality >= 0 ? std::to_string(qf.quality) : "") + "," + digests + "," +
           kDihedralNames[m.transform] + "," + std::to_string(m.distance) + ",";
-      const std::string tail = "," + list.hashHex(m.entry) + ",,,,,\n";
+      const std::string tail = "," + list.hashHex(m.entry) + ",,,,,," + hashTypeName(list.type());
       for (size_t k = 0; k < list.idCountOf(m.entry); ++k)
-        out += head + csvField(std::string(list.id(m.entry, k))) + tail;
+        out += head + csvField(std::string(list.id(m.entry, k))) + tail + "," +
+               csvField(std::string(list.meta(m.entry, k))) + "\n";
       wrote = true;
     }
   }
   for (const VideoMatch& v : res.videos) {
     out += path + "," + kind + ",,,,," + digests + ",,," +
            csvField(std::string(matcher.videos().name(v.video))) + ",," + number(v.queryPercent()) +
-           "," + number(v.comparedPercent()) + ",,,\n";
+           "," + number(v.comparedPercent()) + ",,,,pdq,\n";
     wrote = true;
   }
   if (wrote) return;
@@ -76,7 +95,7 @@ void appendScanCsv(const pipeline::Record& r, const ScanResult& res, const ScanM
          (single ? hashText(*res.query.frames[0].hash, list.type()) : "") + "," +
          (single && res.query.frames[0].quality >= 0 ? std::to_string(res.query.frames[0].quality)
                                                      : "") +
-         "," + digests + ",,,,,,," + skipped + ",,\n";
+         "," + digests + ",,,,,,," + skipped + ",,,,\n";
 }
 
 }  // namespace hashsieve::scan

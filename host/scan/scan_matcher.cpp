@@ -4,12 +4,45 @@
 
 #include <algorithm>
 
+#include "host/match/hash_keys.hpp"
 #include "host/match/hash_list.hpp"
 
 namespace hashsieve::scan {
 
 ScanMatcher::ScanMatcher(const HashList& list, Matcher& matcher, const ScanSettings& settings)
-    : list_(list), matcher_(matcher), settings_(settings), videos_(list, settings.minQuality) {}
+    : ScanMatcher(&list, &matcher, {}, settings) {}
+
+ScanMatcher::ScanMatcher(const HashList* perceptual, Matcher* matcher,
+                         std::span<const ExactIndex> exact, const ScanSettings& settings)
+    : list_(perceptual),
+      matcher_(matcher),
+      exact_(exact),
+      settings_(settings),
+      videos_(perceptual ? VideoIndex(*perceptual, settings.minQuality) : VideoIndex()) {}
+
+void ScanMatcher::matchExact(std::span<const pipeline::Record> records,
+                             std::vector<ScanResult>& results) const {
+  for (const ExactIndex& index : exact_) {
+    const HashType type = index.list().type();
+    std::vector<Hash256> keys;
+    std::vector<size_t> owner;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const FileDigests& d = records[i].digests;
+      const std::string& hex = type == HashType::Md5    ? d.md5
+                               : type == HashType::Sha1 ? d.sha1
+                                                        : d.sha256;
+      if (auto key = parseTypedHash(hex, type)) {
+        keys.push_back(*key);
+        owner.push_back(i);
+      }
+    }
+    std::vector<int64_t> found(keys.size());
+    index.findBatch(keys, found);
+    for (size_t k = 0; k < keys.size(); ++k)
+      if (found[k] >= 0)
+        results[owner[k]].exact.push_back({&index.list(), static_cast<uint32_t>(found[k])});
+  }
+}
 
 std::vector<ScanResult> ScanMatcher::match(std::span<const pipeline::Record> records) {
   std::vector<ScanResult> results(records.size());
@@ -18,12 +51,13 @@ std::vector<ScanResult> ScanMatcher::match(std::span<const pipeline::Record> rec
   for (size_t i = 0; i < records.size(); ++i) {
     ScanResult& res = results[i];
     res.record = pipeline::toJson(records[i]);
+    if (!list_) continue;  // digest lists only
     // The same reader `hashsieve match` runs on the same record: one set of semantics.
-    res.query = queryRecordFromJson(res.record, list_.type());
+    res.query = queryRecordFromJson(res.record, list_->type());
     res.frames.resize(res.query.frames.size());
     for (size_t f = 0; f < res.query.frames.size(); ++f) {
       const QueryFrame& frame = res.query.frames[f];
-      res.frames[f].skip = skipReason(frame, list_.type(), settings_.minQuality);
+      res.frames[f].skip = skipReason(frame, list_->type(), settings_.minQuality);
       if (res.frames[f].skip) continue;
       // Scan hashes images with their dihedral variants, so all eight take part.
       queries.push_back(toMatchQuery(frame, /*dihedral=*/true));
@@ -31,10 +65,11 @@ std::vector<ScanResult> ScanMatcher::match(std::span<const pipeline::Record> rec
     }
   }
 
+  matchExact(records, results);
   std::vector<Match> matches;
   if (!queries.empty())
-    matches = settings_.topK > 0 ? matcher_.topK(queries, settings_.topK)
-                                 : matcher_.range(queries, *settings_.threshold);
+    matches = settings_.topK > 0 ? matcher_->topK(queries, settings_.topK)
+                                 : matcher_->range(queries, *settings_.threshold);
   // Sorted by query, then distance, then entry: hand each run to its frame.
   for (const Match& m : matches) {
     if (settings_.topK > 0 && settings_.threshold && m.distance > *settings_.threshold) continue;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "host/match/exact_index.hpp"
 #include "host/match/matcher.hpp"
 #include "host/match/query_records.hpp"
 #include "host/pipeline/record.hpp"
@@ -35,8 +36,15 @@ struct FrameResult {
   std::vector<Match> matches;       // Match::query is meaningless here
 };
 
+/// An exact (file digest) match: the entry of a digest list holding one of the file's digests.
+struct ExactHit {
+  const HashList* list = nullptr;
+  uint32_t entry = 0;
+};
+
 struct ScanResult {
   nlohmann::ordered_json record;    // the hash record, as `hashsieve hash` writes it
+  std::vector<ExactHit> exact;      // digest-list matches, in list order (error records too)
   QueryRecord query;                // what was matched (frames as in `hashsieve match`)
   std::vector<FrameResult> frames;  // parallel to query.frames
   bool videoMatched = false;        // a video checked against the list's videos
@@ -47,21 +55,30 @@ class ScanMatcher {
  public:
   /// `list` and `matcher` (over that list) must outlive this. Builds the list's video index.
   ScanMatcher(const HashList& list, Matcher& matcher, const ScanSettings& settings);
+  /// A list file's lists: `perceptual` (with its `matcher`) may be null when the file holds
+  /// only digest lists; `exact` indexes the digest lists. All must outlive this.
+  ScanMatcher(const HashList* perceptual, Matcher* matcher, std::span<const ExactIndex> exact,
+              const ScanSettings& settings);
 
   /// One result per record, in order; all their frames go to the matcher in one call, so a
   /// batch amortises a pass over the list (and a GPU launch). Deterministic: a record's result
   /// does not depend on the batch it came in.
   std::vector<ScanResult> match(std::span<const pipeline::Record> records);
 
-  const HashList& list() const { return list_; }
+  /// The perceptual list; only when hasPerceptual().
+  const HashList& list() const { return *list_; }
+  bool hasPerceptual() const { return list_ != nullptr; }
   const VideoIndex& videos() const { return videos_; }
   const ScanSettings& settings() const { return settings_; }
 
  private:
   void attachVideoMatches(ScanResult& result) const;
+  void matchExact(std::span<const pipeline::Record> records,
+                  std::vector<ScanResult>& results) const;
 
-  const HashList& list_;
-  Matcher& matcher_;
+  const HashList* list_;
+  Matcher* matcher_;
+  std::span<const ExactIndex> exact_;
   ScanSettings settings_;
   VideoIndex videos_;
 };

@@ -1,6 +1,8 @@
 // Rendering scan results onto their hash records.
 #include "host/scan/scan_record.hpp"
 
+#include <algorithm>
+
 #include "host/match/hash_list.hpp"
 
 namespace hashsieve::scan {
@@ -29,12 +31,18 @@ Json videoMatchJson(const VideoMatch& v, const VideoIndex& videos) {
 
 Json scanRecordJson(ScanResult&& res, const ScanMatcher& matcher) {
   Json j = std::move(res.record);
-  if (res.query.error) return j;
+  Json matches = Json::array();
+  for (const ExactHit& hit : res.exact) matches.push_back(exactMatchFields(hit.entry, *hit.list));
+  if (res.query.error || !matcher.hasPerceptual()) {
+    // Error records carry digests when the file was read: exact copies still match.
+    if (!matches.empty() || (matcher.hasPerceptual() == false && !j.contains("error")))
+      j["matches"] = std::move(matches);
+    return j;
+  }
   const HashList& list = matcher.list();
   // A record with frames is matched frame by frame (videos, --all-frames images); a video
   // without any is matched like an image without a hash (skipped).
   const bool framed = j.contains("frames") && !j["frames"].empty();
-  Json matches = Json::array();
   Json warnings = Json::array();
   size_t skippedFrames = 0;
   for (size_t f = 0; f < res.frames.size(); ++f) {
@@ -71,6 +79,31 @@ Json scanRecordJson(ScanResult&& res, const ScanMatcher& matcher) {
     j["video_matches"] = std::move(videos);
   }
   return j;
+}
+
+std::pair<std::vector<std::string>, std::string> matchedCategories(const ScanResult& res,
+                                                                   const ScanMatcher& matcher) {
+  std::vector<std::string> categories;
+  std::string comments;
+  auto note = [&](const HashList& list, uint32_t entry) {
+    for (size_t k = 0; k < list.idCountOf(entry); ++k) {
+      std::string category;
+      const auto meta = nlohmann::json::parse(list.meta(entry, k), nullptr, false);
+      if (meta.is_object() && meta.contains("category"))
+        category = meta["category"].is_string() ? meta["category"].get<std::string>()
+                                                : meta["category"].dump();
+      if (!category.empty() &&
+          std::find(categories.begin(), categories.end(), category) == categories.end())
+        categories.push_back(category);
+      comments += (comments.empty() ? "" : "; ") + std::string(hashTypeName(list.type())) + " " +
+                  std::string(list.id(entry, k)) + (category.empty() ? "" : " (" + category + ")");
+    }
+  };
+  for (const ExactHit& hit : res.exact) note(*hit.list, hit.entry);
+  if (matcher.hasPerceptual())
+    for (const FrameResult& f : res.frames)
+      for (const Match& m : f.matches) note(matcher.list(), m.entry);
+  return {std::move(categories), std::move(comments)};
 }
 
 std::string scanRecordLine(ScanResult&& res, const ScanMatcher& matcher) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "host/scan/scan_matcher.hpp"
 
@@ -18,6 +20,11 @@ namespace hashsieve::scan {
 ///                     query_frames_matched, query_frames, list_frames_matched, list_frames}]
 ///                     for videos, when the list has videos (range search only).
 nlohmann::ordered_json scanRecordJson(ScanResult&& result, const ScanMatcher& matcher);
+
+/// The categories (list metadata "category") of the entries a record matched, exact matches
+/// first, without repeats; and a summary "md5 n-17 (A1); pdq n-3 (A2)" of every match.
+std::pair<std::vector<std::string>, std::string> matchedCategories(const ScanResult& result,
+                                                                   const ScanMatcher& matcher);
 
 /// scanRecordJson as one compact line with '\n' (invalid UTF-8 replaced, never thrown on).
 std::string scanRecordLine(ScanResult&& result, const ScanMatcher& matcher);

@@ -80,7 +80,7 @@ void ScanStage::process(std::vector<pipeline::Record>& batch) {
   ++stats_.batches;
   const auto t1 = Clock::now();
   for (size_t i = 0; i < batch.size(); ++i) {
-    size_t matches = 0;
+    size_t matches = results[i].exact.size();  // digest-list matches, then perceptual ones
     for (const FrameResult& f : results[i].frames) {
       matches += f.matches.size();
       stats_.queryFrames += f.skip ? 0 : 1;

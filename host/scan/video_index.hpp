@@ -42,6 +42,7 @@ class VideoIndex {
   /// Groups the list's video-frame ids by video, keeping frames of quality >= minQuality (or of
   /// unknown quality). Empty (and free) for lists without videos.
   VideoIndex(const HashList& list, int minQuality);
+  VideoIndex() = default;  // no list videos
 
   bool empty() const { return names_.empty(); }
   size_t videoCount() const { return names_.size(); }

@@ -14,6 +14,7 @@
 #include "host/pipeline/progress.hpp"
 #include "host/pipeline/record_format.hpp"
 #include "host/pipeline/vpdq_writer.hpp"
+#include "host/scan/vics_case.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 #include "tools/hashsieve/run_options.hpp"
@@ -53,7 +54,16 @@ std::string journalFingerprint(const HashArgs& a) {
 int runHash(HashArgs a) {
   const auto started = std::chrono::system_clock::now();
   const std::optional<pl::ShardSpec> shard = applyShard(a);
-  const pl::OutputFormat format = pl::parseOutputFormat(a.format);
+  // vics: a VICS JSON case file (scan/vics_case.hpp), one JSON document around the records.
+  const bool vics = a.format == "vics";
+  if (vics && !a.journal.empty())
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be resumed; drop --journal");
+  if (vics && shard)
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be sharded; shard with "
+        "--format jsonl, merge, then convert");
+  const pl::OutputFormat format = vics ? pl::OutputFormat::Jsonl : pl::parseOutputFormat(a.format);
   if (format == pl::OutputFormat::Vpdq && a.outputDir.empty())
     throw UsageError("--format vpdq needs --output-dir DIR (one file per video)");
   if (format != pl::OutputFormat::Vpdq && !a.outputDir.empty())
@@ -69,9 +79,11 @@ int runHash(HashArgs a) {
 
   const auto formatter = pl::makeFormatter(format, a.dihedral);
   pl::ShardRecorder out(*io.out, shard.has_value());
-  out.header(formatter->header());
+  scan::VicsCaseWriter vicsWriter;
+  out.header(vics ? vicsWriter.header() : formatter->header());
   std::string text;
   const pl::RecordSink sink = [&](const pl::Record& r) {
+    if (vics) return io.out->write(vicsWriter.media(r, {}, {}));
     text.clear();
     formatter->append(r, text);
     out.record(text);
@@ -83,6 +95,7 @@ int runHash(HashArgs a) {
   if (!a.quiet) progress.emplace(live, stderr, ::isatty(STDERR_FILENO) == 1);
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   if (progress) progress->stop();
+  if (vics) io.out->write(vicsWriter.footer());
   io.out->commit();
   if (io.stats) {
     io.stats->write(pl::statsJson(result));
@@ -121,7 +134,8 @@ void addHashCommand(CLI::App& app, int& exitCode) {
   cmd->add_option(
          "--format", args->format,
          "jsonl (default), csv, pdq (reference `hash,quality,path` lines, images only), "
-         "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output)")
+         "vpdq (one reference vPDQ file per video in --output-dir; jsonl on the main output), "
+         "vics (a Project VIC VICS JSON case file: MD5/SHA-1, name, path, size per file)")
       ->capture_default_str();
   cmd->add_option("--output-dir", args->outputDir, "Directory for --format vpdq files");
   cmd->add_flag("--dihedral", args->dihedral,

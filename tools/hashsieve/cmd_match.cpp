@@ -4,14 +4,17 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <optional>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "host/core/errors.hpp"
+#include "host/match/exact_index.hpp"
 #include "host/match/hash_list.hpp"
+#include "host/match/list_set.hpp"
 #include "host/match/matcher_factory.hpp"
 #include "host/match/query_records.hpp"
 #include "tools/hashsieve/commands.hpp"
@@ -25,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 /// Query frames matched per matcher call: large enough to amortise a list scan (and a GPU
 /// launch), small enough that output starts streaming early.
 constexpr size_t kBatchFrames = 8192;
+/// Unreadable query lines named on stderr; the rest are counted.
+constexpr size_t kMalformedShown = 5;
 /// PDQ's quality floor (docs/ALGORITHMS.md §3: quality < 50 is not matched).
 constexpr int kDefaultMinQuality = 50;
 
@@ -47,6 +52,7 @@ struct MatchArgs {
 
 struct Totals {
   size_t records = 0, frames = 0, skipped = 0, malformed = 0, matches = 0, degenerate = 0;
+  size_t exactMatches = 0;    // of `matches`: digest-list matches
   size_t matchedRecords = 0;  // records with at least one match (the audit record's count)
   double matchSeconds = 0;
 };
@@ -58,17 +64,23 @@ void writeOut(const std::string& s) {
 
 class BatchMatcher {
  public:
-  BatchMatcher(const MatchArgs& a, const HashList& list, Matcher& matcher, Totals& totals)
-      : a_(a), list_(list), matcher_(matcher), totals_(totals) {}
+  /// `list`/`matcher`: the perceptual list and its matcher, or null when the file holds only
+  /// digest lists; `exact`: one index per digest list.
+  BatchMatcher(const MatchArgs& a, const HashList* list, Matcher* matcher,
+               std::span<const ExactIndex> exact, Totals& totals)
+      : a_(a), list_(list), matcher_(matcher), exact_(exact), totals_(totals) {}
 
   void add(QueryRecord r) {
-    frames_ += r.frames.size();
+    frames_ += std::max<size_t>(1, r.frames.size());
     records_.push_back(std::move(r));
     if (frames_ >= kBatchFrames) flush();
   }
 
-  /// Matches the pending records and writes their output, in input order.
+  /// Matches the pending records and writes their output, in input order: per record its
+  /// exact (digest) matches, then its perceptual ones frame by frame.
   void flush() {
+    std::vector<char> recordMatched(records_.size(), 0);
+    const std::vector<std::string> exactLines = matchExact(recordMatched);
     struct Slot {
       size_t record, frame;
       std::optional<std::string> skip;
@@ -76,48 +88,53 @@ class BatchMatcher {
     std::vector<Slot> slots;
     std::vector<MatchQuery> queries;
     std::vector<size_t> queryOfSlot;
-    for (size_t r = 0; r < records_.size(); ++r) {
+    for (size_t r = 0; r < records_.size() && list_; ++r) {
       if (records_[r].error) continue;
       for (size_t f = 0; f < records_[r].frames.size(); ++f) {
         const QueryFrame& fr = records_[r].frames[f];
-        auto skip = skipReason(fr, list_.type(), a_.minQuality);
+        auto skip = skipReason(fr, list_->type(), a_.minQuality);
         queryOfSlot.push_back(skip ? SIZE_MAX : queries.size());
         if (!skip) queries.push_back(toMatchQuery(fr, !a_.dihedralGiven || a_.dihedral));
         slots.push_back({r, f, std::move(skip)});
       }
     }
-    const auto t0 = Clock::now();
-    std::vector<Match> matches =
-        a_.topK > 0 ? matcher_.topK(queries, a_.topK) : matcher_.range(queries, a_.threshold);
-    totals_.matchSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    std::vector<Match> matches;
+    if (!queries.empty()) {
+      const auto t0 = Clock::now();
+      matches =
+          a_.topK > 0 ? matcher_->topK(queries, a_.topK) : matcher_->range(queries, a_.threshold);
+      totals_.matchSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    }
     // Matches are sorted by query: walk them alongside the slots.
     std::string out;
-    size_t m = 0;
-    std::vector<char> recordMatched(records_.size(), 0);
-    for (size_t s = 0; s < slots.size(); ++s) {
-      const QueryRecord& rec = records_[slots[s].record];
-      const QueryFrame& fr = rec.frames[slots[s].frame];
-      ++totals_.frames;
-      if (slots[s].skip) {
-        ++totals_.skipped;
-        out += skipRecordJson(rec, fr, *slots[s].skip);
-        continue;
+    size_t m = 0, s = 0;
+    for (size_t r = 0; r < records_.size(); ++r) {
+      out += exactLines[r];
+      for (; s < slots.size() && slots[s].record == r; ++s) {
+        const QueryRecord& rec = records_[r];
+        const QueryFrame& fr = rec.frames[slots[s].frame];
+        ++totals_.frames;
+        if (slots[s].skip) {
+          ++totals_.skipped;
+          out += skipRecordJson(rec, fr, *slots[s].skip);
+          continue;
+        }
+        const uint32_t q = static_cast<uint32_t>(queryOfSlot[s]);
+        size_t end = m;
+        while (end < matches.size() && matches[end].query == q) ++end;
+        size_t kept = 0;
+        for (size_t k = m; k < end; ++k)
+          kept += !a_.thresholdGiven || matches[k].distance <= a_.threshold;
+        if (kept > 0) recordMatched[r] = 1;
+        if (kept > a_.degenerate) {
+          ++totals_.degenerate;
+          out += degenerateRecordJson(rec, fr, kept);
+        }
+        for (; m < end; ++m)
+          if (!a_.thresholdGiven || matches[m].distance <= a_.threshold)
+            out += matchRecordJson(rec, fr, matches[m], *list_);
+        totals_.matches += kept;
       }
-      const uint32_t q = static_cast<uint32_t>(queryOfSlot[s]);
-      size_t end = m;
-      while (end < matches.size() && matches[end].query == q) ++end;
-      size_t kept = 0;
-      for (size_t k = m; k < end; ++k)
-        kept += !a_.thresholdGiven || matches[k].distance <= a_.threshold;
-      if (kept > 0) recordMatched[slots[s].record] = 1;
-      if (kept > a_.degenerate) {
-        ++totals_.degenerate;
-        out += degenerateRecordJson(rec, fr, kept);
-      }
-      for (; m < end; ++m)
-        if (!a_.thresholdGiven || matches[m].distance <= a_.threshold)
-          out += matchRecordJson(rec, fr, matches[m], list_);
-      totals_.matches += kept;
     }
     writeOut(out);
     totals_.matchedRecords += std::count(recordMatched.begin(), recordMatched.end(), 1);
@@ -126,9 +143,39 @@ class BatchMatcher {
   }
 
  private:
+  /// Per record, the match lines of its digests found in the digest lists (error records
+  /// included: files that were read but not decoded carry digests).
+  std::vector<std::string> matchExact(std::vector<char>& recordMatched) {
+    std::vector<std::string> lines(records_.size());
+    const auto t0 = Clock::now();
+    for (const ExactIndex& index : exact_) {
+      const HashType type = index.list().type();
+      std::vector<Hash256> keys;
+      std::vector<size_t> owner;
+      for (size_t r = 0; r < records_.size(); ++r)
+        if (const auto& d = records_[r].digest(type)) {
+          keys.push_back(*d);
+          owner.push_back(r);
+        }
+      std::vector<int64_t> found(keys.size());
+      index.findBatch(keys, found);
+      for (size_t k = 0; k < keys.size(); ++k) {
+        if (found[k] < 0) continue;
+        lines[owner[k]] +=
+            exactMatchRecordJson(records_[owner[k]], static_cast<uint32_t>(found[k]), index.list());
+        recordMatched[owner[k]] = 1;
+        ++totals_.matches;
+        ++totals_.exactMatches;
+      }
+    }
+    totals_.matchSeconds += std::chrono::duration<double>(Clock::now() - t0).count();
+    return lines;
+  }
+
   const MatchArgs& a_;
-  const HashList& list_;
-  Matcher& matcher_;
+  const HashList* list_;
+  Matcher* matcher_;
+  std::span<const ExactIndex> exact_;
   Totals& totals_;
   std::vector<QueryRecord> records_;
   size_t frames_ = 0;
@@ -138,15 +185,22 @@ int runMatch(MatchArgs a) {
   const auto started = std::chrono::system_clock::now();
   if (!a.audit.empty()) audit::probeWritable(a.audit);
   const auto t0 = Clock::now();
-  const HashList list = HashList::open(a.list, {a.verify});
+  const ListSet lists = ListSet::open(a.list, {a.verify});
+  const HashList* perceptual = lists.perceptual();
+  std::vector<ExactIndex> exact;
+  for (const HashList& l : lists.lists())
+    if (!isPerceptual(l.type())) exact.emplace_back(l);
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   // Range search always has a threshold; top-k applies one only when asked to.
-  if (!a.thresholdGiven) a.threshold = defaultThreshold(list.type());
+  const HashType queryType = perceptual ? perceptual->type() : lists.lists()[0].type();
+  if (!a.thresholdGiven) a.threshold = defaultThreshold(queryType);
   if (a.topK == 0 || a.thresholdGiven) checkThreshold(a.threshold);
   if (a.topK != 0) checkTopK(a.topK);
   MatcherOptions opts;
   opts.cpu.threads = a.threads;
-  auto matcher = makeMatcher(parseMatchDevice(a.device), list, opts);
+  std::unique_ptr<Matcher> matcher;
+  if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, opts);
+  const std::string matcherName = matcher ? matcher->name() : std::string("exact");
 
   std::ifstream file;
   if (a.queries != "-") {
@@ -155,7 +209,7 @@ int runMatch(MatchArgs a) {
   }
   std::istream& in = a.queries == "-" ? std::cin : file;
   Totals totals;
-  BatchMatcher batch(a, list, *matcher, totals);
+  BatchMatcher batch(a, perceptual, matcher.get(), exact, totals);
   std::string text;
   size_t lineNo = 0;
   while (std::getline(in, text)) {
@@ -163,35 +217,45 @@ int runMatch(MatchArgs a) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      batch.add(parseQueryRecord(text, list.type()));
+      batch.add(parseQueryRecord(text, queryType));
       ++totals.records;
     } catch (const FormatError& e) {
-      ++totals.malformed;
-      std::fprintf(stderr, "hashsieve match: %s:%zu: %s\n", a.queries.c_str(), lineNo, e.what());
+      // The first few are named; the rest counted once below (a CSV or text file given by
+      // mistake would otherwise print one line per input line).
+      if (++totals.malformed <= kMalformedShown)
+        std::fprintf(stderr, "hashsieve match: %s:%zu: %s\n", a.queries.c_str(), lineNo, e.what());
     }
   }
+  if (totals.malformed > 0)
+    std::fprintf(stderr,
+                 "hashsieve match: %zu lines were not hash records (%zu shown); match reads the "
+                 "JSON lines `hashsieve hash` and `hashsieve scan` write (one object per line "
+                 "with \"path\" and \"pdq\"/\"phash\"/\"md5\"/\"sha1\"/\"sha256\"); "
+                 "build a list from other formats with `hashsieve list build`\n",
+                 totals.malformed, std::min(totals.malformed, kMalformedShown));
   batch.flush();
   std::fflush(stdout);
   if (a.stats)
     std::fprintf(stderr,
                  "hashsieve match: %s, list %zu entries (load %.3f s), %zu records, %zu query "
                  "frames, %zu skipped, "
-                 "%zu malformed, %zu matches, %zu degenerate queries, match %.3f s\n",
-                 matcher->name().c_str(), list.size(), loadSeconds, totals.records, totals.frames,
-                 totals.skipped, totals.malformed, totals.matches, totals.degenerate,
-                 totals.matchSeconds);
+                 "%zu malformed, %zu matches (%zu exact), %zu degenerate queries, match %.3f s\n",
+                 matcherName.c_str(), lists.totalEntries(), loadSeconds, totals.records,
+                 totals.frames, totals.skipped, totals.malformed, totals.matches,
+                 totals.exactMatches, totals.degenerate, totals.matchSeconds);
   const int status = totals.malformed ? 1 : 0;
   if (!a.audit.empty()) {
-    audit::AuditRecord r = startAuditRecord("match", matcher->name());
+    audit::AuditRecord r = startAuditRecord("match", matcherName);
     r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
-    r.lists.push_back(listAuditInfo(a.list, list));
+    if (!exact.empty()) r.algorithms["digest_matching"] = "equality (MD5/SHA-1/SHA-256)";
+    for (const HashList& l : lists.lists()) r.lists.push_back(listAuditInfo(a.list, l));
     // Top-k without --threshold applies none.
     std::optional<int> threshold;
     if (a.topK == 0 || a.thresholdGiven) threshold = a.threshold;
-    if (list.type() == HashType::Pdq) {
+    if (queryType == HashType::Pdq) {
       r.thresholds.pdqDistance = threshold;
       r.thresholds.minQuality = a.minQuality;
-    } else {
+    } else if (queryType == HashType::Phash) {
       r.thresholds.phashDistance = threshold;
     }
     r.settings["dihedral"] = !a.dihedralGiven || a.dihedral;

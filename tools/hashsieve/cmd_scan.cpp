@@ -14,14 +14,17 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
+#include "host/match/exact_index.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/hsl_format.hpp"
+#include "host/match/list_set.hpp"
 #include "host/match/matcher_factory.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/scan/scan_csv.hpp"
 #include "host/scan/scan_record.hpp"
 #include "host/scan/scan_stage.hpp"
+#include "host/scan/vics_case.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 #include "tools/hashsieve/run_options.hpp"
@@ -79,14 +82,20 @@ std::string journalFingerprint(const ScanArgs& a) {
 }
 
 std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, const ScanArgs& a,
-                          const HashList& list, const std::string& matcherName,
+                          const ListSet& lists, const std::string& matcherName,
                           double loadSeconds) {
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(pl::statsJson(run));
   nlohmann::ordered_json m;
   m["list"] = a.list;
-  m["list_type"] = hashTypeName(list.type());
-  m["list_entries"] = list.size();
-  m["list_videos"] = list.videoCount();
+  std::string types;
+  size_t videos = 0;
+  for (const HashList& l : lists.lists()) {
+    types += (types.empty() ? "" : "+") + std::string(hashTypeName(l.type()));
+    videos += l.videoCount();
+  }
+  m["list_type"] = types;
+  m["list_entries"] = lists.totalEntries();
+  m["list_videos"] = videos;
   m["list_load_seconds"] = loadSeconds;
   m["matcher"] = matcherName;
   m["records"] = s.records;
@@ -101,26 +110,43 @@ std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, con
 }
 
 /// What else changes a scan's output bytes: format, the list (by checksum) and the matching.
-std::string scanOutputFingerprint(const ScanArgs& a, const HashList& list,
+std::string scanOutputFingerprint(const ScanArgs& a, const ListSet& lists,
                                   const scan::ScanSettings& s) {
-  return "format=" + a.format + "; list=" + hsl::checksumHex(list.checksum()) +
+  std::string sums;
+  for (const HashList& l : lists.lists())
+    sums += (sums.empty() ? "" : "+") + hsl::checksumHex(l.checksum());
+  return "format=" + a.format + "; list=" + sums +
          "; threshold=" + (s.threshold ? std::to_string(*s.threshold) : "none") +
          "; min_quality=" + std::to_string(s.minQuality) + "; top_k=" + std::to_string(s.topK) +
          "; degenerate=" + std::to_string(s.degenerate);
 }
 
 int runScan(ScanArgs a) {
-  if (a.format != "jsonl" && a.format != "csv")
-    throw UsageError("scan writes --format jsonl or csv, not " + a.format);
+  if (a.format != "jsonl" && a.format != "csv" && a.format != "vics")
+    throw UsageError("scan writes --format jsonl, csv or vics, not " + a.format);
   const bool csv = a.format == "csv";
+  const bool vics = a.format == "vics";
+  // A VICS case file is one JSON document: a resumed run cannot append to it.
+  if (vics && !a.journal.empty())
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be resumed; drop --journal");
   const auto started = std::chrono::system_clock::now();
   const std::optional<pl::ShardSpec> shard = applyShard(a);
+  if (vics && shard)
+    throw UsageError(
+        "--format vics writes one JSON document and cannot be sharded; shard with "
+        "--format jsonl, merge, then convert");
   pl::PipelineOptions opts = pipelineOptions(a, "scan");
   opts.request.dihedral = true;  // scan matches every image with its eight variants
   opts.shard = shard;
 
   const auto t0 = Clock::now();
-  const HashList list = HashList::open(a.list, {a.verify});
+  const ListSet lists = ListSet::open(a.list, {a.verify});
+  const HashList* perceptual = lists.perceptual();
+  std::vector<ExactIndex> exact;
+  for (const HashList& l : lists.lists())
+    if (!isPerceptual(l.type())) exact.emplace_back(l);
+  const HashType listType = perceptual ? perceptual->type() : lists.lists()[0].type();
   const double loadSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   scan::ScanSettings settings;
   settings.topK = a.topK;
@@ -128,22 +154,30 @@ int runScan(ScanArgs a) {
   settings.degenerate = a.degenerate;
   // Range search always has a threshold; top-k applies one only when asked to.
   if (a.thresholdGiven || a.topK == 0)
-    settings.threshold = a.thresholdGiven ? a.threshold : defaultThreshold(list.type());
+    settings.threshold = a.thresholdGiven ? a.threshold : defaultThreshold(listType);
   if (settings.threshold) checkThreshold(*settings.threshold);
   if (a.topK != 0) checkTopK(a.topK);
 
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
-  auto matcher = makeMatcher(parseMatchDevice(a.device), list, matcherOpts);
-  scan::ScanMatcher scanMatcher(list, *matcher, settings);
+  std::unique_ptr<Matcher> matcher;
+  if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, matcherOpts);
+  const std::string matcherName = matcher ? matcher->name() : std::string("exact");
+  scan::ScanMatcher scanMatcher(perceptual, matcher.get(), exact, settings);
 
   // Everything that can fail for want of a writable place fails now, before any work.
   RunOutputs io = openRunOutputs(a, journalFingerprint(a), opts);
 
   pl::ShardRecorder out(*io.out, shard.has_value());
   if (csv) out.header(scan::scanCsvHeader());
+  scan::VicsCaseWriter vicsWriter;
+  if (vics) out.header(vicsWriter.header());
   std::string rows;
   scan::ScanStage stage(scanMatcher, [&](const pl::Record& r, scan::ScanResult&& res) {
+    if (vics) {
+      const auto [categories, comments] = scan::matchedCategories(res, scanMatcher);
+      return io.out->write(vicsWriter.media(r, categories, comments));
+    }
     if (!csv) return out.record(scan::scanRecordLine(std::move(res), scanMatcher));
     rows.clear();
     scan::appendScanCsv(r, res, scanMatcher, rows);
@@ -157,9 +191,10 @@ int runScan(ScanArgs a) {
   const pl::RunStats result = pl::runPipeline(opts, sink, live);
   const scan::ScanStats scanStats = stage.finish();
   if (progress) progress->stop();
+  if (vics) io.out->write(vicsWriter.footer());
   io.out->commit();
   if (io.stats) {
-    io.stats->write(scanStatsJson(result, scanStats, a, list, matcher->name(), loadSeconds));
+    io.stats->write(scanStatsJson(result, scanStats, a, lists, matcherName, loadSeconds));
     io.stats->commit();
   }
   if (!a.quiet) {
@@ -167,8 +202,9 @@ int runScan(ScanArgs a) {
     std::fprintf(stderr,
                  "scan: list %s (%zu entries, %zu videos, load %.3f s), matcher %s: %llu query "
                  "frames, %llu matches, %llu records with matches, match %.3f s in %llu batches\n",
-                 a.list.c_str(), list.size(), list.videoCount(), loadSeconds,
-                 matcher->name().c_str(), static_cast<unsigned long long>(scanStats.queryFrames),
+                 a.list.c_str(), lists.totalEntries(),
+                 perceptual ? perceptual->videoCount() : size_t{0}, loadSeconds,
+                 matcherName.c_str(), static_cast<unsigned long long>(scanStats.queryFrames),
                  static_cast<unsigned long long>(scanStats.matches),
                  static_cast<unsigned long long>(scanStats.recordsWithMatches),
                  scanStats.matchSeconds, static_cast<unsigned long long>(scanStats.batches));
@@ -179,11 +215,12 @@ int runScan(ScanArgs a) {
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
     r.command = "scan";
     r.algorithms["matching"] = a.topK > 0 ? "exact top-k (Hamming)" : "exact range (Hamming)";
-    r.lists.push_back(listAuditInfo(a.list, list));
-    if (list.type() == HashType::Pdq) {
+    if (!exact.empty()) r.algorithms["digest_matching"] = "equality (MD5/SHA-1/SHA-256)";
+    for (const HashList& l : lists.lists()) r.lists.push_back(listAuditInfo(a.list, l));
+    if (listType == HashType::Pdq) {
       r.thresholds.pdqDistance = settings.threshold;
       r.thresholds.minQuality = a.minQuality;
-    } else {
+    } else if (listType == HashType::Phash) {
       r.thresholds.phashDistance = settings.threshold;
     }
     r.settings["top_k"] = a.topK;
@@ -197,7 +234,7 @@ int runScan(ScanArgs a) {
     pl::ShardIndex index = out.finish(result.ordinals);
     index.command = "scan";
     index.fingerprint = shardFingerprint(a, journalFingerprint(a),
-                                         scanOutputFingerprint(a, list, settings), opts.roots);
+                                         scanOutputFingerprint(a, lists, settings), opts.roots);
     index.shard = shard->index;
     index.shards = shard->count;
     index.walked = result.walked;
@@ -230,8 +267,9 @@ void addScanCommand(CLI::App& app, int& exitCode) {
       ->capture_default_str();
   c->add_option("--format", a->format,
                 "jsonl (default), or csv: one row per (hash, list id) match, one per list video "
-                "matched, one for a file with neither (its hashes, or its error)")
-      ->check(CLI::IsMember({"jsonl", "csv"}))
+                "matched, one for a file with neither (its hashes, or its error); or vics: a "
+                "Project VIC VICS JSON case file (MD5/SHA-1, name, path, size, matched category)")
+      ->check(CLI::IsMember({"jsonl", "csv", "vics"}))
       ->capture_default_str();
   c->add_option("--stats-json", a->statsJson,
                 "Write run statistics (hashing as in `hashsieve hash`, plus a \"scan\" object)");
