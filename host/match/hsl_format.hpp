@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "host/core/policy.hpp"
+
 namespace hashsieve {
 
 /// What a list holds. The value is stored in the file; never renumber.
@@ -22,8 +24,10 @@ constexpr int wordsPerHash(HashType t) { return t == HashType::Pdq ? 4 : 1; }
 constexpr int hexCharsPerHash(HashType t) { return wordsPerHash(t) * 16; }
 /// "pdq" / "phash".
 const char* hashTypeName(HashType t);
-/// Default match threshold (inclusive): 31 for PDQ (ALGORITHMS.md section 3), 10 for pHash.
-constexpr int defaultThreshold(HashType t) { return t == HashType::Pdq ? 31 : 10; }
+/// Default match threshold (inclusive), host/core/policy.hpp.
+constexpr int defaultThreshold(HashType t) {
+  return t == HashType::Pdq ? policy::kPdqMatchThreshold : policy::kPhashMatchThreshold;
+}
 
 namespace hsl {
 
@@ -39,7 +43,7 @@ inline constexpr int kBlockEntries = 8;
 /// Quality byte for entries whose source gave none.
 inline constexpr uint8_t kQualityUnknown = 255;
 /// PDQ quality runs 0..100.
-inline constexpr uint8_t kQualityMax = 100;
+inline constexpr uint8_t kQualityMax = policy::kPdqMaxQuality;
 
 /// Sections in file order.
 ///  Hashes:       ceil(count/8) blocks x words x 8 lanes, uint64; padding lanes are zero.

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "host/core/errors.hpp"
+#include "host/core/policy.hpp"
 #include "host/match/csv_fields.hpp"
 #include "host/match/hex_words.hpp"
 #include "host/match/mapped_file.hpp"
@@ -20,7 +21,7 @@ using detail::CsvFields;
 using detail::trimSpaces;
 
 constexpr size_t kMalformedSamples = 5;
-constexpr int kMaxQuality = 100;
+constexpr int kMaxQuality = policy::kPdqMaxQuality;
 
 // Header names accepted for each CSV role, in order of preference.
 constexpr std::array<std::string_view, 7> kPdqColumns = {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/policy.hpp"
 #include "host/match/matcher.hpp"
 #include "host/match/query_records.hpp"
 #include "host/pipeline/record.hpp"
@@ -17,8 +18,8 @@
 
 namespace hashsieve::scan {
 
-/// PDQ's quality floor (ALGORITHMS.md section 3; also vPDQ's frame floor).
-inline constexpr int kDefaultMinQuality = 50;
+/// PDQ's quality floor (also vPDQ's frame floor).
+inline constexpr int kDefaultMinQuality = policy::kPdqMinQuality;
 
 struct ScanSettings {
   /// Range search: every entry with distance <= threshold. With topK > 0: applied to the top-k

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/policy.hpp"
 #include "host/media/media.hpp"
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/output_stream.hpp"
@@ -20,7 +21,8 @@ struct RunArgs {
   std::string output = "-";
   int threads = 0;  // 0 = all cores
   std::string device = "auto";
-  double videoFps = 1.0;
+  double videoFps = policy::kVideoFps;
+  std::string videoSampling = "frame";  // frame (vPDQ) or time (presentation timestamps)
   bool allFrames = false;
   bool applyOrientation = false;
   std::string pdqLuma = "reference";
@@ -49,8 +51,8 @@ std::string runFingerprint(const RunArgs& a);
 struct RunOutputs {
   std::optional<std::filesystem::path> auditPath;  // probed writable
   std::unique_ptr<pipeline::OutputStream> out;
-  std::unique_ptr<pipeline::OutputStream> stats;     // --stats-json, when given
-  std::unique_ptr<pipeline::Journal> journal;        // --journal, when given; set in opts
+  std::unique_ptr<pipeline::OutputStream> stats;  // --stats-json, when given
+  std::unique_ptr<pipeline::Journal> journal;     // --journal, when given; set in opts
 };
 RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
                           pipeline::PipelineOptions& opts);
