@@ -144,6 +144,23 @@ TEST(Journal, OtherOptionsAreRefused) {
   { Journal j(path, "video_fps=1"); }
   EXPECT_THROW(Journal(path, "video_fps=2"), UsageError);
   EXPECT_NO_THROW(Journal(path, "video_fps=1"));
+  try {
+    Journal j(path, "video_fps=2");
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("journal: video_fps=1; this run: video_fps=2"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(Journal, OptionChangeNamesTheItemsThatDiffer) {
+  EXPECT_EQ(describeOptionChange("hash; dihedral=0; video_fps=1; all_frames=0",
+                                 "hash; dihedral=1; video_fps=1; all_frames=0"),
+            "journal: dihedral=0; this run: dihedral=1");
+  EXPECT_EQ(describeOptionChange("a=1; b=2", "a=1; b=2; pdq_luma=float64"),
+            "journal: -; this run: pdq_luma=float64");
+  EXPECT_EQ(describeOptionChange("a=1; b=2; c=3", "a=2; b=2; c=4"),
+            "journal: a=1, c=3; this run: a=2, c=4");
 }
 
 TEST(Journal, ForeignFileIsRefusedAndLeftAlone) {

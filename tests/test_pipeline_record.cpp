@@ -260,6 +260,46 @@ TEST(Progress, LineGolden) {
             "50/50000 files  5.0 files/s  2.5 MB/s  8.0 frames/s  2 errors  ETA 2h46m");
 }
 
+TEST(Progress, ResumedFilesAreNotARateAndTheTailIsNotZeroTime) {
+  ProgressSnapshot s;
+  s.done = 120;
+  s.resumed = 100;  // from the journal: 20 files hashed in 10 s
+  s.total = 200;
+  s.totalFinal = true;
+  s.frames = 20;
+  s.bytes = 1'000'000;
+  s.seconds = 10.0;
+  EXPECT_EQ(formatProgress(s),
+            "120/200 files  2.0 files/s  0.1 MB/s  2.0 frames/s  0 errors  ETA 0m40s");
+  // 999 small files in 1 s and one long video still decoding: no "ETA 0m00s".
+  s = {};
+  s.done = 999;
+  s.total = 1000;
+  s.totalFinal = true;
+  s.seconds = 1.0;
+  EXPECT_EQ(formatProgress(s),
+            "999/1000 files  999.0 files/s  0.0 MB/s  0.0 frames/s  0 errors  finishing 1 file");
+}
+
+TEST(RunStats, SummaryRatesCountOnlyTheFilesHashedNow) {
+  RunStats s;
+  s.inputs = 10;
+  s.images = 10;
+  s.resumed = 8;
+  s.frames = 10;
+  s.resumedFrames = 8;
+  s.bytes = 10 << 20;
+  s.resumedBytes = 8 << 20;
+  s.wallSeconds = 2.0;
+  const std::string text = statsSummary(s);
+  EXPECT_NE(text.find("1.0 files/s, 1.0 frames/s, 1.0 MiB/s (rates over the files hashed now, "
+                      "not the resumed ones)"),
+            std::string::npos)
+      << text;
+  const auto j = nlohmann::json::parse(statsJson(s));
+  EXPECT_DOUBLE_EQ(j["files_per_second"].get<double>(), 1.0);
+}
+
 TEST(PathText, Utf8ValidationAndEscapes) {
   EXPECT_TRUE(isValidUtf8("plain"));
   EXPECT_TRUE(isValidUtf8("\xe6\x97\xa5\xf0\x9f\x99\x82"));  // 日 🙂

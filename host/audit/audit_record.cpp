@@ -1,7 +1,9 @@
 // The audit record's JSON form and its atomic write.
 #include "host/audit/audit_record.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -137,7 +139,8 @@ void writeAuditRecord(const AuditRecord& r, const std::filesystem::path& path) {
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);
-      throw std::runtime_error("cannot write audit record " + path.string());
+      throw std::runtime_error("cannot write audit record " + path.string() + ": " +
+                               std::strerror(errno));
     }
   }
   std::error_code ec;
@@ -153,9 +156,12 @@ void probeWritable(const std::filesystem::path& path) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
   const bool ok = std::ofstream(tmp, std::ios::binary | std::ios::trunc).good();
+  const int err = errno;  // what the open failed with
   std::error_code ignored;
   std::filesystem::remove(tmp, ignored);
-  if (!ok) throw std::runtime_error("cannot write audit record " + path.string());
+  if (!ok)
+    throw std::runtime_error("cannot write audit record " + path.string() + ": " +
+                             std::strerror(err));
 }
 
 std::filesystem::path defaultAuditPath(const std::filesystem::path& output) {

@@ -40,8 +40,18 @@ std::string si(double v) {
     ++p;
   }
   char buf[32];
-  std::snprintf(buf, sizeof buf, v >= 100 ? "%.0f%s" : v >= 10 ? "%.1f%s" : "%.2f%s", v, kPrefix[p]);
+  std::snprintf(buf, sizeof buf,
+                v >= 100  ? "%.0f%s"
+                : v >= 10 ? "%.1f%s"
+                          : "%.2f%s",
+                v, kPrefix[p]);
   return buf;
+}
+
+/// The "call" column: frames per hash call, or for match the queries per call ("1000q"): a
+/// match call takes every query at once.
+std::string perCallCell(const WorkloadResult& r) {
+  return std::to_string(r.batchSize) + (r.workload == "match" ? "q" : "");
 }
 
 std::string rateCell(const json& rates, const char* key) {
@@ -70,31 +80,30 @@ json toJson(const Report& report) {
   for (const WorkloadResult& r : report.results) {
     json stages = json::object();
     for (const auto& [name, share] : r.stageShares) stages[name] = share;
-    results.push_back(json{
-        {"workload", r.workload},
-        {"backend", r.backend},
-        {"variant", r.variant},
-        {"status", r.status},
-        {"threads", r.threads},
-        {"batch_size", r.batchSize},
-        {"seconds", r.ok() ? summaryJson(r.seconds) : json(nullptr)},
-        {"cpu_seconds", r.ok() ? summaryJson(r.cpuSeconds) : json(nullptr)},
-        {"counts",
-         json{{"files", r.counts.files},
-              {"failed_files", r.counts.failedFiles},
-              {"frames", r.counts.frames},
-              {"pixels", r.counts.pixels},
-              {"bytes", r.counts.bytes},
-              {"comparisons", r.counts.comparisons},
-              {"matches", r.counts.matches}}},
-        {"rates", ratesJson(r)},
-        {"peak_rss_bytes", r.peakRssBytes},
-        {"gpu_mem_bytes", r.gpuMemBytes >= 0 ? json(r.gpuMemBytes) : json(nullptr)},
-        {"stage_shares", stages},
-        {"check", r.check},
-        {"timer", r.timer},
-        {"note", r.note},
-        {"peer_baseline", r.peerBaseline}});
+    results.push_back(
+        json{{"workload", r.workload},
+             {"backend", r.backend},
+             {"variant", r.variant},
+             {"status", r.status},
+             {"threads", r.threads},
+             {"batch_size", r.batchSize},
+             {"seconds", r.ok() ? summaryJson(r.seconds) : json(nullptr)},
+             {"cpu_seconds", r.ok() ? summaryJson(r.cpuSeconds) : json(nullptr)},
+             {"counts", json{{"files", r.counts.files},
+                             {"failed_files", r.counts.failedFiles},
+                             {"frames", r.counts.frames},
+                             {"pixels", r.counts.pixels},
+                             {"bytes", r.counts.bytes},
+                             {"comparisons", r.counts.comparisons},
+                             {"matches", r.counts.matches}}},
+             {"rates", ratesJson(r)},
+             {"peak_rss_bytes", r.peakRssBytes},
+             {"gpu_mem_bytes", r.gpuMemBytes >= 0 ? json(r.gpuMemBytes) : json(nullptr)},
+             {"stage_shares", stages},
+             {"check", r.check},
+             {"timer", r.timer},
+             {"note", r.note},
+             {"peer_baseline", r.peerBaseline}});
   }
   json peers = json::array();
   for (const PeerResult& p : report.peers) {
@@ -113,19 +122,20 @@ json toJson(const Report& report) {
                          {"check", p.check},
                          {"note", p.note}});
   }
-  return json{{"schema", kReportSchema},
-              {"command", report.command},
-              {"date_utc", report.dateUtc},
-              {"machine", machineJson(report.machine)},
-              {"method",
-               json{{"warmup", report.method.warmup},
-                    {"repeat", report.method.repeat},
-                    {"statistic", "median of the timed runs; min and max beside it"},
-                    {"checked", "every run's output is checked before its time is kept"}}},
-              {"inputs", report.inputs},
-              {"load_average", json{{"start", report.loadStart}, {"end", report.loadEnd}}},
-              {"results", results},
-              {"peers", peers}};
+  return json{
+      {"schema", kReportSchema},
+      {"command", report.command},
+      {"date_utc", report.dateUtc},
+      {"machine", machineJson(report.machine)},
+      {"method", json{{"warmup", report.method.warmup},
+                      {"repeat", report.method.repeat},
+                      {"statistic", "median of the timed runs; min and max beside it"},
+                      {"checked", "every run's output is checked before its time is kept"}}},
+      {"inputs", report.inputs},
+      {"skipped_devices", report.skippedDevices},
+      {"load_average", json{{"start", report.loadStart}, {"end", report.loadEnd}}},
+      {"results", results},
+      {"peers", peers}};
 }
 
 void printTable(const Report& report, std::ostream& out) {
@@ -145,16 +155,22 @@ void printTable(const Report& report, std::ostream& out) {
                   report.loadStart[0], report.loadEnd[0]);
     out << load;
   }
-  out << "\n";
+  if (!report.skippedDevices.empty()) {
+    out << "skipped devices:";
+    for (const std::string& d : report.skippedDevices) out << " " << d;
+    out << "\n";
+  }
+  out << "per call: frames per hash call (kernel, CUDA hash), or queries per match call (q)\n\n";
   char line[512];
   std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3s %5s  %-22s %4s %8s %8s %8s %8s %8s  %s\n",
-                "work", "backend", "variant", "thr", "batch", "seconds median[min-max]", "cpu",
+                "work", "backend", "variant", "thr", "call", "seconds median[min-max]", "cpu",
                 "files/s", "MP/s", "frames/s", "cmp/s", "peakRSS", "stages");
   out << line;
   for (const WorkloadResult& r : report.results) {
     if (!r.ok()) {
-      std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3d %5d  %s\n", r.workload.c_str(),
-                    r.backend.c_str(), r.variant.c_str(), r.threads, r.batchSize, r.status.c_str());
+      std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3d %5s  %s\n", r.workload.c_str(),
+                    r.backend.c_str(), r.variant.c_str(), r.threads, perCallCell(r).c_str(),
+                    r.status.c_str());
       out << line;
       continue;
     }
@@ -171,12 +187,12 @@ void printTable(const Report& report, std::ostream& out) {
     }
     // CPU seconds per wall second: how many cores the run really had (at most its threads).
     const double cores = r.seconds.median > 0 ? r.cpuSeconds.median / r.seconds.median : 0.0;
-    std::snprintf(line, sizeof line, "%-7s %-7s %-10s %3d %5d  %-22s %4.1f %8s %8s %8s %8s %7sB  %s\n",
-                  r.workload.c_str(), r.backend.c_str(), r.variant.c_str(), r.threads,
-                  r.batchSize, secs, cores, rateCell(rates, "files_per_s").c_str(),
-                  rateCell(rates, "mp_per_s").c_str(), rateCell(rates, "frames_per_s").c_str(),
-                  rateCell(rates, "comparisons_per_s").c_str(),
-                  si(static_cast<double>(r.peakRssBytes)).c_str(), stages.c_str());
+    std::snprintf(
+        line, sizeof line, "%-7s %-7s %-10s %3d %5s  %-22s %4.1f %8s %8s %8s %8s %7sB  %s\n",
+        r.workload.c_str(), r.backend.c_str(), r.variant.c_str(), r.threads, perCallCell(r).c_str(),
+        secs, cores, rateCell(rates, "files_per_s").c_str(), rateCell(rates, "mp_per_s").c_str(),
+        rateCell(rates, "frames_per_s").c_str(), rateCell(rates, "comparisons_per_s").c_str(),
+        si(static_cast<double>(r.peakRssBytes)).c_str(), stages.c_str());
     out << line;
   }
   if (report.peers.empty()) return;

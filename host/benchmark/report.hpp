@@ -4,11 +4,10 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "host/benchmark/machine_info.hpp"
 #include "host/benchmark/method.hpp"
@@ -20,19 +19,19 @@ inline constexpr const char* kReportSchema = "hashsieve-bench/1";
 
 /// Work done by one run (every timed run does the same work; the check makes sure of it).
 struct Counts {
-  int64_t files = 0;        // inputs attempted
-  int64_t failedFiles = 0;  // inputs refused by the decoder (still part of the work)
-  int64_t frames = 0;       // frames decoded or hashed
-  double pixels = 0.0;      // over all frames
-  int64_t bytes = 0;        // file bytes read
-  double comparisons = 0.0; // hash pairs compared (match)
-  int64_t matches = 0;      // pairs within the threshold
+  int64_t files = 0;         // inputs attempted
+  int64_t failedFiles = 0;   // inputs refused by the decoder (still part of the work)
+  int64_t frames = 0;        // frames decoded or hashed
+  double pixels = 0.0;       // over all frames
+  int64_t bytes = 0;         // file bytes read
+  double comparisons = 0.0;  // hash pairs compared (match)
+  int64_t matches = 0;       // pairs within the threshold
 };
 
 struct WorkloadResult {
-  std::string workload;  // decode | hash | kernel | match | scan
-  std::string backend;   // cpu | cuda | ffmpeg
-  std::string variant;   // what was computed, e.g. "pdq+phash", "pdq", "dihedral"
+  std::string workload;       // decode | hash | kernel | match | scan
+  std::string backend;        // cpu | cuda | ffmpeg
+  std::string variant;        // what was computed, e.g. "pdq+phash", "pdq", "dihedral"
   std::string status = "ok";  // "ok", "skipped: ...", "failed: ..."
   int threads = 1;
   int batchSize = 1;
@@ -40,7 +39,7 @@ struct WorkloadResult {
   Summary cpuSeconds;  // process CPU time of each timed run
   Counts counts;
   int64_t peakRssBytes = 0;
-  int64_t gpuMemBytes = -1;  // -1: not measured
+  int64_t gpuMemBytes = -1;                                 // -1: not measured
   std::vector<std::pair<std::string, double>> stageShares;  // share of thread wall time
   std::string check;  // what each timed run's output was checked against
   std::string timer = "steady_clock wall time";
@@ -57,12 +56,12 @@ struct PeerResult {
   std::string status = "ok";
   int threads = 1;
   Summary seconds;
-  double work = 0.0;       // units per run (frames, files, comparisons)
-  std::string unit;        // "frames/s", "files/s", "comparisons/s"
+  double work = 0.0;  // units per run (frames, files, comparisons)
+  std::string unit;   // "frames/s", "files/s", "comparisons/s"
   Summary rate;
   double hashsieveRate = 0.0;  // the matching hashsieve configuration's median rate
   std::string hashsieveConfig;
-  double ratio = 0.0;          // hashsieveRate / rate.median
+  double ratio = 0.0;  // hashsieveRate / rate.median
   std::string check;
   std::string note;
 };
@@ -75,7 +74,8 @@ struct Report {
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<WorkloadResult> results;
   std::vector<PeerResult> peers;
-  std::vector<double> loadStart, loadEnd;  // 1/5/15-minute load averages around the run
+  std::vector<double> loadStart, loadEnd;   // 1/5/15-minute load averages around the run
+  std::vector<std::string> skippedDevices;  // "cuda (skipped: no CUDA device)", with --device all
 };
 
 /// The rates of a result (median/min/max), null where the workload has no such unit.

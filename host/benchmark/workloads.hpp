@@ -13,6 +13,7 @@
 #include "host/benchmark/report.hpp"
 #include "host/benchmark/synthetic.hpp"
 #include "host/core/hasher.hpp"
+#include "host/core/policy.hpp"
 #include "host/media/media.hpp"
 
 namespace hashsieve::bench {
@@ -26,7 +27,7 @@ struct BenchConfig {
   std::optional<FrameSpec> synthetic;  // kernel frames when given
   int64_t listSize = 1'000'000;
   int64_t queries = 1000;
-  int threshold = 31;  // PDQ match distance (docs/ALGORITHMS.md §3)
+  int threshold = policy::kPdqMatchThreshold;
   int maxPlanted = 3;  // planted neighbours per query at most
   std::vector<int> threads{1};
   std::vector<int> batchSizes{1};
@@ -34,7 +35,7 @@ struct BenchConfig {
   media::Options media;  // videos sampled at 1 frame/s, as `hashsieve hash` does by default
   HashRequest request;   // pdq + phash
   uint64_t seed = 1;
-  bool peers = false;    // --compare: also measure the configurations the peers are set against
+  bool peers = false;  // --compare: also measure the configurations the peers are set against
 };
 
 struct FramePool;

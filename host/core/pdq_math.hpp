@@ -6,17 +6,18 @@
 
 #include "host/core/hash_types.hpp"
 #include "host/core/hd.hpp"
+#include "host/core/policy.hpp"
 
 namespace hashsieve::pdq {
 
-inline constexpr int kBufDim = 64;        // decimated buffer is 64x64
-inline constexpr int kDctDim = 16;        // DCT rows 1..16 kept (DC skipped)
+inline constexpr int kBufDim = 64;  // decimated buffer is 64x64
+inline constexpr int kDctDim = 16;  // DCT rows 1..16 kept (DC skipped)
 inline constexpr int kDctCoefs = kDctDim * kDctDim;
-inline constexpr int kMinDim = 5;         // smaller sides: all-zero hash, quality 0
-inline constexpr int kJaroszPasses = 2;   // reference PDQ_NUM_JAROSZ_XY_PASSES
-inline constexpr int kMatchThreshold = 31;
-inline constexpr int kMinQuality = 50;
-inline constexpr int kMaxQuality = 100;
+inline constexpr int kMinDim = 5;        // smaller sides: all-zero hash, quality 0
+inline constexpr int kJaroszPasses = 2;  // reference PDQ_NUM_JAROSZ_XY_PASSES
+inline constexpr int kMatchThreshold = policy::kPdqMatchThreshold;
+inline constexpr int kMinQuality = policy::kPdqMinQuality;
+inline constexpr int kMaxQuality = policy::kPdqMaxQuality;
 inline constexpr int kQualityDivisor = 90;
 
 // Luma weights as float constants (0.2989999950, 0.5870000124, 0.1140000001).
@@ -37,8 +38,8 @@ enum class LumaMode : uint8_t { Reference, Float64 };
 
 HS_HD inline float lumaFromRgbF64(uint8_t r, uint8_t g, uint8_t b) {
   using namespace hashsieve::detail;
-  return float(addRnD(addRnD(mulRnD(double(r), 0.299), mulRnD(double(g), 0.587)),
-                      mulRnD(double(b), 0.114)));
+  return float(
+      addRnD(addRnD(mulRnD(double(r), 0.299), mulRnD(double(g), 0.587)), mulRnD(double(b), 0.114)));
 }
 
 HS_HD inline float luma(LumaMode mode, uint8_t r, uint8_t g, uint8_t b) {
@@ -146,7 +147,8 @@ HS_HD inline int qualityFromGradientSum(int gradientSum) {
 
 /// One entry of T = D * A (16x64): sum_k D[i][k] * A[k][j], products rounded, k in order.
 /// d: 16 rows of 64 with row pitch dPitch; a: 64 x 64 with row pitch aPitch.
-HS_HD inline float dctEntryDA(const float* d, int dPitch, const float* a, int aPitch, int i, int j) {
+HS_HD inline float dctEntryDA(const float* d, int dPitch, const float* a, int aPitch, int i,
+                              int j) {
   using namespace hashsieve::detail;
   float sum = 0.0f;
   for (int k = 0; k < kBufDim; ++k) sum = addRn(sum, mulRn(d[i * dPitch + k], a[k * aPitch + j]));
@@ -155,7 +157,8 @@ HS_HD inline float dctEntryDA(const float* d, int dPitch, const float* a, int aP
 
 /// One entry of B = T * D^T (16x16): sum_k T[i][k] * D[j][k], products rounded, k in order.
 /// t and d: 16 rows of 64 with row pitches tPitch and dPitch.
-HS_HD inline float dctEntryTD(const float* t, int tPitch, const float* d, int dPitch, int i, int j) {
+HS_HD inline float dctEntryTD(const float* t, int tPitch, const float* d, int dPitch, int i,
+                              int j) {
   using namespace hashsieve::detail;
   float sum = 0.0f;
   for (int k = 0; k < kBufDim; ++k) sum = addRn(sum, mulRn(t[i * tPitch + k], d[j * dPitch + k]));
@@ -197,13 +200,26 @@ HS_HD inline float dihedralCoef(const float* b, int variant, int r, int c) {
   const int j = transposed ? r : c;
   bool negate = false;
   switch (variant) {
-    case 1: negate = (j & 1) == 0; break;        // rot90
-    case 2: negate = ((i + j) & 1) != 0; break;  // rot180
-    case 3: negate = (i & 1) == 0; break;        // rot270
-    case 4: negate = (i & 1) == 0; break;        // flipx
-    case 5: negate = (j & 1) == 0; break;        // flipy
-    case 7: negate = ((i + j) & 1) != 0; break;  // flipm
-    default: break;                              // orig, flipp
+    case 1:
+      negate = (j & 1) == 0;
+      break;  // rot90
+    case 2:
+      negate = ((i + j) & 1) != 0;
+      break;  // rot180
+    case 3:
+      negate = (i & 1) == 0;
+      break;  // rot270
+    case 4:
+      negate = (i & 1) == 0;
+      break;  // flipx
+    case 5:
+      negate = (j & 1) == 0;
+      break;  // flipy
+    case 7:
+      negate = ((i + j) & 1) != 0;
+      break;  // flipm
+    default:
+      break;  // orig, flipp
   }
   const float v = b[i * kDctDim + j];
   return negate ? -v : v;

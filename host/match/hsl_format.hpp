@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "host/core/policy.hpp"
+
 namespace hashsieve {
 
 /// What a list holds. The value is stored in the file; never renumber.
@@ -45,10 +47,11 @@ constexpr int wordsPerHash(HashType t) { return (hexCharsPerHash(t) + 15) / 16; 
 const char* hashTypeName(HashType t);
 /// The type with that name (as hashTypeName writes it; case-insensitive), or false.
 bool parseHashTypeName(std::string_view name, HashType& out);
-/// Default match threshold (inclusive): 31 for PDQ (ALGORITHMS.md section 3), 10 for pHash,
-/// 0 (equality) for file digests.
+/// Default match threshold (inclusive), host/core/policy.hpp; 0 (equality) for file digests.
 constexpr int defaultThreshold(HashType t) {
-  return t == HashType::Pdq ? 31 : t == HashType::Phash ? 10 : 0;
+  return t == HashType::Pdq     ? policy::kPdqMatchThreshold
+         : t == HashType::Phash ? policy::kPhashMatchThreshold
+                                : 0;
 }
 
 namespace hsl {
@@ -65,7 +68,7 @@ inline constexpr int kBlockEntries = 8;
 /// Quality byte for entries whose source gave none.
 inline constexpr uint8_t kQualityUnknown = 255;
 /// PDQ quality runs 0..100.
-inline constexpr uint8_t kQualityMax = 100;
+inline constexpr uint8_t kQualityMax = policy::kPdqMaxQuality;
 
 /// Sections in file order.
 ///  Hashes:       ceil(count/8) blocks x words x 8 lanes, uint64; padding lanes are zero.

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "host/core/errors.hpp"
+#include "host/core/policy.hpp"
 #include "host/match/csv_fields.hpp"
 #include "host/match/hash_keys.hpp"
 #include "host/match/hex_words.hpp"
@@ -21,7 +22,7 @@ using detail::CsvFields;
 using detail::trimSpaces;
 
 constexpr size_t kMalformedSamples = 5;
-constexpr int kMaxQuality = 100;
+constexpr int kMaxQuality = policy::kPdqMaxQuality;
 
 // Header names accepted for the id and quality columns (hash columns: typedColumnNames).
 constexpr std::array<std::string_view, 8> kIdColumns = {"id",   "list_id",  "entry_id",  "name",

@@ -13,6 +13,7 @@
 
 #include "host/core/hash_types.hpp"
 #include "host/core/hasher.hpp"
+#include "host/core/policy.hpp"
 
 namespace hashsieve {
 
@@ -40,7 +41,7 @@ struct Match {
 
 /// A query matching more list entries than this is reported as likely degenerate (a blank or
 /// flat image hashes close to many things); its matches are all reported regardless.
-inline constexpr size_t kDegenerateMatches = 100;
+inline constexpr size_t kDegenerateMatches = policy::kDegenerateMatches;
 
 /// k of top-k is capped here (what the GPU top-k keeps in a block; FAISS GPU allows 2048).
 inline constexpr int kMaxTopK = 1024;

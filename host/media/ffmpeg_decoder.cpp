@@ -1,5 +1,7 @@
 // Still images and videos through libavformat/libavcodec: stream choice, limits from headers
 // before any decoding, the decode loop with vPDQ sampling, and damage detection.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -26,6 +28,9 @@ extern "C" {
 
 namespace hashsieve::media::detail {
 namespace {
+
+/// Seconds of rounding tolerated when comparing presentation times with sample times.
+constexpr double kTimeSlack = 1e-9;
 
 constexpr size_t kHeaderPeekBytes = 32;
 
@@ -337,7 +342,18 @@ class FFmpegDecode {
 
     double t;
     bool sample;
-    if (!still_ && info.fps > 0) {
+    if (!still_ && job_.opts.videoSampling == VideoSampling::Time) {
+      const int64_t pts = f.best_effort_timestamp;
+      t = pts == AV_NOPTS_VALUE
+              ? static_cast<double>(n) / std::max(info.fps, 1.0)
+              : static_cast<double>(pts - startPts(pts)) * av_q2d(stream_->time_base);
+      // A fixed grid of sample times (k / videoFps), so a slow stretch does not shift the rest.
+      // kTimeSlack absorbs the rounding of pts * time_base, so a frame at exactly k s counts.
+      sample = job_.opts.videoFps <= 0 || t + kTimeSlack >= nextSampleTime_;
+      if (sample && job_.opts.videoFps > 0)
+        nextSampleTime_ =
+            (std::floor(t * job_.opts.videoFps + kTimeSlack) + 1.0) / job_.opts.videoFps;
+    } else if (!still_ && info.fps > 0) {
       t = static_cast<double>(n) / info.fps;  // vPDQ: frame number / frame rate, not PTS
       sample = n % frameMod_ == 0;
     } else {

@@ -11,30 +11,39 @@
 #include "host/core/errors.hpp"
 #include "host/core/file_digests.hpp"
 #include "host/core/image.hpp"
+#include "host/core/policy.hpp"
 
 namespace hashsieve::media {
 
 /// Checked before any large allocation (from container/codec headers where possible).
 struct Limits {
-  int64_t maxPixels = 200'000'000;         // per frame (width * height)
-  int64_t maxFileBytes = 64LL << 30;       // 64 GiB
-  double maxVideoSeconds = 6 * 3600.0;     // media duration
-  double timeoutSeconds = 300.0;           // wall clock per file, checked during decode
+  int64_t maxPixels = 200'000'000;      // per frame (width * height)
+  int64_t maxFileBytes = 64LL << 30;    // 64 GiB
+  double maxVideoSeconds = 6 * 3600.0;  // media duration
+  double timeoutSeconds = 300.0;        // wall clock per file, checked during decode
 };
+
+/// Which video frames are hashed. FrameNumber is vPDQ's rule (frame n when n % int(avg fps /
+/// videoFps) == 0, t = n / avg fps): the default, compatible with vPDQ lists, but on a
+/// variable-frame-rate video frame numbers drift from media time. Time samples by presentation
+/// timestamp: the first frame at or after each multiple of 1 / videoFps, t = its PTS.
+enum class VideoSampling { FrameNumber, Time };
 
 struct Options {
   Limits limits;
   bool applyOrientation = false;  // rotate by EXIF orientation / display matrix first
   bool allFrames = false;         // animated images (GIF, APNG, WebP): every frame, not the first
-  double videoFps = 1.0;          // frames hashed per second of media time; 0 = every frame
-  int decoderThreads = 1;         // FFmpeg decoder threads per file (callers parallelise across
-                                  // files); 0 = FFmpeg's choice
+  VideoSampling videoSampling = VideoSampling::FrameNumber;
+  double videoFps = policy::kVideoFps;  // frames hashed per second of media time; 0 = every frame
+  int decoderThreads = 1;  // FFmpeg decoder threads per file (callers parallelise across
+                           // files); 0 = FFmpeg's choice
 };
 
 enum class MediaKind { Image, Video };
 
 /// One sampled frame: `index` is the 0-based count of decoded frames (vPDQ frameNumber),
-/// `timestamp` = index / average frame rate in seconds (vPDQ convention, not PTS).
+/// `timestamp` = index / average frame rate in seconds (vPDQ convention), or the frame's PTS
+/// from the first frame's with VideoSampling::Time (and for videos without a frame rate).
 struct FrameInfo {
   int64_t index = 0;
   double timestamp = 0.0;
@@ -42,10 +51,10 @@ struct FrameInfo {
 
 struct MediaInfo {
   MediaKind kind = MediaKind::Image;
-  std::string container;      // FFmpeg demuxer name, e.g. "png_pipe", "mov,mp4,m4a,3gp,3g2,mj2"
-  std::string codec;          // e.g. "mjpeg", "h264"
-  int width = 0, height = 0;  // stored size of the first frame (before orientation)
-  int orientationDegrees = 0; // clockwise rotation that display needs (EXIF / display matrix)
+  std::string container;       // FFmpeg demuxer name, e.g. "png_pipe", "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string codec;           // e.g. "mjpeg", "h264"
+  int width = 0, height = 0;   // stored size of the first frame (before orientation)
+  int orientationDegrees = 0;  // clockwise rotation that display needs (EXIF / display matrix)
   bool orientationApplied = false;
   bool mirrored = false;      // EXIF orientations 2,4,5,7; display = mirror left<->right
                               // first, then rotate orientationDegrees clockwise

@@ -69,6 +69,37 @@ std::optional<ParsedEntry> parseEntry(std::string_view body) {
   return e;
 }
 
+/// The "; "-separated option fingerprint split into its items.
+std::vector<std::string_view> optionItems(std::string_view s) {
+  std::vector<std::string_view> items;
+  for (size_t start = 0; start <= s.size();) {
+    size_t end = s.find("; ", start);
+    if (end == std::string_view::npos) end = s.size();
+    items.push_back(s.substr(start, end - start));
+    start = end + 2;
+  }
+  return items;
+}
+
+}  // namespace
+
+std::string describeOptionChange(std::string_view journalled, std::string_view now) {
+  const auto before = optionItems(journalled), after = optionItems(now);
+  auto missing = [](const std::vector<std::string_view>& from,
+                    const std::vector<std::string_view>& in) {
+    std::string out;
+    for (std::string_view item : from)
+      if (std::find(in.begin(), in.end(), item) == in.end())
+        out += (out.empty() ? "" : ", ") + std::string(item);
+    return out;
+  };
+  const std::string was = missing(before, after), is = missing(after, before);
+  return "journal: " + (was.empty() ? std::string("-") : was) +
+         "; this run: " + (is.empty() ? std::string("-") : is);
+}
+
+namespace {
+
 bool sameKey(const JournalKey& a, const JournalKey& b) {
   return a.size == b.size && a.mtimeNs == b.mtimeNs && a.path == b.path;
 }
@@ -129,8 +160,10 @@ void Journal::load() {
         if (!body || body->substr(0, kMagic.size()) != kMagic)
           throw UsageError("journal " + path_ + " is not a hashsieve journal");
         if (*body != std::string(kMagic) + " " + options_)
-          throw UsageError("journal " + path_ +
-                           " was written with different options; use a new journal file");
+          throw UsageError("journal " + path_ + " was written with different options (" +
+                           describeOptionChange(
+                               body->substr(std::min(body->size(), kMagic.size() + 1)), options_) +
+                           "); rerun with the journal's options or use a new journal file");
         header = true;
       } else {
         const auto entry = body ? parseEntry(*body) : std::nullopt;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/pipeline/unique_fd.hpp"
@@ -25,6 +26,10 @@ struct JournalKey {
 /// newline (a write torn by kill -9 or power loss) is discarded and truncated away.
 /// Memory: 24 bytes per entry (a hash of the key and the line's offset); records are read
 /// back with pread on demand.
+/// Which items of two option fingerprints ("a=1; b=2; ...") differ, for the refusal message:
+/// "journal: dihedral=0; this run: dihedral=1".
+std::string describeOptionChange(std::string_view journalled, std::string_view now);
+
 class Journal {
  public:
   /// Opens or creates `path`. `options` fingerprints everything that changes a record; a

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "host/pipeline/fatal_error.hpp"
+#include "host/pipeline/interrupt.hpp"
 
 namespace hashsieve::pipeline {
 namespace {
@@ -33,7 +34,9 @@ std::string tempPathFor(const std::string& target) {
 }  // namespace
 
 OutputStream::OutputStream(int fd, bool owned, std::string target, std::string temp)
-    : owned_(owned ? fd : -1), fd_(fd), target_(std::move(target)), temp_(std::move(temp)) {}
+    : owned_(owned ? fd : -1), fd_(fd), target_(std::move(target)), temp_(std::move(temp)) {
+  if (!temp_.empty()) interruptSlot_ = registerTemporary(temp_);
+}
 
 std::unique_ptr<OutputStream> OutputStream::open(const std::string& path) {
   if (path.empty() || path == "-")
@@ -50,6 +53,7 @@ std::unique_ptr<OutputStream> OutputStream::open(const std::string& path) {
 
 OutputStream::~OutputStream() {
   if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+  unregisterTemporary(interruptSlot_);
 }
 
 void OutputStream::write(std::string_view text) {
@@ -71,6 +75,8 @@ void OutputStream::commit() {
   owned_.reset();
   if (::rename(temp_.c_str(), target_.c_str()) != 0) fatal("cannot rename output to", target_);
   committed_ = true;
+  unregisterTemporary(interruptSlot_);
+  interruptSlot_ = -1;
 }
 
 void writeFileAtomically(const std::string& path, std::string_view text) {

@@ -33,6 +33,7 @@ class OutputStream {
   std::string target_, temp_;
   std::string buffer_;
   bool committed_ = false;
+  int interruptSlot_ = -1;  // the temporary, removed by the interrupt handler
 };
 
 /// Writes `text` to `path` atomically (temporary beside it, fsync, rename). Throws FatalError.

@@ -447,7 +447,11 @@ class Run {
         live_.errors++;
         break;
     }
-    if (d.resumed) ++stats_.resumed;
+    if (d.resumed) {
+      ++stats_.resumed;
+      stats_.resumedFrames += d.frames;
+      stats_.resumedBytes += d.bytes;
+    }
     stats_.frames += d.frames;
     stats_.framesDecoded += d.framesDecoded;
     stats_.bytes += d.bytes;

@@ -1,10 +1,14 @@
 // The progress line.
 #include "host/pipeline/progress.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 
 namespace hashsieve::pipeline {
 namespace {
+
+/// formatDuration's unit: an estimate below it would print as 0m00s.
+constexpr double kEtaResolutionSeconds = 0.5;
 
 std::string formatDuration(double seconds) {
   const auto s = static_cast<uint64_t>(seconds + 0.5);
@@ -20,7 +24,7 @@ std::string formatDuration(double seconds) {
 
 std::string formatProgress(const ProgressSnapshot& s) {
   const double t = s.seconds > 0 ? s.seconds : 1e-9;
-  const double filesPerSec = double(s.done) / t;
+  const double filesPerSec = double(s.done - std::min(s.resumed, s.done)) / t;
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "%" PRIu64 "/%" PRIu64 "%s files  %.1f files/s  %.1f MB/s  %.1f frames/s  %" PRIu64
@@ -28,8 +32,15 @@ std::string formatProgress(const ProgressSnapshot& s) {
                 s.done, s.total, s.totalFinal ? "" : "+", filesPerSec, double(s.bytes) / 1e6 / t,
                 double(s.frames) / t, s.errors);
   std::string line = buf;
-  if (s.totalFinal && filesPerSec > 0 && s.total >= s.done)
-    line += "  ETA " + formatDuration(double(s.total - s.done) / filesPerSec);
+  if (s.totalFinal && filesPerSec > 0 && s.total >= s.done) {
+    const uint64_t left = s.total - s.done;
+    const double eta = double(left) / filesPerSec;
+    // A rate of small files says nothing about the long video still decoding.
+    if (left > 0 && eta < kEtaResolutionSeconds)
+      line += "  finishing " + std::to_string(left) + (left == 1 ? " file" : " files");
+    else
+      line += "  ETA " + formatDuration(eta);
+  }
   return line;
 }
 
@@ -50,6 +61,7 @@ ProgressSnapshot ProgressReporter::snapshot() const {
   s.total = counters_.counted.load(std::memory_order_relaxed);
   s.totalFinal = counters_.countDone.load(std::memory_order_relaxed);
   s.errors = counters_.errors.load(std::memory_order_relaxed);
+  s.resumed = counters_.resumed.load(std::memory_order_relaxed);
   s.frames = counters_.frames.load(std::memory_order_relaxed);
   s.bytes = counters_.bytes.load(std::memory_order_relaxed);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

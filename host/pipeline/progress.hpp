@@ -15,12 +15,14 @@ namespace hashsieve::pipeline {
 
 struct ProgressSnapshot {
   uint64_t done = 0, total = 0, errors = 0, frames = 0, bytes = 0;
+  uint64_t resumed = 0;  // of `done`, taken from the journal: not counted in the rates
   bool totalFinal = false;
   double seconds = 0.0;
 };
 
 /// "1234/5000 files  56.7 files/s  12.3 MB/s  89.0 frames/s  3 errors  ETA 1m06s"
-/// (total shown as "5000+" while the background count is still going).
+/// (total shown as "5000+" while the background count is still going). When the estimate
+/// rounds to nothing while files remain (a long video still running), "finishing N files".
 std::string formatProgress(const ProgressSnapshot& s);
 
 class ProgressReporter {

@@ -32,10 +32,11 @@ std::string statsJson(const RunStats& s) {
   j["frames_decoded"] = s.framesDecoded;
   j["bytes"] = s.bytes;
   j["wall_seconds"] = s.wallSeconds;
-  j["files_per_second"] = rate(double(s.inputs), s.wallSeconds);
-  j["frames_per_second"] = rate(double(s.frames), s.wallSeconds);
+  // Rates over the work done in this run: resumed records cost a journal look-up only.
+  j["files_per_second"] = rate(double(s.inputs - s.resumed), s.wallSeconds);
+  j["frames_per_second"] = rate(double(s.frames - s.resumedFrames), s.wallSeconds);
   j["decoded_frames_per_second"] = rate(double(s.framesDecoded), s.wallSeconds);
-  j["mib_per_second"] = rate(double(s.bytes) / kMiB, s.wallSeconds);
+  j["mib_per_second"] = rate(double(s.bytes - s.resumedBytes) / kMiB, s.wallSeconds);
   nlohmann::ordered_json stages;
   stages["read"] = s.readSeconds;
   stages["decode"] = s.decodeSeconds;
@@ -61,17 +62,19 @@ std::string statsSummary(const RunStats& s) {
   std::snprintf(buf, sizeof buf,
                 "hashsieve: %llu inputs (%llu images, %llu videos, %llu errors, %llu resumed), "
                 "%llu frames hashed (%llu decoded), %.1f MiB in %.2f s: %.1f files/s, "
-                "%.1f frames/s, %.1f MiB/s\n"
+                "%.1f frames/s, %.1f MiB/s%s\n"
                 "hashsieve: stage seconds summed over threads: read %.2f, decode %.2f, hash %.2f, "
                 "write %.2f; %d threads, backend %s%s; peak RSS %.0f MiB\n",
                 (unsigned long long)s.inputs, (unsigned long long)s.images,
                 (unsigned long long)s.videos, (unsigned long long)s.errors,
                 (unsigned long long)s.resumed, (unsigned long long)s.frames,
                 (unsigned long long)s.framesDecoded, double(s.bytes) / kMiB, s.wallSeconds,
-                rate(double(s.inputs), s.wallSeconds), rate(double(s.frames), s.wallSeconds),
-                rate(double(s.bytes) / kMiB, s.wallSeconds), s.readSeconds, s.decodeSeconds,
-                s.hashSeconds, s.writeSeconds, s.threads, s.backend.c_str(),
-                s.batched ? " (batched)" : "", double(s.peakRssBytes) / kMiB);
+                rate(double(s.inputs - s.resumed), s.wallSeconds),
+                rate(double(s.frames - s.resumedFrames), s.wallSeconds),
+                rate(double(s.bytes - s.resumedBytes) / kMiB, s.wallSeconds),
+                s.resumed > 0 ? " (rates over the files hashed now, not the resumed ones)" : "",
+                s.readSeconds, s.decodeSeconds, s.hashSeconds, s.writeSeconds, s.threads,
+                s.backend.c_str(), s.batched ? " (batched)" : "", double(s.peakRssBytes) / kMiB);
   std::string out = buf;
   if (!s.errorsByReason.empty()) {
     out += "hashsieve: errors:";

@@ -30,6 +30,7 @@ struct RunStats {
   uint64_t archives = 0;           // archives' own records (their members count as inputs too)
   uint64_t frames = 0, bytes = 0;  // frames hashed; bytes of the input files
   uint64_t framesDecoded = 0;      // frames decoded (videos decode more than they sample)
+  uint64_t resumedFrames = 0, resumedBytes = 0;  // the part of frames/bytes from the journal
   double wallSeconds = 0.0;
   double readSeconds = 0.0, decodeSeconds = 0.0, hashSeconds = 0.0, writeSeconds = 0.0;
   uint64_t peakRssBytes = 0;

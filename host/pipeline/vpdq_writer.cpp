@@ -14,10 +14,17 @@
 namespace hashsieve::pipeline {
 
 VpdqDirectoryWriter::VpdqDirectoryWriter(std::string dir) : dir_(std::move(dir)) {
+  // One level at most: a mistyped path must not grow a tree of directories.
   std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec || !std::filesystem::is_directory(dir_))
-    throw FatalError("cannot create --output-dir " + dir_ + ": " + ec.message());
+  std::filesystem::create_directory(dir_, ec);
+  if (ec || !std::filesystem::is_directory(dir_)) {
+    const std::filesystem::path parent = std::filesystem::path(dir_).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent))
+      throw FatalError("cannot create --output-dir " + dir_ + ": its parent " + parent.string() +
+                       " does not exist (only the last level is created)");
+    throw FatalError("cannot create --output-dir " + dir_ + ": " +
+                     (ec ? ec.message() : std::string("not a directory")));
+  }
 }
 
 std::string VpdqDirectoryWriter::write(const Record& r) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/match/exact_index.hpp"
+#include "host/core/policy.hpp"
 #include "host/match/matcher.hpp"
 #include "host/match/query_records.hpp"
 #include "host/pipeline/record.hpp"
@@ -19,7 +20,7 @@
 namespace hashsieve::scan {
 
 /// PDQ's quality floor (docs/ALGORITHMS.md §3; also vPDQ's frame floor).
-inline constexpr int kDefaultMinQuality = 50;
+inline constexpr int kDefaultMinQuality = policy::kPdqMinQuality;
 
 struct ScanSettings {
   /// Range search: every entry with distance <= threshold. With topK > 0: applied to the top-k

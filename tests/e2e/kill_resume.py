@@ -92,7 +92,7 @@ def main():
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
     inputs = make_inputs(args.work, corpus)
-    base = [args.cli, "hash", "-q", "--dihedral", "--threads", "2"]
+    base = [args.cli, "hash", "-q", "--threads", "2"]
 
     ref = os.path.join(args.work, "reference.jsonl")
     t0 = time.monotonic()

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
+#include "host/pipeline/interrupt.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/pipeline/record_format.hpp"
@@ -27,7 +28,7 @@ namespace pl = hashsieve::pipeline;
 struct HashArgs : RunArgs {
   std::string format = "jsonl";
   std::string outputDir;
-  bool dihedral = false;
+  bool dihedral = true;  // --no-dihedral opts out
 };
 
 constexpr const char* kHashFooter =
@@ -44,7 +45,9 @@ output; with the CUDA backend at most 512 MiB of frames queue for the GPU. A --j
 Privacy: decoded pixels stay in memory; no temporary files, no network.
 
 Exit status: 0 every input hashed, 1 some inputs failed (error records written),
-2 usage error, 3 fatal error (output, journal or stats file not writable).)";
+2 usage error, 3 fatal error (output, journal or stats file not writable),
+130 interrupted by Ctrl-C (143 by SIGTERM): the unfinished output is removed; with --journal,
+rerunning the same command resumes.)";
 
 /// Everything that changes a record, so a journal is only reused by the same command.
 std::string journalFingerprint(const HashArgs& a) {
@@ -82,8 +85,10 @@ int runHash(HashArgs a) {
   scan::VicsCaseWriter vicsWriter;
   out.header(vics ? vicsWriter.header() : formatter->header());
   std::string text;
+  uint64_t videosNotWritten = 0;  // --format pdq has no line for them: say so at the end
   const pl::RecordSink sink = [&](const pl::Record& r) {
     if (vics) return io.out->write(vicsWriter.media(r, {}, {}));
+    if (format == pl::OutputFormat::Pdq && r.kind == pl::RecordKind::Video) ++videosNotWritten;
     text.clear();
     formatter->append(r, text);
     out.record(text);
@@ -101,7 +106,14 @@ int runHash(HashArgs a) {
     io.stats->write(pl::statsJson(result));
     io.stats->commit();
   }
-  if (!a.quiet) std::fputs(pl::statsSummary(result).c_str(), stderr);
+  if (!a.quiet) {
+    std::fputs(pl::statsSummary(result).c_str(), stderr);
+    if (format == pl::OutputFormat::Pdq && videosNotWritten > 0)
+      std::fprintf(stderr,
+                   "hashsieve: --format pdq lists images only: %llu videos not written (use "
+                   "jsonl, csv or vpdq for their frames)\n",
+                   static_cast<unsigned long long>(videosNotWritten));
+  }
   const int status = result.errors > 0 ? 1 : 0;
   if (io.auditPath) {
     audit::AuditRecord r =
@@ -138,14 +150,17 @@ void addHashCommand(CLI::App& app, int& exitCode) {
          "vics (a Project VIC VICS JSON case file: MD5/SHA-1, name, path, size per file)")
       ->capture_default_str();
   cmd->add_option("--output-dir", args->outputDir, "Directory for --format vpdq files");
-  cmd->add_flag("--dihedral", args->dihedral,
-                "Add pdq_dihedral: the eight rotations/flips of each image's PDQ");
+  cmd->add_flag("--dihedral,!--no-dihedral", args->dihedral,
+                "pdq_dihedral: the eight rotations/flips of each image's PDQ, so `match` finds "
+                "rotated and flipped copies (default on; --no-dihedral leaves them out)")
+      ->capture_default_str();
   cmd->add_option("--stats-json", args->statsJson,
                   "Write run statistics (counts, rates, stage times, peak memory) as JSON");
   addRunOptions(cmd, *args, "Decode threads (default: all cores)");
   cmd->callback([args, &exitCode] {
     // A closed stdout must surface as a write error (exit 3), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
+    pl::installInterruptHandler("hashsieve hash");
     exitCode = runHash(*args);
   });
 }

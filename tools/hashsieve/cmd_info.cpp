@@ -9,15 +9,18 @@
 namespace hashsieve::cli {
 
 void addInfoCommand(CLI::App& app, int& exitCode) {
-  CLI::App* cmd = app.add_subcommand("info", "Print version, backends, devices and algorithm variants");
+  CLI::App* cmd =
+      app.add_subcommand("info", "Print version, backends, devices and algorithm variants");
   cmd->callback([&exitCode] {
     std::string s = "hashsieve " HASHSIEVE_VERSION " (commit " HASHSIEVE_GIT_COMMIT ")\n";
     s += describeBackends();
     s += describeBuild();
     s += "algorithms:\n"
          "  pdq: Meta PDQ, library path (full-resolution luma, 2x Jarosz box filter, 64x64\n"
-         "       decimation, 16x16 DCT, lower median), bit-exact with pdqhash; 8 dihedral variants\n"
-         "       from one DCT; CPU and CUDA give the same bits\n"
+         "       decimation, 16x16 DCT, lower median), bit-exact with Meta's C++ library; the\n"
+         "       default float luma differs from the pdqhash Python binding's float64 luma by a\n"
+         "       few bits on near-flat images (--pdq-luma float64 matches pdqhash exactly);\n"
+         "       8 dihedral variants from one DCT; CPU and CUDA give the same bits\n"
          "  phash: imagehash.phash(hash_size=8, highfreq_factor=4): Pillow convert(\"L\") and\n"
          "         LANCZOS 32x32, scipy DCT-II (pocketfft order), numpy median of the 8x8 block\n"
          "  digests: md5, sha1, sha256 of the file bytes\n";

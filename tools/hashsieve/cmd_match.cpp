@@ -13,6 +13,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/exact_index.hpp"
+#include "host/core/policy.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_set.hpp"
 #include "host/match/matcher_factory.hpp"
@@ -30,15 +31,13 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kBatchFrames = 8192;
 /// Unreadable query lines named on stderr; the rest are counted.
 constexpr size_t kMalformedShown = 5;
-/// PDQ's quality floor (docs/ALGORITHMS.md §3: quality < 50 is not matched).
-constexpr int kDefaultMinQuality = 50;
 
 struct MatchArgs {
   std::string list;
   std::string queries = "-";
   int threshold = -1;
   bool thresholdGiven = false;
-  int minQuality = kDefaultMinQuality;
+  int minQuality = policy::kPdqMinQuality;
   bool dihedral = true;
   bool dihedralGiven = false;
   int topK = 0;
@@ -52,10 +51,19 @@ struct MatchArgs {
 
 struct Totals {
   size_t records = 0, frames = 0, skipped = 0, malformed = 0, matches = 0, degenerate = 0;
-  size_t exactMatches = 0;    // of `matches`: digest-list matches
-  size_t matchedRecords = 0;  // records with at least one match (the audit record's count)
+  size_t exactMatches = 0;     // of `matches`: digest-list matches
+  size_t matchedRecords = 0;   // records with at least one match (the audit record's count)
+  size_t withoutVariants = 0;  // PDQ images matched without pdq_dihedral (as stored only)
   double matchSeconds = 0;
 };
+
+/// An image whose PDQ can be matched but comes without its eight variants.
+bool lacksVariants(const QueryRecord& r) {
+  if (r.error) return false;
+  for (const QueryFrame& f : r.frames)
+    if (!f.frame && f.hash && !f.dihedral) return true;
+  return false;
+}
 
 void writeOut(const std::string& s) {
   if (!s.empty() && std::fwrite(s.data(), 1, s.size(), stdout) != s.size())
@@ -201,6 +209,8 @@ int runMatch(MatchArgs a) {
   std::unique_ptr<Matcher> matcher;
   if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, opts);
   const std::string matcherName = matcher ? matcher->name() : std::string("exact");
+  const bool dihedral =
+      perceptual && perceptual->type() == HashType::Pdq && (!a.dihedralGiven || a.dihedral);
 
   std::ifstream file;
   if (a.queries != "-") {
@@ -217,7 +227,9 @@ int runMatch(MatchArgs a) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      batch.add(parseQueryRecord(text, queryType));
+      QueryRecord record = parseQueryRecord(text, queryType);
+      if (dihedral && lacksVariants(record)) ++totals.withoutVariants;
+      batch.add(std::move(record));
       ++totals.records;
     } catch (const FormatError& e) {
       // The first few are named; the rest counted once below (a CSV or text file given by
@@ -235,6 +247,12 @@ int runMatch(MatchArgs a) {
                  totals.malformed, std::min(totals.malformed, kMalformedShown));
   batch.flush();
   std::fflush(stdout);
+  if (totals.withoutVariants > 0)
+    std::fprintf(stderr,
+                 "hashsieve match: warning: %zu image records lack pdq_dihedral and were matched "
+                 "as stored only (rotated or flipped copies are missed); hash them again without "
+                 "--no-dihedral\n",
+                 totals.withoutVariants);
   if (a.stats)
     std::fprintf(stderr,
                  "hashsieve match: %s, list %zu entries (load %.3f s), %zu records, %zu query "
@@ -275,6 +293,24 @@ int runMatch(MatchArgs a) {
 
 }  // namespace
 
+/// The dihedral variants as ThreatExchange's PDQ names them (orig, rot90, ..., flipPlus1,
+/// flipMinus1), checked against pdqhash.compute_dihedral on rotated copies.
+constexpr const char* kMatchFooter =
+    R"(A match's "transform" names the variant of the query image that matched the list entry:
+the query with that pixel operation applied looks like the listed image. ThreatExchange's
+PDQ names, in pdq_dihedral order:
+  orig     the image as stored
+  rot90    rotated 90 degrees counter-clockwise (so a copy turned 90 degrees clockwise
+           matches its original through rot90)
+  rot180   rotated 180 degrees
+  rot270   rotated 90 degrees clockwise
+  flipx    flipped top to bottom (mirrored about the horizontal axis)
+  flipy    mirrored left to right (about the vertical axis)
+  flipp    transposed about the main diagonal, top-left to bottom-right (flipPlus1)
+  flipm    transposed about the anti-diagonal, top-right to bottom-left (flipMinus1)
+Variants come from the record's pdq_dihedral, which `hashsieve hash` writes by default;
+records without it are matched as stored (a warning counts them).)";
+
 void addMatchCommand(CLI::App& app, int& exitCode) {
   auto a = std::make_shared<MatchArgs>();
   CLI::App* c = app.add_subcommand(
@@ -282,6 +318,7 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
       "Match hash records (the output of `hashsieve hash`) against a .hsl list: one JSON record "
       "per "
       "(query, list entry) within the threshold, plus one per query skipped for low quality");
+  c->footer(kMatchFooter);
   c->add_option("--list", a->list, "The .hsl list (see `hashsieve list build`)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -289,7 +326,9 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
       ->capture_default_str();
   CLI::Option* threshold = c->add_option(
       "--threshold", a->threshold,
-      "Match when distance <= N (default 31 for PDQ, 10 for pHash; with --top-k: none)");
+      "Match when distance <= N (default " + std::to_string(policy::kPdqMatchThreshold) +
+          " for PDQ, " + std::to_string(policy::kPhashMatchThreshold) +
+          " for pHash; with --top-k: none)");
   c->add_option("--min-quality", a->minQuality, "PDQ queries below this quality are skipped")
       ->capture_default_str();
   CLI::Option* dihedral = c->add_flag(

@@ -15,10 +15,12 @@
 
 #include "host/core/errors.hpp"
 #include "host/match/exact_index.hpp"
+#include "host/core/policy.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/hsl_format.hpp"
 #include "host/match/list_set.hpp"
 #include "host/match/matcher_factory.hpp"
+#include "host/pipeline/interrupt.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/scan/scan_csv.hpp"
@@ -48,11 +50,11 @@ struct ScanArgs : RunArgs {
 
 constexpr const char* kScanFooter =
     R"(Each input gets one record, in input order, byte-identical whatever --threads is: the
-record `hashsieve hash --dihedral` writes, plus "matches" (possibly []), each
+record `hashsieve hash` writes (variants included), plus "matches" (possibly []), each
 {transform, distance, list_id, [list_ids], list_hash}, with "frame" and "t" for video frames.
 Images are matched with all eight dihedral variants (transform says which one matched: orig,
-rot90, rot180, rot270, flipx, flipy, flipp, flipm); video frames as they are. A match is
-distance <= --threshold (inclusive). Images and frames of PDQ quality below --min-quality are
+rot90, rot180, rot270, flipx, flipy, flipp, flipm; `hashsieve match --help` says which pixel
+operation each is); video frames as they are. A match is distance <= --threshold (inclusive). Images and frames of PDQ quality below --min-quality are
 not matched ("skipped": "low quality"; "skipped_frames": n for videos). More than
 --degenerate-matches matches for one hash adds a "warnings" entry; all matches are reported.
 Errors are records ({"path","error","detail"}) as in `hashsieve hash`, and the run goes on.
@@ -74,7 +76,9 @@ matches every record against the list given then.
 Privacy: decoded pixels stay in memory; no temporary files, no network.
 
 Exit status: 0 every input hashed, 1 some inputs failed (error records written),
-2 usage error, 3 fatal error (output, journal or stats file not writable, bad list).)";
+2 usage error, 3 fatal error (output, journal or stats file not writable, bad list),
+130 interrupted by Ctrl-C (143 by SIGTERM): the unfinished output is removed; with --journal,
+rerunning the same command resumes.)";
 
 /// Everything that changes a journalled record (the list does not: matches are not journalled).
 std::string journalFingerprint(const ScanArgs& a) {
@@ -257,7 +261,9 @@ void addScanCommand(CLI::App& app, int& exitCode) {
       ->check(CLI::ExistingFile);
   CLI::Option* threshold = c->add_option(
       "--threshold", a->threshold,
-      "Match when distance <= N (default 31 for PDQ, 10 for pHash; with --top-k: none)");
+      "Match when distance <= N (default " + std::to_string(policy::kPdqMatchThreshold) +
+          " for PDQ, " + std::to_string(policy::kPhashMatchThreshold) +
+          " for pHash; with --top-k: none)");
   c->add_option("--min-quality", a->minQuality,
                 "PDQ images and frames below this quality are not matched")
       ->capture_default_str();
@@ -279,6 +285,7 @@ void addScanCommand(CLI::App& app, int& exitCode) {
     a->thresholdGiven = threshold->count() > 0;
     // A closed stdout must surface as a write error (exit 3), not kill the process.
     std::signal(SIGPIPE, SIG_IGN);
+    pl::installInterruptHandler("hashsieve scan");
     exitCode = runScan(*a);
   });
 }

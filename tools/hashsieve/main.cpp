@@ -8,10 +8,13 @@
 int main(int argc, char** argv) {
   CLI::App app{"hashsieve: bulk perceptual hashing (PDQ, pHash) and exact hash-list matching",
                "hashsieve"};
+  app.set_version_flag("--version",
+                       "hashsieve " HASHSIEVE_VERSION " (commit " HASHSIEVE_GIT_COMMIT ")");
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 every input processed, 1 some inputs failed (error records written),\n"
-      "2 usage error, 3 fatal error (e.g. output not writable).");
+      "2 usage error, 3 fatal error (e.g. output not writable); 130 (143) interrupted by\n"
+      "Ctrl-C (SIGTERM): unfinished outputs removed, a --journal keeps the work done.");
   int exitCode = 0;
   hashsieve::cli::addHashCommand(app, exitCode);
   hashsieve::cli::addListCommand(app, exitCode);

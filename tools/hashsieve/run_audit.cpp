@@ -53,11 +53,15 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
                             : "Meta PDQ, library path (bit-exact with Meta's C++ reference)";
   if (opts.request.dihedral) r.algorithms["pdq_dihedral"] = "8 variants from one DCT";
   r.algorithms["phash"] = "imagehash.phash(hash_size=8, highfreq_factor=4)";
-  r.algorithms["video"] = "vPDQ sampling: frame n hashed when n % int(avg fps / video_fps) == 0";
+  r.algorithms["video"] =
+      opts.media.videoSampling == media::VideoSampling::Time
+          ? "time sampling: the first frame at or after each k / video_fps s of presentation time"
+          : "vPDQ sampling: frame n hashed when n % int(avg fps / video_fps) == 0";
   r.algorithms["digests"] = "md5, sha1, sha256 of the file bytes";
   const media::Options& m = opts.media;
   r.settings["threads"] = opts.threads;
   r.settings["video_fps"] = m.videoFps;
+  r.settings["video_sampling"] = m.videoSampling == media::VideoSampling::Time ? "time" : "frame";
   r.settings["all_frames"] = m.allFrames;
   r.settings["apply_orientation"] = m.applyOrientation;
   r.settings["pdq_luma"] = opts.request.pdqLuma == pdq::LumaMode::Float64 ? "float64" : "reference";

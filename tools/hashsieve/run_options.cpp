@@ -67,6 +67,12 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
                   "Video frames hashed per second of media time (vPDQ sampling); 0 = every frame")
       ->check(CLI::Range(0.0, 1000.0))
       ->capture_default_str();
+  cmd->add_option("--video-sampling", a.videoSampling,
+                  "Which video frames --video-fps picks: frame (vPDQ's rule, by frame number: "
+                  "compatible with vPDQ lists) or time (by presentation timestamp: steadier on "
+                  "variable-frame-rate video; t is then the timestamp)")
+      ->check(CLI::IsMember({"frame", "time"}))
+      ->capture_default_str();
   cmd->add_flag("--all-frames", a.allFrames,
                 "Animated images (GIF, APNG, WebP): every frame, not only the first");
   cmd->add_flag("--apply-orientation", a.applyOrientation,
@@ -133,6 +139,8 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.media.applyOrientation = a.applyOrientation;
   opts.media.allFrames = a.allFrames;
   opts.media.videoFps = a.videoFps;
+  opts.media.videoSampling =
+      a.videoSampling == "time" ? media::VideoSampling::Time : media::VideoSampling::FrameNumber;
   opts.request.pdqLuma = a.pdqLuma == "float64" ? pdq::LumaMode::Float64 : pdq::LumaMode::Reference;
   opts.threads = a.threads > 0
                      ? a.threads
@@ -168,6 +176,7 @@ std::string runFingerprint(const RunArgs& a) {
   if (a.pdqLuma != "reference") s << "; pdq_luma=" << a.pdqLuma;
   // Member records depend on how archives are read; the defaults are left out as above.
   if (a.archives != "nested") s << "; archives=" << a.archives;
+  if (a.videoSampling != "frame") s << "; video_sampling=" << a.videoSampling;
   return s.str();
 }
 
@@ -209,9 +218,10 @@ void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
 RunOutputs openRunOutputs(const RunArgs& a, const std::string& journalFingerprint,
                           pipeline::PipelineOptions& opts) {
   RunOutputs o;
+  // The output first: an audit record beside an unwritable output would otherwise take the blame.
+  o.out = pipeline::OutputStream::open(a.output);
   o.auditPath = auditPathFor(a.audit, a.output);
   if (o.auditPath) audit::probeWritable(*o.auditPath);
-  o.out = pipeline::OutputStream::open(a.output);
   if (!a.statsJson.empty()) o.stats = pipeline::OutputStream::open(a.statsJson);
   if (!a.journal.empty()) {
     o.journal = std::make_unique<pipeline::Journal>(a.journal, journalFingerprint);

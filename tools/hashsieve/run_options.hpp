@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/policy.hpp"
 #include "host/media/media.hpp"
 #include "host/pipeline/journal.hpp"
 #include "host/pipeline/output_stream.hpp"
@@ -21,7 +22,8 @@ struct RunArgs {
   std::string output = "-";
   int threads = 0;  // 0 = all cores
   std::string device = "auto";
-  double videoFps = 1.0;
+  double videoFps = policy::kVideoFps;
+  std::string videoSampling = "frame";  // frame (vPDQ) or time (presentation timestamps)
   bool allFrames = false;
   bool applyOrientation = false;
   std::string pdqLuma = "reference";
