@@ -36,3 +36,21 @@ VIDEO_EXTS = {".mp4", ".mkv", ".mov", ".avi", ".webm"}
 def corpus_files(root, exts, limit=None):
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in exts)
     return files[:limit] if limit else files
+
+
+# Every VARIANT_STRIDE-th variant (the originals are up to 24 MP and slow in the Python oracles):
+# the C++ oracle tests cover the whole corpus; these check the binding on real images quickly.
+VARIANT_STRIDE = 4
+
+
+def corpus_image_sample(root):
+    files = corpus_files(root / "images", IMAGE_EXTS)
+    return [p for p in files if p.parent.name != "originals"][::VARIANT_STRIDE]
+
+
+# The videos tests/media/run_oracle.sh gives the C++ vpdq oracle test (one per codec/container
+# family), known to be identical to PyPI vpdq on this FFmpeg.
+VPDQ_VIDEOS = ["cockatoo.mp4", "cockatoo__mjpeg.avi", "cockatoo__mpeg4-xvid.avi",
+               "cockatoo__vp9.webm", "cockatoo__hflip.mkv", "cockatoo__logo-overlay.mov",
+               "cockatoo__vfr.mp4", "cockatoo__trim-2s-mid.mp4", "newtonscradle__to-mp4.mp4",
+               "portrait__rotated-metadata.mp4"]
