@@ -2,18 +2,15 @@
 same PDQ hashes for `pdq` and `hashsieve_pdq`, and `threatexchange match` the same matches from a
 local-file collaboration holding both signal types."""
 import os
-import pathlib
 import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import corpus_image_sample
 
 pytest.importorskip("threatexchange")
-HOW_MANY_MATCH_QUERIES = 6
 
 
 @pytest.fixture(scope="module")
@@ -42,31 +39,43 @@ def by_signal(out):
     return got
 
 
+# Pillow modes whose raw arrays pytx hands to pdqhash as if they were RGB/grey (palette indices,
+# C/M/Y channels); hashsieve hashes the pictures themselves, so these are not compared.
+PYTX_RAW_MODES = {"P", "CMYK"}
+SAMPLE_STRIDE = 3  # each pytx CLI run costs seconds of imports: a third of the image sample
+
+
 def test_pytx_hash_equals_stock_pdq(corpus, tx):
-    files = corpus_image_sample(corpus)
-    t0 = time.perf_counter()
-    stock = by_signal(tx("hash", "-S", "pdq", "photo", *files)).get("pdq", [])
-    t1 = time.perf_counter()
-    ours = by_signal(tx("hash", "-S", "hashsieve_pdq", "photo", *files)).get("hashsieve_pdq", [])
-    t2 = time.perf_counter()
-    assert len(stock) > 0
-    assert ours == stock
-    print(f"pytx hash: {len(ours)}/{len(files)} files, hashsieve_pdq == pdq; "
-          f"CLI wall time pdq {t1 - t0:.2f} s, hashsieve_pdq {t2 - t1:.2f} s")
+    Image = pytest.importorskip("PIL.Image")
+    files = corpus_image_sample(corpus)[::SAMPLE_STRIDE]
+    got = by_signal(tx("hash", "photo", *files))
+    assert len(got["pdq"]) == len(got["hashsieve_pdq"]) == len(files)
+    compared = 0
+    for f, stock, ours in zip(files, got["pdq"], got["hashsieve_pdq"]):
+        with Image.open(f) as im:
+            if im.mode in PYTX_RAW_MODES:
+                continue
+        assert ours == stock, str(f)
+        compared += 1
+    assert compared > 0
+    print(f"pytx hash: {compared}/{len(files)} files hashsieve_pdq == pdq "
+          f"({len(files) - compared} palette/CMYK files not compared)")
 
 
 def test_pytx_match_equals_stock_pdq(corpus, tx, tmp_path):
-    originals = sorted((corpus / "images" / "originals").iterdir())
+    originals = sorted((corpus / "images" / "originals").glob("sk-*"))
     hashes = by_signal(tx("hash", "-S", "pdq", "photo", *originals))["pdq"]
     signals = tmp_path / "signals.txt"
     signals.write_text("".join(f"pdq {h}\nhashsieve_pdq {h}\n" for h in hashes))
     tx("config", "collab", "edit", "local_file", "--create", "--filename", signals, "local")
     tx("fetch")
-    queries = corpus_image_sample(corpus)[:HOW_MANY_MATCH_QUERIES] + originals[:2]
-    matched = 0
-    for q in queries:
-        got = by_signal(tx("match", "--all", "photo", q))
-        assert sorted(got.get("hashsieve_pdq", [])) == sorted(got.get("pdq", [])), str(q)
-        matched += bool(got.get("pdq"))
-    assert matched > 0
-    print(f"pytx match: {len(queries)} queries ({matched} with matches) equal")
+    Image = pytest.importorskip("PIL.Image")
+    queries = []
+    for p in corpus_image_sample(corpus):
+        with Image.open(p) as im:
+            if p.name.startswith("sk-") and im.mode not in PYTX_RAW_MODES:
+                queries.append(p)
+    got = by_signal(tx("match", "--all", "photo", *queries))
+    assert got.get("pdq"), "no query matched: the test would compare nothing"
+    assert sorted(got.get("hashsieve_pdq", [])) == sorted(got["pdq"])
+    print(f"pytx match: {len(queries)} queries, {len(got['pdq'])} match lines equal")
