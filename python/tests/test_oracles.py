@@ -6,7 +6,7 @@ import pytest
 
 import hashsieve
 import hashsieve.compat.pdqhash as compat
-from conftest import VIDEO_EXTS, VPDQ_VIDEOS, corpus_files, corpus_image_sample
+from conftest import VPDQ_VIDEOS, corpus_image_sample
 
 SEED = 515
 
@@ -28,9 +28,9 @@ def random_images(n=40):
     return out
 
 
-def corpus_arrays(corpus):
+def corpus_arrays(corpus, stride=4):
     Image = pytest.importorskip("PIL.Image")
-    for p in corpus_image_sample(corpus):
+    for p in corpus_image_sample(corpus, stride):
         try:
             with Image.open(p) as im:
                 yield p, np.asarray(im.convert("RGB"))
@@ -65,7 +65,7 @@ def test_compat_pdqhash_random_arrays():
 def test_compat_pdqhash_corpus(corpus):
     pdqhash = pytest.importorskip("pdqhash")
     n = 0
-    for p, img in corpus_arrays(corpus):
+    for p, img in corpus_arrays(corpus, stride=12):  # three pdqhash calls per image
         assert_pdqhash_equal(pdqhash, img, str(p))
         n += 1
     assert n > 0
@@ -106,17 +106,6 @@ def test_hash_video_equals_vpdq(corpus):
     assert same_features(got, vpdq.computeHash(str(p), seconds_per_hash=0)), str(p)
     frames += len(got)
     print(f"vpdq oracle: {len(VPDQ_VIDEOS) + 1} videos, {frames} frames equal")
-    # The other corpus videos are only counted for the report: the C++ vpdq oracle test does not
-    # hold them to equality either.
-    others = [p for p in corpus_files(corpus / "videos", VIDEO_EXTS)
-              if p.name not in VPDQ_VIDEOS + ["realshort.mp4"]]
-    equal = 0
-    for p in others:
-        try:
-            equal += same_features(hashsieve.hash_video(p), vpdq.computeHash(str(p)))
-        except Exception:  # noqa: BLE001 - files vpdq or we refuse are not counted as equal
-            pass
-    print(f"vpdq: {equal}/{len(others)} further corpus videos identical")
 
 
 def faiss_range(faiss, base, queries, threshold):
