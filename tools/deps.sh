@@ -16,7 +16,10 @@ HS_DEBIAN_PACKAGES=(
   slurmctld slurmd slurm-client munge python3-yaml   # scale-out tests: a real Slurm array, the Job YAML
   libexpat1-dev                             # NCMEC hash-sharing XML, streaming, entities refused
 )
-HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib)
+# nanobind + scikit-build-core build the Python package (python/); pytest runs its suite;
+# threatexchange (pytx) is the host its extension is tested in.
+HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib
+                  nanobind scikit-build-core pytest threatexchange)
 
 hs_missing_debian_packages() {
   local missing=()
@@ -44,7 +47,7 @@ hs_install_python_venv() {
   if [ ! -x "$py" ]; then
     /usr/bin/python3 -m venv "$root/.venv"
   fi
-  if ! "$py" -c "import pdqhash, vpdq, imagehash, faiss, numpy, PIL, scipy, matplotlib" 2>/dev/null; then
+  if ! "$py" -c "import pdqhash, vpdq, imagehash, faiss, numpy, PIL, scipy, matplotlib, nanobind, scikit_build_core, pytest, threatexchange" 2>/dev/null; then
     echo "hashsieve: installing Python oracles into .venv: ${HS_PYPI_PACKAGES[*]}"
     "$py" -m pip install -q --disable-pip-version-check "${HS_PYPI_PACKAGES[@]}" </dev/null
   fi

@@ -1,0 +1,1 @@
+"""Drop-in replacements for other hashing packages (`import hashsieve.compat.pdqhash as pdqhash`)."""
