@@ -125,42 +125,41 @@ HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, Keep&& keep
   }
 }
 
-/// boxColumns (pdq_cpu.cpp), 8 columns per vector: output row o goes to out row outRow[o] when
-/// that is >= 0 (all rows in order when outRow is null); other rows skip their division.
-HS_AVX2 void boxColumns(const float* in, float* out, int rows, int cols, int window,
-                        const int* outRow, float* sum) {
+/// One output row of boxColumns (pdq_cpu.cpp), 8 columns per vector: sum += add (when given),
+/// sum -= sub (when given), dst = sum / count (when dst is given; else the division is skipped).
+HS_AVX2_INLINE void columnStep(float* sum, const float* add, const float* sub, float* dst,
+                               float count, int cols) {
+  const int vecCols = cols / kLanes * kLanes;
+  const __m256 vcount = _mm256_set1_ps(count);
+  for (int c = 0; c < vecCols; c += kLanes) {
+    __m256 s = _mm256_loadu_ps(sum + c);
+    if (add) s = _mm256_add_ps(s, _mm256_loadu_ps(add + c));
+    if (sub) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub + c));
+    _mm256_storeu_ps(sum + c, s);
+    if (dst) _mm256_storeu_ps(dst + c, _mm256_div_ps(s, vcount));
+  }
+  for (int c = vecCols; c < cols; ++c) {
+    if (add) sum[c] += add[c];
+    if (sub) sum[c] -= sub[c];
+    if (dst) dst[c] = sum[c] / count;
+  }
+}
+
+/// boxColumns over `rows` rows given by row(r) (pointers valid when called): output row o is
+/// passed to dstOf(o), which returns where to store it or null to skip its division.
+template <typename Row, typename Dst>
+HS_AVX2_INLINE void boxColumnsStreamed(int rows, int cols, int window, float* sum, Row&& row,
+                                       Dst&& dstOf) {
   const int lead = (window + 2) / 2 - 1;
   std::fill_n(sum, cols, 0.0f);
-  const int vecCols = cols / kLanes * kLanes;
-  auto row = [&](int r) { return in + static_cast<size_t>(r) * cols; };
-  for (int r = 0; r < lead; ++r) {
-    const float* add = row(r);
-    for (int c = 0; c < vecCols; c += kLanes)
-      _mm256_storeu_ps(sum + c, _mm256_add_ps(_mm256_loadu_ps(sum + c), _mm256_loadu_ps(add + c)));
-    for (int c = vecCols; c < cols; ++c) sum[c] += add[c];
-  }
+  for (int r = 0; r < lead; ++r) columnStep(sum, row(r), nullptr, nullptr, 0.0f, cols);
   for (int o = 0; o < rows; ++o) {
     const int incoming = o + lead, outgoing = o + lead - window;
     const int lo = outgoing + 1 < 0 ? 0 : outgoing + 1;
     const int hi = incoming < rows ? incoming : rows - 1;
-    const float count = static_cast<float>(hi - lo + 1);
-    const int dstRow = outRow ? outRow[o] : o;
-    float* dst = dstRow >= 0 ? out + static_cast<size_t>(dstRow) * cols : nullptr;
-    const float* add = incoming < rows ? row(incoming) : nullptr;
-    const float* sub = outgoing >= 0 ? row(outgoing) : nullptr;
-    const __m256 vcount = _mm256_set1_ps(count);
-    for (int c = 0; c < vecCols; c += kLanes) {
-      __m256 s = _mm256_loadu_ps(sum + c);
-      if (add) s = _mm256_add_ps(s, _mm256_loadu_ps(add + c));
-      if (sub) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub + c));
-      _mm256_storeu_ps(sum + c, s);
-      if (dst) _mm256_storeu_ps(dst + c, _mm256_div_ps(s, vcount));
-    }
-    for (int c = vecCols; c < cols; ++c) {
-      if (add) sum[c] += add[c];
-      if (sub) sum[c] -= sub[c];
-      if (dst) dst[c] = sum[c] / count;
-    }
+    columnStep(sum, incoming < rows ? row(incoming) : nullptr,
+               outgoing >= 0 ? row(outgoing) : nullptr, dstOf(o), static_cast<float>(hi - lo + 1),
+               cols);
   }
 }
 
@@ -168,58 +167,94 @@ HS_AVX2 void boxColumns(const float* in, float* out, int rows, int cols, int win
 
 HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* out) {
   const int rows = img.height, cols = img.width;
-  const size_t n = static_cast<size_t>(rows) * cols;
+  const int windowAlongRows = boxWindow(cols), windowAlongCols = boxWindow(rows);
+  // The passes stream through the frame: repetition 1's row pass fills a ring of rows, its column
+  // pass reads the ring and emits 8 rows at a time into `group`, repetition 2's row pass turns
+  // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
+  // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
+  // produced one (one group past its incoming row): window + 8 rows, rounded to whole groups.
+  const int ringRows = (windowAlongCols + 2 * kLanes) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
-  float* p1 = s.plane1.get(n);
-  float* p2 = s.plane2.get(n);
+  float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
+  float* group = s.plane2.get(blockSize);
   float* luma = s.rows8.get(blockSize);
   float* block1 = s.block1.get(blockSize);
   float* block2 = s.block2.get(blockSize);
   float* kept = s.kept.get(static_cast<size_t>(rows) * kBufDim);
   float* sums = s.sums.get(cols);
-  const int windowAlongRows = boxWindow(cols), windowAlongCols = boxWindow(rows);
+  auto ringRow = [&](int r) { return ring + static_cast<size_t>(r % ringRows) * cols; };
+
+  // Repetition 1, rows: luma of 8 rows (cache-warm), box along them into the ring. Groups start
+  // at multiples of 8 and ringRows is one too, so a group's rows are contiguous in the ring.
+  int produced = 0;
   auto all = [](int) { return true; };
+  auto produceThrough = [&](int need) HS_AVX2_LAMBDA {
+    while (produced <= need) {
+      if (produced + kLanes <= rows) {
+        for (int l = 0; l < kLanes; ++l)
+          lumaRow(img.row(produced + l), cols, img.format, luma + size_t(l) * cols);
+        interleave(luma, cols, cols, block1);
+        sweepRows(block1, cols, windowAlongRows, all, [&](int o, __m256 v) HS_AVX2_LAMBDA {
+          _mm256_storeu_ps(block2 + o * kLanes, v);
+        });
+        deinterleave(block2, cols, ringRow(produced), cols);
+        produced += kLanes;
+      } else {
+        lumaRow(img.row(produced), cols, img.format, luma);
+        boxLine(luma, ringRow(produced), cols, 1, windowAlongRows);
+        ++produced;
+      }
+    }
+  };
 
-  // Repetition 1, rows: luma of 8 rows (cache-warm), box along them into plane2.
-  int r = 0;
-  for (; r + kLanes <= rows; r += kLanes) {
-    for (int l = 0; l < kLanes; ++l)
-      lumaRow(img.row(r + l), cols, img.format, luma + size_t(l) * cols);
-    interleave(luma, cols, cols, block1);
-    sweepRows(block1, cols, windowAlongRows, all,
-              [&](int o, __m256 v) HS_AVX2_LAMBDA { _mm256_storeu_ps(block2 + o * kLanes, v); });
-    deinterleave(block2, cols, p2 + static_cast<size_t>(r) * cols, cols);
-  }
-  for (; r < rows; ++r) {
-    lumaRow(img.row(r), cols, img.format, luma);
-    boxLine(luma, p2 + static_cast<size_t>(r) * cols, cols, 1, windowAlongRows);
-  }
-  // Repetition 1, columns: plane2 -> plane1.
-  boxColumns(p2, p1, rows, cols, windowAlongCols, nullptr, sums);
-
-  // Repetition 2, rows: only the 64 decimated columns are divided and kept (rows x 64).
+  // Repetition 2, rows, on one finished group: only the 64 decimated columns are divided.
   std::vector<int> colToJ(cols, -1), rowToI(rows, -1);
   for (int j = 0; j < kBufDim; ++j) colToJ[decimateIndex(j, cols)] = j;  // distinct: cols >= 64
   for (int i = 0; i < kBufDim; ++i) rowToI[decimateIndex(i, rows)] = i;
   auto keepCol = [&](int o) { return colToJ[o] >= 0; };
-  for (r = 0; r + kLanes <= rows; r += kLanes) {
-    interleave(p1 + static_cast<size_t>(r) * cols, cols, cols, block2);
+  auto rowPass2 = [&](int r0) HS_AVX2_LAMBDA {
+    interleave(group, cols, cols, block2);
     sweepRows(block2, cols, windowAlongRows, keepCol, [&](int o, __m256 v) HS_AVX2_LAMBDA {
       alignas(32) float lanes[kLanes];
       _mm256_store_ps(lanes, v);
       for (int l = 0; l < kLanes; ++l)
-        kept[static_cast<size_t>(r + l) * kBufDim + colToJ[o]] = lanes[l];
+        kept[static_cast<size_t>(r0 + l) * kBufDim + colToJ[o]] = lanes[l];
     });
+  };
+
+  // Repetition 1, columns: ring -> group; a full group goes straight to repetition 2's row pass.
+  boxColumnsStreamed(
+      rows, cols, windowAlongCols, sums,
+      [&](int r) HS_AVX2_LAMBDA {
+        produceThrough(r);
+        return ringRow(r);
+      },
+      [&](int o) HS_AVX2_LAMBDA {
+        if (o % kLanes == 0 && o > 0) rowPass2(o - kLanes);  // the previous group is complete
+        return group + static_cast<size_t>(o % kLanes) * cols;
+      });
+  const int tail = rows % kLanes == 0 ? kLanes : rows % kLanes;  // rows in the last group
+  const int lastGroup = rows - tail;
+  if (tail == kLanes) {
+    rowPass2(lastGroup);
+  } else {
+    for (int l = 0; l < tail; ++l) {
+      const float* line = group + static_cast<size_t>(l) * cols;
+      float* dst = kept + static_cast<size_t>(lastGroup + l) * kBufDim;
+      BoxPass pass(cols, windowAlongRows);
+      pass.run(
+          0, pass.steps(), [&](int i) { return line[i]; }, keepCol,
+          [&](int o, float v) { dst[colToJ[o]] = v; });
+    }
   }
-  for (; r < rows; ++r) {
-    const float* line = p1 + static_cast<size_t>(r) * cols;
-    BoxPass pass(cols, windowAlongRows);
-    pass.run(
-        0, pass.steps(), [&](int i) { return line[i]; }, keepCol,
-        [&](int o, float v) { kept[static_cast<size_t>(r) * kBufDim + colToJ[o]] = v; });
-  }
+
   // Repetition 2, columns over the kept 64 columns, dividing only at the 64 decimated rows.
-  boxColumns(kept, out, rows, kBufDim, windowAlongCols, rowToI.data(), sums);
+  boxColumnsStreamed(
+      rows, kBufDim, windowAlongCols, sums,
+      [&](int r) { return kept + static_cast<size_t>(r) * kBufDim; },
+      [&](int o) {
+        return rowToI[o] >= 0 ? out + static_cast<size_t>(rowToI[o]) * kBufDim : nullptr;
+      });
 }
 
 }  // namespace hashsieve::pdq::detail
