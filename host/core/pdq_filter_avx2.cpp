@@ -4,27 +4,19 @@
 // The build disables FMA contraction (-ffp-contract=off), and only mul/add/sub/div are used.
 #include "host/core/pdq_filter_avx2.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <vector>
 
-#define HS_AVX2 __attribute__((target("avx2")))
-#define HS_AVX2_INLINE inline __attribute__((target("avx2"), always_inline))
-#define HS_AVX2_LAMBDA __attribute__((target("avx2"), always_inline))
+#include "host/core/simd_avx2.hpp"
 
 namespace hashsieve::pdq::detail {
 
-bool pdqHaveAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
-  return have;
-}
+bool pdqHaveAvx2() { return hashsieve::detail::cpuHasAvx2(); }
 
 namespace {
 
-constexpr int kLanes = 8;      // floats per 256-bit vector: rows per row-pass group
-constexpr int kRgbBytes = 3;   // Rgb8
-constexpr int kLoadSlack = 4;  // the RGB loader reads 16 bytes for each 4 pixels (12 bytes)
+constexpr int kLanes = 8;     // floats per 256-bit vector: rows per row-pass group
+constexpr int kRgbBytes = 3;  // Rgb8
 
 HS_AVX2_INLINE void transpose8(__m256 r[kLanes]) {
   const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
@@ -56,25 +48,14 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
     for (; x < width; ++x) out[x] = static_cast<float>(p[x]);
     return;
   }
-  // Per 128-bit half: channel c of its 4 pixels (bytes 3p + c) zero-extended to 32 bits.
-  const __m256i shufR =
-      _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 0, -1, -1, -1, 3,
-                       -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
-  const __m256i shufG =
-      _mm256_setr_epi8(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 1, -1, -1, -1,
-                       4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
-  const __m256i shufB =
-      _mm256_setr_epi8(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 2, -1, -1, -1,
-                       5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
   const __m256 wr = _mm256_set1_ps(kLumaR), wg = _mm256_set1_ps(kLumaG);
   const __m256 wb = _mm256_set1_ps(kLumaB);
-  for (; kRgbBytes * (x + kLanes) + kLoadSlack <= kRgbBytes * width; x += kLanes) {
-    const uint8_t* q = p + kRgbBytes * x;
-    const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(q + 4 * kRgbBytes),
-                                          reinterpret_cast<const __m128i*>(q));
-    const __m256 r = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(v, shufR));
-    const __m256 g = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(v, shufG));
-    const __m256 b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(v, shufB));
+  for (; hashsieve::detail::rgb8Readable(x, width); x += kLanes) {
+    __m256i ri, gi, bi;
+    hashsieve::detail::rgb8Channels(p + kRgbBytes * x, ri, gi, bi);
+    const __m256 r = _mm256_cvtepi32_ps(ri);
+    const __m256 g = _mm256_cvtepi32_ps(gi);
+    const __m256 b = _mm256_cvtepi32_ps(bi);
     const __m256 rg = _mm256_add_ps(_mm256_mul_ps(wr, r), _mm256_mul_ps(wg, g));
     _mm256_storeu_ps(out + x, _mm256_add_ps(rg, _mm256_mul_ps(wb, b)));
   }

@@ -1,48 +1,26 @@
 // AVX2 kernels of pillow_resample.cpp; see pillow_resample_avx2.hpp.
 #include "host/core/pillow_resample_avx2.hpp"
 
-#include <immintrin.h>
-
 #include "host/core/phash_math.hpp"
-
-#define HS_AVX2 __attribute__((target("avx2")))
+#include "host/core/simd_avx2.hpp"
 
 namespace hashsieve::pillow::detail {
 
-bool haveAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
-  return have;
-}
+bool haveAvx2() { return hashsieve::detail::cpuHasAvx2(); }
 
 namespace {
-constexpr int kPixelsPerStep = 8;  // one 256-bit vector of int32 lumas
+constexpr int kPixelsPerStep = hashsieve::detail::kRgbPixelsPerVector;  // int32 lumas per vector
 constexpr int kRgbBytes = 3;
-// Each 128-bit half loads 16 bytes for its 4 pixels (12 bytes): 4 bytes past the last pixel.
-constexpr int kLoadSlack = 4;
 }  // namespace
 
 HS_AVX2 void greyRowAvx2(const uint8_t* rgb, int width, uint8_t* out) {
-  // Per 128-bit half: channel c of pixels 0..3 (bytes 3p + c) zero-extended to 32 bits.
-  const __m256i shufR =
-      _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 0, -1, -1, -1, 3,
-                       -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
-  const __m256i shufG =
-      _mm256_setr_epi8(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 1, -1, -1, -1,
-                       4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
-  const __m256i shufB =
-      _mm256_setr_epi8(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 2, -1, -1, -1,
-                       5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
   const __m256i wr = _mm256_set1_epi32(phash::kLumaR16), wg = _mm256_set1_epi32(phash::kLumaG16);
   const __m256i wb = _mm256_set1_epi32(phash::kLumaB16);
   const __m256i round = _mm256_set1_epi32(phash::kLumaRound16);
   int x = 0;
-  for (; kRgbBytes * (x + kPixelsPerStep) + kLoadSlack <= kRgbBytes * width; x += kPixelsPerStep) {
-    const uint8_t* p = rgb + kRgbBytes * x;
-    const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(p + 12),
-                                          reinterpret_cast<const __m128i*>(p));
-    const __m256i r = _mm256_shuffle_epi8(v, shufR);
-    const __m256i g = _mm256_shuffle_epi8(v, shufG);
-    const __m256i b = _mm256_shuffle_epi8(v, shufB);
+  for (; hashsieve::detail::rgb8Readable(x, width); x += kPixelsPerStep) {
+    __m256i r, g, b;
+    hashsieve::detail::rgb8Channels(rgb + kRgbBytes * x, r, g, b);
     __m256i y = _mm256_add_epi32(_mm256_mullo_epi32(r, wr), _mm256_mullo_epi32(g, wg));
     y = _mm256_add_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(b, wb)), round);
     y = _mm256_srli_epi32(y, phash::kLumaShift);  // 0..255: the packs below do not saturate
