@@ -3,10 +3,12 @@
 // HASHSIEVE_BENCH_TINY=1 runs every case at 160x120 for smoke tests.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <vector>
 
+#include "host/core/file_digests.hpp"
 #include "host/core/pdq_cpu.hpp"
 #include "host/core/phash_cpu.hpp"
 #include "host/core/phash_dct.hpp"
@@ -38,9 +40,10 @@ Image randomFrame(Size s) {
 }
 
 void setCounters(benchmark::State& state, Size s) {
-  state.SetItemsProcessed(state.iterations());  // frames
+  state.SetItemsProcessed(state.iterations());                           // frames
   state.SetBytesProcessed(state.iterations() * int64_t(s.w) * s.h * 3);  // RGB bytes in
-  state.counters["frames/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
 void BM_CpuLuma(benchmark::State& state) {
@@ -131,6 +134,42 @@ void BM_CpuPhash(benchmark::State& state) {
   setCounters(state, s);
 }
 
+// Everything the CPU backend does per decoded frame: PDQ, pHash and the three digests of the file
+// bytes (one byte per pixel stands in for a well-compressed file). Rate = pixels/s in "MP/s".
+void BM_CpuAllStages(benchmark::State& state) {
+  const Size s = sizeArg(state);
+  const Image img = randomFrame(s);
+  std::vector<uint8_t> fileBytes(size_t(s.w) * s.h, 0x5a);
+  pdq::PdqCpu pdq;
+  pdq::PdqResult r;
+  for (auto _ : state) {
+    pdq.hash(img.view(), false, r);
+    const Hash64 h = phash::compute(img.view());
+    const FileDigests d = digestBytes(fileBytes);
+    benchmark::DoNotOptimize(r.hash);
+    benchmark::DoNotOptimize(h);
+    benchmark::DoNotOptimize(d.md5.data());
+  }
+  setCounters(state, s);
+  state.counters["MP/s"] =
+      benchmark::Counter(double(state.iterations()) * s.w * s.h / 1e6, benchmark::Counter::kIsRate);
+}
+
+// MD5 + SHA-1 + SHA-256 of a file's bytes (what the decoder feeds them, one 1 MiB read at a time).
+void BM_CpuDigests(benchmark::State& state) {
+  constexpr size_t kChunk = size_t{1} << 20;
+  const size_t bytes = tiny() ? 4096 : size_t(state.range(0)) << 20;
+  std::vector<uint8_t> file(bytes, 0x5a);
+  for (auto _ : state) {
+    MultiDigest d;
+    for (size_t off = 0; off < bytes; off += kChunk)
+      d.update({file.data() + off, std::min(kChunk, bytes - off)});
+    const FileDigests out = d.finish();
+    benchmark::DoNotOptimize(out.sha256.data());
+  }
+  state.SetBytesProcessed(state.iterations() * int64_t(bytes));
+}
+
 // pHash after the resample (32x32 grey -> DCT block, median, bits): the part the CUDA backend
 // still runs on the host, per frame.
 void BM_CpuPhashDctFinish(benchmark::State& state) {
@@ -161,6 +200,8 @@ BENCHMARK(BM_CpuPdq)
     ->ArgNames({"w", "h", "dihedral"})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CpuPhash)->Apply(sizes);
+BENCHMARK(BM_CpuAllStages)->Apply(sizes);
+BENCHMARK(BM_CpuDigests)->Arg(16)->ArgName("MiB")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CpuPhashDctFinish)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

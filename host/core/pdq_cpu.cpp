@@ -80,7 +80,9 @@ void boxRowsInterleaved(const float* in, float* out, int cols, int window) {
   const int half = (window + 2) / 2;
   const int lead = half - 1;
   float sum[kLanes] = {};
-  auto at = [&](const float* base, int lane, int c) { return base[static_cast<size_t>(lane) * cols + c]; };
+  auto at = [&](const float* base, int lane, int c) {
+    return base[static_cast<size_t>(lane) * cols + c];
+  };
   for (int c = 0; c < lead; ++c)
     for (int l = 0; l < kLanes; ++l) sum[l] += at(in, l, c);
   for (int o = 0; o < cols; ++o) {
@@ -125,9 +127,11 @@ void decimate(const float* plane, int rows, int cols, Buffer64& out) {
 int quality(const Buffer64& a) {
   int sum = 0;
   for (int i = 0; i < kBufDim - 1; ++i)
-    for (int j = 0; j < kBufDim; ++j) sum += qualityTerm(a[i * kBufDim + j], a[(i + 1) * kBufDim + j]);
+    for (int j = 0; j < kBufDim; ++j)
+      sum += qualityTerm(a[i * kBufDim + j], a[(i + 1) * kBufDim + j]);
   for (int i = 0; i < kBufDim; ++i)
-    for (int j = 0; j < kBufDim - 1; ++j) sum += qualityTerm(a[i * kBufDim + j], a[i * kBufDim + j + 1]);
+    for (int j = 0; j < kBufDim - 1; ++j)
+      sum += qualityTerm(a[i * kBufDim + j], a[i * kBufDim + j + 1]);
   return qualityFromGradientSum(sum);
 }
 
@@ -166,6 +170,18 @@ void PdqCpu::hash(const ImageView& img, bool withDihedral, PdqResult& out) {
   out = PdqResult{};
   if (img.width < kMinDim || img.height < kMinDim) return;  // reference: zero hash, quality 0
   const int rows = img.height, cols = img.width;
+  const bool bypass = rows == kBufDim && cols == kBufDim;
+  if (!bypass && rows >= kBufDim && cols >= kBufDim && mode_ == LumaMode::Reference &&
+      detail::pdqHaveAvx2()) {
+    detail::filterDecimateAvx2(img, simd_, a_.data());  // same bits, vectorised
+  } else {
+    hashScalarBuffer(img);
+  }
+  finish(withDihedral, out);
+}
+
+void PdqCpu::hashScalarBuffer(const ImageView& img) {
+  const int rows = img.height, cols = img.width;
   const size_t n = static_cast<size_t>(rows) * cols;
   if (buf1_.size() < n) buf1_.resize(n);
   lumaPlane(img, buf1_.data(), mode_);
@@ -176,6 +192,9 @@ void PdqCpu::hash(const ImageView& img, bool withDihedral, PdqResult& out) {
     jaroszFilter(buf1_.data(), buf2_.data(), rows, cols);
     decimate(buf1_.data(), rows, cols, a_);
   }
+}
+
+void PdqCpu::finish(bool withDihedral, PdqResult& out) {
   out.quality = quality(a_);
   dct(a_, b_);
   out.hash = thresholdBits(b_.data(), lowerMedian(b_));

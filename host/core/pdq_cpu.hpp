@@ -7,12 +7,13 @@
 #include "host/core/hash_types.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/image.hpp"
+#include "host/core/pdq_filter_avx2.hpp"
 #include "host/core/pdq_math.hpp"
 
 namespace hashsieve::pdq {
 
-using Buffer64 = std::array<float, kBufDim * kBufDim>;   // row-major 64x64
-using Dct16 = std::array<float, kDctCoefs>;              // row-major 16x16, B[i][j]
+using Buffer64 = std::array<float, kBufDim * kBufDim>;  // row-major 64x64
+using Dct16 = std::array<float, kDctCoefs>;             // row-major 16x16, B[i][j]
 
 /// The 16x64 DCT-II matrix, rows = frequencies 1..16, built as the reference builds it.
 const std::array<float, kDctDim * kBufDim>& dctMatrix();
@@ -47,8 +48,11 @@ class PdqCpu {
   const Dct16& dct16() const { return b_; }
 
  private:
+  void hashScalarBuffer(const ImageView& img);     // a_ from lumaPlane, jaroszFilter, decimate
+  void finish(bool withDihedral, PdqResult& out);  // quality, DCT, bits from a_
   LumaMode mode_;
   std::vector<float> buf1_, buf2_;
+  detail::FilterScratch simd_;
   Buffer64 a_{};
   Dct16 b_{};
 };

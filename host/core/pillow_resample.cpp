@@ -6,6 +6,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/core/phash_math.hpp"
+#include "host/core/pillow_resample_avx2.hpp"
 
 namespace hashsieve::pillow {
 namespace {
@@ -42,6 +43,10 @@ void greyRow(const ImageView& img, int y, uint8_t* out) {
   const uint8_t* p = img.row(y);
   if (img.format == PixelFormat::Gray8) {
     std::copy_n(p, img.width, out);
+    return;
+  }
+  if (detail::haveAvx2()) {
+    detail::greyRowAvx2(p, img.width, out);
     return;
   }
   for (int x = 0; x < img.width; ++x)
@@ -87,17 +92,74 @@ ResampleTaps lanczosTaps(int inSize, int outSize) {
 
 namespace {
 
+constexpr int kTapBlock = 8;  // the AVX2 pass reads taps in blocks of 8 (zero-padded)
+
+int roundUpToBlock(int n) { return (n + kTapBlock - 1) / kTapBlock * kTapBlock; }
+
+/// Taps of one resize, kept per thread: frames of one size repeat, and building the taps costs
+/// thousands of sin() calls. `padded` holds coef with rows zero-padded to `pitch`.
+struct CachedTaps {
+  ResampleTaps taps;
+  int pitch = 0;
+  std::vector<int32_t> padded;
+};
+
+const CachedTaps& cachedTaps(int inSize, int outSize, bool horizontal) {
+  thread_local CachedTaps cache[2];  // [0] vertical, [1] horizontal
+  CachedTaps& c = cache[horizontal ? 1 : 0];
+  if (c.taps.inSize != inSize || c.taps.outSize != outSize || c.taps.taps == 0) {
+    c.taps = lanczosTaps(inSize, outSize);
+    c.pitch = roundUpToBlock(c.taps.taps);
+    c.padded.assign(static_cast<size_t>(outSize) * c.pitch, 0);
+    for (int i = 0; i < outSize; ++i)
+      std::copy_n(&c.taps.coef[static_cast<size_t>(i) * c.taps.taps], c.taps.count[i],
+                  &c.padded[static_cast<size_t>(i) * c.pitch]);
+  }
+  return c;
+}
+
+/// One row of the horizontal pass. `row` must hold kTapBlock readable bytes past the image width.
+void horizontalRow(const uint8_t* row, const CachedTaps& h, uint8_t* dst) {
+  const ResampleTaps& ht = h.taps;
+  if (detail::haveAvx2()) {
+    detail::horizontalTapsAvx2(row, ht.first.data(), ht.count.data(), h.padded.data(), h.pitch,
+                               ht.outSize, dst);
+    return;
+  }
+  for (int x = 0; x < ht.outSize; ++x)
+    dst[x] =
+        applyTaps(row + ht.first[x], 1, &ht.coef[static_cast<size_t>(x) * ht.taps], ht.count[x]);
+}
+
+/// The vertical pass over a packed `tempW`-wide buffer whose row 0 is source row `yFirst`; taps
+/// are applied row by row across all columns (integer sums: the order does not matter).
+void verticalPass(const std::vector<uint8_t>& temp, int tempW, int yFirst, const ResampleTaps& vt,
+                  uint8_t* out) {
+  std::vector<int32_t> acc(tempW);
+  for (int y = 0; y < vt.outSize; ++y) {
+    std::fill(acc.begin(), acc.end(), phash::kResampleHalf);
+    const int32_t* k = &vt.coef[static_cast<size_t>(y) * vt.taps];
+    for (int j = 0; j < vt.count[y]; ++j) {
+      const uint8_t* src = &temp[static_cast<size_t>(vt.first[y] + j - yFirst) * tempW];
+      for (int x = 0; x < tempW; ++x) acc[x] += static_cast<int32_t>(src[x]) * k[j];
+    }
+    for (int x = 0; x < tempW; ++x)
+      out[static_cast<size_t>(y) * tempW + x] = phash::resampleClip8(acc[x]);
+  }
+}
+
 // Horizontal pass first (Pillow's usual order): only the source rows the vertical pass reads
 // (Pillow's ybox) are converted and filtered.
 void horizontalFirst(const ImageView& img, int outW, int outH, bool needH, bool needV,
                      std::vector<uint8_t>& out) {
   const int inW = img.width, inH = img.height;
-  const ResampleTaps vt = lanczosTaps(inH, outH);
+  const ResampleTaps& vt = cachedTaps(inH, outH, false).taps;
   const int yFirst = needV ? vt.first[0] : 0;
   const int yLast = needV ? vt.first[outH - 1] + vt.count[outH - 1] : inH;
   const int tempW = needH ? outW : inW;
-  std::vector<uint8_t> temp(static_cast<size_t>(yLast - yFirst) * tempW), row(inW);
-  const ResampleTaps ht = needH ? lanczosTaps(inW, outW) : ResampleTaps{};
+  std::vector<uint8_t> temp(static_cast<size_t>(yLast - yFirst) * tempW);
+  std::vector<uint8_t> row(static_cast<size_t>(inW) + kTapBlock, 0);  // padding: see horizontalRow
+  const CachedTaps* ht = needH ? &cachedTaps(inW, outW, true) : nullptr;
   for (int y = yFirst; y < yLast; ++y) {
     uint8_t* dst = &temp[static_cast<size_t>(y - yFirst) * tempW];
     if (!needH) {
@@ -105,20 +167,13 @@ void horizontalFirst(const ImageView& img, int outW, int outH, bool needH, bool 
       continue;
     }
     greyRow(img, y, row.data());
-    for (int x = 0; x < outW; ++x)
-      dst[x] = applyTaps(row.data() + ht.first[x], 1, &ht.coef[static_cast<size_t>(x) * ht.taps],
-                         ht.count[x]);
+    horizontalRow(row.data(), *ht, dst);
   }
   if (!needV) {
     out = std::move(temp);
     return;
   }
-  for (int y = 0; y < outH; ++y) {
-    const uint8_t* src = &temp[static_cast<size_t>(vt.first[y] - yFirst) * tempW];
-    const int32_t* k = &vt.coef[static_cast<size_t>(y) * vt.taps];
-    for (int x = 0; x < outW; ++x)
-      out[static_cast<size_t>(y) * outW + x] = applyTaps(src + x, tempW, k, vt.count[y]);
-  }
+  verticalPass(temp, tempW, yFirst, vt, out.data());
 }
 
 // Vertical pass first (Pillow 13 picks it when the height shrinks by more than twice as many
@@ -127,7 +182,7 @@ void horizontalFirst(const ImageView& img, int outW, int outH, bool needH, bool 
 void verticalFirst(const ImageView& img, int outW, int outH, bool needH,
                    std::vector<uint8_t>& out) {
   const int inW = img.width, inH = img.height;
-  const ResampleTaps vt = lanczosTaps(inH, outH);
+  const ResampleTaps& vt = cachedTaps(inH, outH, false).taps;
   std::vector<int32_t> acc(static_cast<size_t>(outH) * inW, phash::kResampleHalf);
   std::vector<uint8_t> row(inW);
   int yBegin = 0;  // first output row whose window may still include source row r
@@ -149,13 +204,10 @@ void verticalFirst(const ImageView& img, int outW, int outH, bool needH,
     out = std::move(temp);
     return;
   }
-  const ResampleTaps ht = lanczosTaps(inW, outW);
-  for (int y = 0; y < outH; ++y) {
-    const uint8_t* src = &temp[static_cast<size_t>(y) * inW];
-    for (int x = 0; x < outW; ++x)
-      out[static_cast<size_t>(y) * outW + x] =
-          applyTaps(src + ht.first[x], 1, &ht.coef[static_cast<size_t>(x) * ht.taps], ht.count[x]);
-  }
+  const CachedTaps& ht = cachedTaps(inW, outW, true);
+  temp.resize(temp.size() + kTapBlock);  // padding for horizontalRow
+  for (int y = 0; y < outH; ++y)
+    horizontalRow(&temp[static_cast<size_t>(y) * inW], ht, &out[static_cast<size_t>(y) * outW]);
 }
 
 }  // namespace

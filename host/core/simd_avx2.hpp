@@ -1,0 +1,47 @@
+// AVX2 helpers shared by the core's run-time dispatched kernels (pHash resample, PDQ filter):
+// function-target macros, the CPU check, and the RGB deinterleave both hashes start from.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+// Code under these attributes runs only after cpuHasAvx2(); the rest of the build stays baseline.
+#define HS_AVX2 __attribute__((target("avx2")))
+#define HS_AVX2_INLINE inline __attribute__((target("avx2"), always_inline))
+#define HS_AVX2_LAMBDA __attribute__((target("avx2"), always_inline))
+
+namespace hashsieve::detail {
+
+/// Whether the CPU runs AVX2 (checked once).
+inline bool cpuHasAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2");
+  return have;
+}
+
+inline constexpr int kRgbPixelsPerVector = 8;
+// Each 128-bit half loads 16 bytes for its 4 pixels (12 bytes): 4 bytes past the 8th pixel.
+inline constexpr int kRgbLoadSlack = 4;
+
+/// Whether rgb8Channels may read the 8 pixels from pixel x of a row of `width` RGB pixels.
+inline bool rgb8Readable(int x, int width) {
+  return 3 * (x + kRgbPixelsPerVector) + kRgbLoadSlack <= 3 * width;
+}
+
+/// R, G and B of the 8 RGB pixels at p, zero-extended to int32 lanes (pixel order).
+HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m256i& b) {
+  // Per 128-bit half: channel c of its pixels 0..3 (bytes 3k + c) to the low byte of lane k.
+  const __m256i shufR =
+      _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 0, -1, -1, -1, 3,
+                       -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(p + 12),
+                                        reinterpret_cast<const __m128i*>(p));
+  r = _mm256_shuffle_epi8(v, shufR);
+  // Lanes hold 0xFFFFFFxx: adding 1 picks the next channel and keeps the zeroing 0xFF bytes.
+  const __m256i shufG = _mm256_add_epi32(shufR, one);
+  g = _mm256_shuffle_epi8(v, shufG);
+  b = _mm256_shuffle_epi8(v, _mm256_add_epi32(shufG, one));
+}
+
+}  // namespace hashsieve::detail
