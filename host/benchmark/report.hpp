@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/benchmark/machine_info.hpp"
+#include "host/audit/machine_info.hpp"
 #include "host/benchmark/method.hpp"
 #include "host/benchmark/stats.hpp"
 
@@ -70,7 +70,7 @@ struct PeerResult {
 struct Report {
   std::string command;
   std::string dateUtc;  // ISO 8601
-  MachineInfo machine;
+  audit::MachineInfo machine;
   Method method;
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<WorkloadResult> results;

@@ -1,8 +1,8 @@
-// decodeFile: regular-file checks, content sniffing, the backend, orientation, digests.
+// decodeFile: regular-file checks, content sniffing, the decoder, orientation, digests.
 #include <exception>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/media.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/sniff.hpp"
@@ -26,8 +26,8 @@ void silenceFFmpegOnce() {
 
 void decodeSniffed(const detail::DecodeJob& job) {
   const detail::Sniffed sniffed = detail::sniff(job.file);
-  switch (sniffed.backend) {
-    case detail::Backend::Jpeg:
+  switch (sniffed.decoder) {
+    case detail::Decoder::Jpeg:
       try {
         detail::decodeJpeg(job);
       } catch (const detail::JpegNeedsFFmpeg&) {
@@ -36,10 +36,10 @@ void decodeSniffed(const detail::DecodeJob& job) {
         detail::decodeWithFFmpeg(job, av_find_input_format("jpeg_pipe"));
       }
       break;
-    case detail::Backend::Webp:
+    case detail::Decoder::Webp:
       detail::decodeWebp(job);
       break;
-    case detail::Backend::FFmpeg:
+    case detail::Decoder::FFmpeg:
       detail::decodeWithFFmpeg(job, sniffed.format);
       break;
   }

@@ -28,7 +28,7 @@ namespace hashsieve::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using bench::BackendKind;
+using hashsieve::Device;
 
 const std::vector<std::string> kWorkloads = {"decode", "hash", "kernel", "match", "scan"};
 
@@ -103,9 +103,9 @@ int runBench(const BenchArgs& a) {
   const int cpus = std::max(1, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)));
   cfg.threads = parseIntList(a.threads.empty() ? "1," + std::to_string(cpus) : a.threads, "--threads");
   cfg.batchSizes = parseIntList(a.batchSizes, "--batch-size");
-  cfg.backends.clear();
-  if (a.device == "cpu" || a.device == "all") cfg.backends.push_back(BackendKind::Cpu);
-  if (a.device == "cuda" || a.device == "all") cfg.backends.push_back(BackendKind::Cuda);
+  cfg.devices.clear();
+  if (a.device == "cpu" || a.device == "all") cfg.devices.push_back(Device::Cpu);
+  if (a.device == "cuda" || a.device == "all") cfg.devices.push_back(Device::Cuda);
   cfg.media.videoFps = a.videoFps;
   cfg.peers = a.compare;
 
@@ -115,7 +115,7 @@ int runBench(const BenchArgs& a) {
   bench::Report report;
   report.command = commandLine();
   report.dateUtc = bench::utcNow();
-  report.machine = bench::describeMachine();
+  report.machine = audit::describeMachine();
   report.loadStart = bench::loadAverage();
   report.method = cfg.method;
   report.inputs = {{"threads", cfg.threads},

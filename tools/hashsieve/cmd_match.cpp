@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
-#include "host/match/matcher_factory.hpp"
 #include "host/match/query_records.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
@@ -146,7 +146,7 @@ int runMatch(MatchArgs a) {
   if (a.topK != 0) checkTopK(a.topK);
   MatcherOptions opts;
   opts.cpu.threads = a.threads;
-  auto matcher = makeMatcher(parseMatchDevice(a.device), list, opts);
+  auto matcher = makeMatcher(parseDevice(a.device), list, opts);
 
   std::ifstream file;
   if (a.queries != "-") {

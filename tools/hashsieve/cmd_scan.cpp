@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
-#include "host/match/matcher_factory.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
 #include "host/scan/scan_csv.hpp"
@@ -120,7 +120,7 @@ int runScan(ScanArgs a) {
 
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
-  auto matcher = makeMatcher(parseMatchDevice(a.device), list, matcherOpts);
+  auto matcher = makeMatcher(parseDevice(a.device), list, matcherOpts);
   scan::ScanMatcher scanMatcher(list, *matcher, settings);
 
   // Everything that can fail for want of a writable place fails now, before any work.
