@@ -11,10 +11,10 @@
 #include <random>
 #include <string>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/match/cpu_matcher.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_builder.hpp"
-#include "host/match/matcher_factory.hpp"
 
 namespace hashsieve {
 namespace {
@@ -62,7 +62,7 @@ std::vector<MatchQuery> randomQueries(size_t n, bool dihedral) {
 }
 
 /// Args: queries, list entries (millions), dihedral (0/1), threads (0 = all; CPU only).
-void runRange(benchmark::State& state, MatchDevice device) {
+void runRange(benchmark::State& state, Device device) {
   const size_t nq = static_cast<size_t>(state.range(0));
   const size_t entries = scaled(static_cast<size_t>(state.range(1)) * 1000000);
   const bool dihedral = state.range(2) != 0;
@@ -90,21 +90,21 @@ void runRange(benchmark::State& state, MatchDevice device) {
   state.counters["comparisons/s"] =
       benchmark::Counter(comparisons, benchmark::Counter::kIsIterationInvariantRate);
   // Per core-second of CPU actually used: the figure that survives a busy shared machine.
-  if (device == MatchDevice::Cpu && cpuSeconds > 0)
+  if (device == Device::Cpu && cpuSeconds > 0)
     state.counters["cmp/core-s"] =
         comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
   state.counters["matches"] = static_cast<double>(found);
   state.SetLabel(matcher->name());
 }
 
-void BM_RangeCpu(benchmark::State& state) { runRange(state, MatchDevice::Cpu); }
-void BM_RangeCuda(benchmark::State& state) { runRange(state, MatchDevice::Cuda); }
+void BM_RangeCpu(benchmark::State& state) { runRange(state, Device::Cpu); }
+void BM_RangeCuda(benchmark::State& state) { runRange(state, Device::Cuda); }
 
 void topKArgs(benchmark::internal::Benchmark* b) {
   for (int64_t k : {10, 1024}) b->Args({100, 1, 0, 0, k});
 }
 
-void runTopK(benchmark::State& state, MatchDevice device) {
+void runTopK(benchmark::State& state, Device device) {
   const size_t nq = static_cast<size_t>(state.range(0));
   const size_t entries = scaled(static_cast<size_t>(state.range(1)) * 1000000);
   const HashList& list = randomList(entries);
@@ -124,13 +124,13 @@ void runTopK(benchmark::State& state, MatchDevice device) {
       static_cast<double>(nq) * (state.range(2) ? 8 : 1) * static_cast<double>(entries);
   state.counters["comparisons/s"] =
       benchmark::Counter(comparisons, benchmark::Counter::kIsIterationInvariantRate);
-  if (device == MatchDevice::Cpu && cpuSeconds > 0)
+  if (device == Device::Cpu && cpuSeconds > 0)
     state.counters["cmp/core-s"] =
         comparisons * static_cast<double>(state.iterations()) / cpuSeconds;
   state.SetLabel(matcher->name());
 }
-void BM_TopKCpu(benchmark::State& state) { runTopK(state, MatchDevice::Cpu); }
-void BM_TopKCuda(benchmark::State& state) { runTopK(state, MatchDevice::Cuda); }
+void BM_TopKCpu(benchmark::State& state) { runTopK(state, Device::Cpu); }
+void BM_TopKCuda(benchmark::State& state) { runTopK(state, Device::Cuda); }
 
 void rangeArgs(benchmark::internal::Benchmark* b, bool cpu) {
   for (int64_t entriesM : {1, 10})

@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
+#include <string>
 
 #include "kernels/cuda_check.hpp"
 #include "kernels/cuda_hasher.hpp"
@@ -24,10 +25,36 @@ int deviceCount() {
 
 }  // namespace
 
-bool deviceAvailable() {
+CudaProbeFacts probeFacts() {
+  CudaProbeFacts f;
+  cudaRuntimeGetVersion(&f.runtimeVersion);
+  // With the static runtime and no libcuda.so.1 this succeeds and reports 0.
+  if (cudaDriverGetVersion(&f.driverVersion) != cudaSuccess) f.driverVersion = 0;
+  cudaGetLastError();
+  if (f.driverVersion == 0 || f.driverVersion < f.runtimeVersion) return f;
+  int n = 0;  // left untouched when the call fails
+  if (const cudaError_t e = cudaGetDeviceCount(&n); e != cudaSuccess) {
+    f.countError = cudaGetErrorName(e);
+    cudaGetLastError();
+    return f;
+  }
+  f.deviceCount = n;
+  if (n == 0) return f;
+  cudaDeviceProp p{};
+  if (cudaGetDeviceProperties(&p, 0) == cudaSuccess) f.deviceName = p.name;
+  // cudaFree(nullptr) creates the primary context: where an out-of-memory device fails first.
+  if (const cudaError_t e = cudaFree(nullptr); e != cudaSuccess) {
+    f.initOutOfMemory = e == cudaErrorMemoryAllocation;
+    f.initError = std::string(cudaGetErrorName(e)) + " (" + cudaGetErrorString(e) + ")";
+    cudaGetLastError();
+    return f;
+  }
   // A device with no image of our kernels (older than the compiled architectures) is unusable.
-  return deviceCount() > 0 && pdqKernelsLoadable();
+  f.kernelsLoadable = pdqKernelsLoadable();
+  return f;
 }
+
+bool deviceAvailable() { return classifyCudaProbe(probeFacts()).usable(); }
 
 std::string describeDevices() {
   std::string s;
@@ -36,9 +63,9 @@ std::string describeDevices() {
   cudaRuntimeGetVersion(&runtime);
   cudaDriverGetVersion(&driver);
   cudaGetLastError();
-  std::snprintf(line, sizeof line, "cuda runtime %d.%d, driver %d.%d, kernels built for sm_%s, -fmad=false\n",
-                runtime / 1000, runtime % 1000 / 10, driver / 1000, driver % 1000 / 10,
-                HASHSIEVE_CUDA_ARCHS);
+  std::snprintf(
+      line, sizeof line, "cuda runtime %d.%d, driver %d.%d, kernels built for sm_%s, -fmad=false\n",
+      runtime / 1000, runtime % 1000 / 10, driver / 1000, driver % 1000 / 10, HASHSIEVE_CUDA_ARCHS);
   s += line;
   const int n = deviceCount();
   if (n == 0) s += "no CUDA device\n";

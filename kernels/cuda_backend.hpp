@@ -1,21 +1,38 @@
-// The CUDA-free facade of the CUDA backend: host code includes only this header.
-// It exists in builds with nvcc (HASHSIEVE_HAVE_CUDA); host/ factories guard on that macro.
+// The CUDA-free facade of the CUDA backend: the one header where host/ and kernels/ meet. It
+// exists in builds with nvcc (HASHSIEVE_HAVE_CUDA); only host/backend (the probe and the
+// factories) and GPU tests include it.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "host/backend/gpu_status.hpp"
 #include "host/core/hasher.hpp"
+#include "host/match/cuda_matcher_options.hpp"
+#include "host/match/matcher.hpp"
+
+namespace hashsieve {
+class HashList;
+}
 
 namespace hashsieve::cuda {
 
-/// True when the CUDA runtime finds at least one usable device (false without a driver).
+/// What the runtime reports: versions, device count, whether a context and our kernels load on
+/// device 0. Never throws; safe without a driver.
+CudaProbeFacts probeFacts();
+
+/// True when the runtime finds a device that runs our kernels (false without a driver).
 bool deviceAvailable();
 
-/// One line per device: name, memory, compute capability; plus the build's CUDA flags.
+/// One line per device: name, memory, compute capability; plus runtime/driver versions.
 std::string describeDevices();
 
-/// A batched PDQ/pHash hasher on device 0. Throws std::runtime_error without a device.
+/// A batched PDQ/pHash hasher on device 0. Throws CudaError (e.g. out of memory) on failure.
 std::unique_ptr<Hasher> makeCudaHasher();
+
+/// A matcher on the current device over `list` (which must outlive it). The list is copied to
+/// the device once when it fits opts.maxListBytes (default: most of the free memory), else it
+/// is streamed through in chunks on every call. Throws CudaError (e.g. no device) on failure.
+std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts = {});
 
 }  // namespace hashsieve::cuda

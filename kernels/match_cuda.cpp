@@ -11,8 +11,8 @@
 #include "host/match/hash_list.hpp"
 #include "host/match/hsl_format.hpp"
 #include "host/match/query_rows.hpp"
+#include "kernels/cuda_backend.hpp"
 #include "kernels/cuda_check.hpp"
-#include "kernels/cuda_matcher.hpp"
 #include "kernels/cuda_raii.hpp"
 #include "kernels/hamming.cuh"
 
@@ -138,15 +138,7 @@ class CudaMatcher final : public Matcher {
     std::vector<uint16_t> thresholds(rows.size());
     int maxThreshold = 0;
     for (size_t q = 0; q < queries.size(); ++q) {
-      uint64_t seen = 0;
-      int kth = kHistogramBins - 1;
-      for (int d = 0; d < kHistogramBins; ++d) {
-        seen += hist[q * kHistogramBins + d];
-        if (seen >= static_cast<uint64_t>(k)) {
-          kth = d;
-          break;
-        }
-      }
+      const int kth = hamming::kthDistance(hist.data() + q * kHistogramBins, k);
       for (uint32_t r = firstRow[q]; r < firstRow[q + 1]; ++r)
         thresholds[r] = static_cast<uint16_t>(kth);
       maxThreshold = std::max(maxThreshold, kth);
@@ -200,7 +192,7 @@ class CudaMatcher final : public Matcher {
         const size_t found = static_cast<size_t>(hCount_[0]);
         if (found > dHits_.size()) {
           dHits_.reset();
-          dHits_ = DeviceBuffer<DeviceHit>(found + found / 4);
+          dHits_ = DeviceBuffer<DeviceHit>(hamming::grownHitCapacity(found));
           continue;
         }
         const size_t old = out.size();

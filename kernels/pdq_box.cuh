@@ -19,7 +19,8 @@ void launchPdqLinePass(int pass, const LinePassItem* dItems, int nItems, int tot
                        cudaStream_t stream);
 
 /// Largest box window whose tile ring fits one warp's share of `sharedMemPerBlockOptin` bytes.
-/// Frames with a longer window (a side above ~220,000 pixels on Hopper) go to the CPU.
+/// Frames with a longer window (a side above 126,976 pixels on Hopper: the ring has a power-of-two
+/// slot count) go to the CPU.
 int maxSupportedBoxWindow(size_t sharedMemPerBlockOptin);
 
 }  // namespace hashsieve::cuda

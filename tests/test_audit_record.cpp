@@ -89,6 +89,15 @@ TEST(AuditRecord, FixedKeySet) {
   EXPECT_EQ(keysOf(toJson(sampleRecord())), expected);
 }
 
+// Why CUDA was not used is recorded beside the device when the build has CUDA.
+TEST(AuditRecord, CudaStatusIsWrittenWhenSet) {
+  AuditRecord r = sampleRecord();
+  r.cuda = "no NVIDIA driver found";
+  const auto j = toJson(r);
+  EXPECT_EQ(j["cuda"], "no NVIDIA driver found");
+  EXPECT_EQ(keysOf(j).size(), keysOf(toJson(sampleRecord())).size() + 1);
+}
+
 TEST(AuditRecord, HashCommandOmitsMatchFields) {
   AuditRecord r = sampleRecord();
   r.command = "hash";

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "host/audit/machine_info.hpp"
 #include "host/benchmark/corpus.hpp"
-#include "host/benchmark/machine_info.hpp"
 #include "host/benchmark/match_data.hpp"
 #include "host/benchmark/method.hpp"
 #include "host/benchmark/process_stats.hpp"
@@ -25,6 +25,10 @@ namespace hashsieve::bench {
 namespace {
 
 namespace fs = std::filesystem;
+using audit::CpuInfo;
+using audit::describeMachine;
+using audit::MachineInfo;
+using audit::parseCpuInfo;
 
 TEST(BenchStats, MedianMinMaxOddAndEven) {
   const Summary odd = summarize({3.0, 1.0, 2.0});
@@ -82,7 +86,7 @@ TEST(BenchMachine, DescribesThisMachine) {
   EXPECT_GT(m.memTotalBytes, 0);
   EXPECT_FALSE(m.commit.empty());
   EXPECT_FALSE(m.buildType.empty());
-  EXPECT_FALSE(m.gpu.empty());  // a device description, or why there is none
+  EXPECT_FALSE(m.gpu.empty());  // the devices, or why CUDA is not used
   const std::vector<double> load = loadAverage();
   ASSERT_EQ(load.size(), 3u);
   for (double l : load) EXPECT_GE(l, 0.0);

@@ -43,11 +43,11 @@ TEST(CudaCapacity, ScarceMemoryShrinksTheBatchAndHugeFramesGoToTheCpu) {
 
 TEST(CudaCapacity, SidesBeyondTheTileRingGoToTheCpu) {
   const BatchCapacity cap = chooseCapacity(hopperLike(), size_t(78) << 30);
-  // A 227 KiB ring holds 55 tiles of 32 samples: windows up to 54 * 32 = 1728, sides up to
-  // 1728 * 128 = 221,184 samples.
-  EXPECT_EQ(cap.maxWindow, 1728);
-  EXPECT_EQ(deviceRejection(frame(221'184, 8), cap), "");
-  EXPECT_NE(deviceRejection(frame(221'185, 8), cap), "");
+  // A 227 KiB ring holds 55 tiles of 32 samples; the ring's slot count is a power of two, so
+  // 32 slots: windows up to 31 * 32 = 992, sides up to 992 * 128 = 126,976 samples.
+  EXPECT_EQ(cap.maxWindow, 992);
+  EXPECT_EQ(deviceRejection(frame(126'976, 8), cap), "");
+  EXPECT_NE(deviceRejection(frame(126'977, 8), cap), "");
   EXPECT_NE(deviceRejection(ImageView{}, cap), "");
 }
 

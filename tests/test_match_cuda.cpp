@@ -7,7 +7,7 @@
 #include <map>
 
 #include "host/match/cpu_matcher.hpp"
-#include "kernels/cuda_matcher.hpp"
+#include "kernels/cuda_backend.hpp"
 #include "tests/gpu_test_support.hpp"
 #include "tests/match/match_test_data.hpp"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/input_file.hpp"
 #include "host/media/plausibility.hpp"
 #include "tests/test_media_files.hpp"

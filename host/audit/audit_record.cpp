@@ -85,6 +85,7 @@ Json toJson(const AuditRecord& r) {
   j["command"] = r.command;
   j["backend"] = r.backend;
   j["device"] = r.device;
+  if (!r.cuda.empty()) j["cuda"] = r.cuda;
   j["algorithms"] = r.algorithms;
   j["settings"] = r.settings;
   j["thresholds"] = thresholdsJson(r.thresholds);

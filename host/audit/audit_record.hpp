@@ -43,6 +43,9 @@ struct AuditRecord {
   std::string commit;   // git commit the binary was built from
   std::string backend;  // "cpu", "cuda"
   std::string device;   // e.g. "x86_64, 2 threads" or the GPU's name
+  /// "usable", or why CUDA was not used (no driver, driver too old, no device, out of memory);
+  /// empty: not recorded (key omitted).
+  std::string cuda;
   /// Algorithm variants, e.g. {"pdq": "Meta reference, library path", "phash": "imagehash..."}.
   nlohmann::ordered_json algorithms = nlohmann::ordered_json::object();
   /// Other settings that change results (limits, video fps, orientation, ...), caller's keys.

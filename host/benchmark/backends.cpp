@@ -1,30 +1,26 @@
-// The benchmark's backends, made through the project's factories (host/backend, host/match).
+// The benchmark's hashers and matchers, made through the project's factories (host/backend).
 #include "host/benchmark/backends.hpp"
 
-#include "host/backend/backend.hpp"
-#include "host/benchmark/gpu_probe.hpp"
-#include "host/match/matcher_factory.hpp"
+#include "host/backend/gpu_status.hpp"
+#include "host/backend/hasher_factory.hpp"
+#include "host/backend/matcher_factory.hpp"
 
 namespace hashsieve::bench {
 
-const char* backendName(BackendKind b) { return b == BackendKind::Cpu ? "cpu" : "cuda"; }
-
-std::string unavailableReason(BackendKind b) {
-  if (b == BackendKind::Cpu) return {};
-  static const GpuProbe probe = probeGpu();
-  if (!probe.built) return kNoCudaBuild;
-  if (!probe.available) return kNoCudaDevice;
+std::string unavailableReason(Device d) {
+  if (d == Device::Cpu) return {};
+  const GpuStatus gpu = gpuStatus();
+  if (!gpu.built) return kNoCudaBuild;
+  if (!gpu.usable()) return kNoCudaDevice;  // the report's machine.gpu says why
   return {};
 }
 
-std::unique_ptr<Hasher> makeBenchHasher(BackendKind b) {
-  return makeHasher(b == BackendKind::Cpu ? Backend::Cpu : Backend::Cuda);
-}
+std::unique_ptr<Hasher> makeBenchHasher(Device d) { return makeHasher(d); }
 
-std::unique_ptr<Matcher> makeBenchMatcher(BackendKind b, const HashList& list, int threads) {
+std::unique_ptr<Matcher> makeBenchMatcher(Device d, const HashList& list, int threads) {
   MatcherOptions opts;
   opts.cpu.threads = threads;
-  return makeMatcher(b == BackendKind::Cpu ? MatchDevice::Cpu : MatchDevice::Cuda, list, opts);
+  return makeMatcher(d, list, opts);
 }
 
 }  // namespace hashsieve::bench

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "host/audit/machine_info.hpp"
 #include "host/benchmark/backends.hpp"
 #include "host/benchmark/corpus_hashing.hpp"
 #include "host/benchmark/frame_pool.hpp"
@@ -52,21 +53,21 @@ Report runBenchmark(BenchPlan plan, const ResultLog& log) {
   BenchConfig& cfg = plan.config;
   Report report;
   if (plan.allDevices) {
-    std::vector<BackendKind> runnable;
-    for (BackendKind b : cfg.backends) {
-      if (const std::string why = unavailableReason(b); why.empty())
-        runnable.push_back(b);
+    std::vector<Device> runnable;
+    for (Device d : cfg.devices) {
+      if (const std::string why = unavailableReason(d); why.empty())
+        runnable.push_back(d);
       else
-        report.skippedDevices.push_back(std::string(backendName(b)) + " (" + why + ")");
+        report.skippedDevices.push_back(std::string(deviceName(d)) + " (" + why + ")");
     }
-    cfg.backends = std::move(runnable);
+    cfg.devices = std::move(runnable);
   }
   std::set<std::string> want = plan.workloads;
   if (want.empty()) want.insert(workloadNames().begin(), workloadNames().end());
 
   report.command = plan.command;
   report.dateUtc = utcNow();
-  report.machine = describeMachine();
+  report.machine = audit::describeMachine();
   report.loadStart = loadAverage();
   report.method = cfg.method;
   report.inputs = reportInputs(plan);

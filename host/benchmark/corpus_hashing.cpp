@@ -7,7 +7,7 @@
 
 namespace hashsieve::bench {
 
-pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, BackendKind backend, int threads,
+pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, Device backend, int threads,
                                          int batch) {
   pipeline::PipelineOptions opts;
   opts.roots.reserve(cfg.corpus->files.size());
@@ -41,7 +41,7 @@ double pixelsOf(const pipeline::Record& r) {
   return frames * r.width * r.height;
 }
 
-CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch) {
+CorpusHashRun hashCorpus(const BenchConfig& cfg, Device backend, int threads, int batch) {
   const pipeline::PipelineOptions opts = corpusPipeline(cfg, backend, threads, batch);
   CorpusHashRun run;
   run.records.reserve(cfg.corpus->files.size());

@@ -31,7 +31,7 @@ struct CorpusHashRun {
 };
 
 /// The pipeline options of a run over every corpus file (what hashCorpus and scan run).
-pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, BackendKind backend, int threads,
+pipeline::PipelineOptions corpusPipeline(const BenchConfig& cfg, Device backend, int threads,
                                          int batch);
 
 /// The digest of a record (what the checks compare).
@@ -41,7 +41,7 @@ double pixelsOf(const pipeline::Record& r);
 
 /// One pipeline run over every corpus file. `batch` > 0 runs the batched hash stage (one
 /// hasher fed `batch` frames per call, as for CUDA); 0 hashes inline in each worker.
-CorpusHashRun hashCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch);
+CorpusHashRun hashCorpus(const BenchConfig& cfg, Device backend, int threads, int batch);
 
 /// Throws CheckError unless `records` has one record per file and each equals `reference`; the
 /// message counts the differing records and names the first (file, and what changed).

@@ -151,14 +151,17 @@ PeerResult peerPdqFiles(const PeerSetup& setup, const BenchConfig& cfg,
   hs.peerBaseline = true;
   hs = runRecord(hs, [&](WorkloadResult& rec) {
     CorpusHashRun last;
-    rec.seconds = measure(cfg.method, [&] {
-      last = hashCorpus(sub, BackendKind::Cpu, 1, 0);
-      checkEqual<size_t>("records", ours.size(), last.records.size());
-      int64_t differ = 0;
-      for (size_t i = 0; i < ours.size(); ++i) differ += last.records[i].pdq != ours[i];
-      checkEqual<int64_t>("PDQ hashes differing from the full hash run's", 0, differ);
-      return last.seconds;
-    }, &rec.cpuSeconds);
+    rec.seconds = measure(
+        cfg.method,
+        [&] {
+          last = hashCorpus(sub, Device::Cpu, 1, 0);
+          checkEqual<size_t>("records", ours.size(), last.records.size());
+          int64_t differ = 0;
+          for (size_t i = 0; i < ours.size(); ++i) differ += last.records[i].pdq != ours[i];
+          checkEqual<int64_t>("PDQ hashes differing from the full hash run's", 0, differ);
+          return last.seconds;
+        },
+        &rec.cpuSeconds);
     rec.counts = countsOf(last, *sub.corpus);
     rec.stageShares = stageSharesOf(last, 1, false);
     rec.check = "every file's PDQ equal to the hash workload's CPU reference";

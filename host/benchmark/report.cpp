@@ -15,7 +15,7 @@ json summaryJson(const Summary& s) {
   return json{{"median", s.median}, {"min", s.min}, {"max", s.max}, {"runs", s.runs}};
 }
 
-json machineJson(const MachineInfo& m) {
+json machineJson(const audit::MachineInfo& m) {
   return json{{"cpu_model", m.cpu.model},
               {"logical_cpus", m.cpu.logicalCpus},
               {"physical_cores", m.cpu.physicalCores},
@@ -139,7 +139,7 @@ json toJson(const Report& report) {
 }
 
 void printTable(const Report& report, std::ostream& out) {
-  const MachineInfo& m = report.machine;
+  const audit::MachineInfo& m = report.machine;
   out << "machine: " << m.cpu.model << ", " << m.cpu.physicalCores << " cores / "
       << m.cpu.logicalCpus << " threads (" << m.onlineCpus << " usable), "
       << si(static_cast<double>(m.memTotalBytes)) << "B RAM\n";

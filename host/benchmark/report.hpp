@@ -9,7 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "host/benchmark/machine_info.hpp"
+#include <nlohmann/json.hpp>
+
+#include "host/audit/machine_info.hpp"
 #include "host/benchmark/method.hpp"
 #include "host/benchmark/stats.hpp"
 
@@ -69,7 +71,7 @@ struct PeerResult {
 struct Report {
   std::string command;
   std::string dateUtc;  // ISO 8601
-  MachineInfo machine;
+  audit::MachineInfo machine;
   Method method;
   nlohmann::json inputs = nlohmann::json::object();
   std::vector<WorkloadResult> results;

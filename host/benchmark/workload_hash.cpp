@@ -23,16 +23,16 @@ std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDi
   // The oracle: the CPU backend on one thread, untimed. Every timed run, whatever its backend,
   // thread count or batch size, must give the same record for every file.
   auto ensureReference = [&] {
-    if (reference.empty()) reference = hashCorpus(cfg, BackendKind::Cpu, 1, 0).records;
+    if (reference.empty()) reference = hashCorpus(cfg, Device::Cpu, 1, 0).records;
   };
-  for (BackendKind backend : cfg.backends) {
-    const bool batched = backend == BackendKind::Cuda;
+  for (Device backend : cfg.devices) {
+    const bool batched = backend == Device::Cuda;
     // The CPU hashes inline (no batches), so a batch sweep means nothing there.
     const std::vector<int> batches = batched ? cfg.batchSizes : std::vector<int>{1};
     for (int threads : cfg.threads) {
       for (int batch : batches) {
         WorkloadResult r = base;
-        r.backend = backendName(backend);
+        r.backend = deviceName(backend);
         r.threads = threads;
         r.batchSize = batch;
         if (const std::string why = unavailableReason(backend); !why.empty()) {
@@ -42,7 +42,7 @@ std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDi
         }
         out.push_back(runRecord(r, [&](WorkloadResult& rec) {
           // The oracle's own configuration lets its (untimed) warm-up run be the reference.
-          const bool isOracle = backend == BackendKind::Cpu && threads == 1 && cfg.method.warmup > 0;
+          const bool isOracle = backend == Device::Cpu && threads == 1 && cfg.method.warmup > 0;
           if (!isOracle) ensureReference();
           CorpusHashRun last;
           rec.seconds = measure(cfg.method, [&] {

@@ -27,9 +27,9 @@ struct PoolRun {
 
 /// Hashes frames[i % frames.size()] for i < count. With a reference, compares every result to
 /// it; without one (the oracle pass), stores each distinct frame's hashes in `results`.
-PoolRun hashPool(const std::vector<Image>& frames, int64_t count, BackendKind backend,
-                 int threads, int batch, const HashRequest& req,
-                 const std::vector<FrameHash>* reference, std::vector<FrameHash>& results) {
+PoolRun hashPool(const std::vector<Image>& frames, int64_t count, Device backend, int threads,
+                 int batch, const HashRequest& req, const std::vector<FrameHash>* reference,
+                 std::vector<FrameHash>& results) {
   const size_t distinct = frames.size();
   if (!reference) results.assign(distinct, FrameHash{});
   std::vector<std::unique_ptr<Hasher>> hashers;
@@ -71,20 +71,20 @@ std::string variantOf(const HashRequest& req) {
 
 std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& pool) {
   struct Config {
-    BackendKind backend;
+    Device backend;
     int threads, batch;
     HashRequest req;
     bool peerBaseline = false;
   };
   std::vector<Config> configs;
-  for (BackendKind b : cfg.backends)
+  for (Device b : cfg.devices)
     for (int t : cfg.threads)
       for (int batch : cfg.batchSizes) configs.push_back({b, t, batch, cfg.request, false});
   if (cfg.peers) {
     // pdqhash computes PDQ alone, one frame per call, on one thread: measure that too.
     HashRequest pdqOnly;
     pdqOnly.phash = false;
-    configs.push_back({BackendKind::Cpu, 1, 1, pdqOnly, true});
+    configs.push_back({Device::Cpu, 1, 1, pdqOnly, true});
   }
   // One oracle per request: the CPU backend, one thread, each distinct frame once, untimed.
   std::vector<std::pair<HashRequest, std::vector<FrameHash>>> oracles;
@@ -92,8 +92,8 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
     for (auto& [r, hashes] : oracles)
       if (r.pdq == req.pdq && r.dihedral == req.dihedral && r.phash == req.phash) return hashes;
     std::vector<FrameHash> hashes;
-    hashPool(pool.frames, static_cast<int64_t>(pool.frames.size()), BackendKind::Cpu, 1, 1, req,
-             nullptr, hashes);
+    hashPool(pool.frames, static_cast<int64_t>(pool.frames.size()), Device::Cpu, 1, 1, req, nullptr,
+             hashes);
     oracles.emplace_back(req, std::move(hashes));
     return oracles.back().second;
   };
@@ -102,7 +102,7 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
   for (const Config& c : configs) {
     WorkloadResult r;
     r.workload = "kernel";
-    r.backend = backendName(c.backend);
+    r.backend = deviceName(c.backend);
     r.variant = variantOf(c.req);
     r.threads = c.threads;
     r.batchSize = c.batch;
@@ -127,9 +127,9 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
       rec.stageShares = {{"hash", 1.0}};
       rec.check = "all " + std::to_string(pool.count) +
                   " frames' hashes equal to the CPU backend's (1 thread), counted";
-      rec.note = pool.source + (c.backend == BackendKind::Cuda
-                                    ? "; frames start in host memory (upload included)"
-                                    : "");
+      rec.note =
+          pool.source +
+          (c.backend == Device::Cuda ? "; frames start in host memory (upload included)" : "");
     }));
   }
   return out;

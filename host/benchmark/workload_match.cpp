@@ -11,12 +11,12 @@ namespace hashsieve::bench {
 
 std::vector<WorkloadResult> runMatch(const BenchConfig& cfg, const MatchData& data) {
   std::vector<WorkloadResult> out;
-  for (BackendKind backend : cfg.backends) {
+  for (Device backend : cfg.devices) {
     for (const MatchMode* mode : {&data.plain, &data.dihedral}) {
       for (int threads : cfg.threads) {
         WorkloadResult r;
         r.workload = "match";
-        r.backend = backendName(backend);
+        r.backend = deviceName(backend);
         r.variant = mode->dihedral ? "dihedral" : "orig";
         r.threads = threads;
         r.batchSize = static_cast<int>(mode->queries.size());

@@ -59,7 +59,7 @@ struct ScanRun {
   double seconds = 0.0;
 };
 
-ScanRun scanCorpus(const BenchConfig& cfg, BackendKind backend, int threads, int batch,
+ScanRun scanCorpus(const BenchConfig& cfg, Device backend, int threads, int batch,
                    scan::ScanMatcher& matcher, bool keepQueries) {
   pipeline::PipelineOptions opts = corpusPipeline(cfg, backend, threads, batch);
   opts.request.dihedral = true;  // scan matches images with all eight variants
@@ -115,12 +115,12 @@ std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDi
   }
   std::optional<HashList> list;
   std::optional<ScanRun> first;  // the recounted run every later one must equal
-  for (BackendKind backend : cfg.backends) {
+  for (Device backend : cfg.devices) {
     for (int threads : cfg.threads) {
       WorkloadResult r = base;
-      r.backend = backendName(backend);
+      r.backend = deviceName(backend);
       r.threads = threads;
-      const bool batched = backend == BackendKind::Cuda;
+      const bool batched = backend == Device::Cuda;
       r.batchSize = batched ? cfg.batchSizes.back() : 1;
       if (const std::string why = unavailableReason(backend); !why.empty()) {
         r.status = why;
@@ -128,7 +128,7 @@ std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDi
         continue;
       }
       out.push_back(runRecord(r, [&](WorkloadResult& rec) {
-        if (reference.empty()) reference = hashCorpus(cfg, BackendKind::Cpu, 1, 0).records;
+        if (reference.empty()) reference = hashCorpus(cfg, Device::Cpu, 1, 0).records;
         if (!list) list.emplace(makeScanList(cfg, reference));
         const std::unique_ptr<Matcher> matcher = makeBenchMatcher(backend, *list, threads);
         scan::ScanSettings settings;

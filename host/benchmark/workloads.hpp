@@ -1,4 +1,4 @@
-// The benchmark's workloads. Each runs its configurations (threads x batch sizes x backends)
+// The benchmark's workloads. Each runs its configurations (threads x batch sizes x devices)
 // with the shared method and returns one record per configuration, failed or skipped ones
 // included, so the report always says what was not measured and why.
 #pragma once
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/device.hpp"
 #include "host/benchmark/corpus.hpp"
 #include "host/benchmark/method.hpp"
 #include "host/benchmark/report.hpp"
@@ -17,9 +18,6 @@
 #include "host/media/media.hpp"
 
 namespace hashsieve::bench {
-
-enum class BackendKind { Cpu, Cuda };
-const char* backendName(BackendKind b);
 
 struct BenchConfig {
   Method method;
@@ -31,7 +29,7 @@ struct BenchConfig {
   int maxPlanted = 3;  // planted neighbours per query at most
   std::vector<int> threads{1};
   std::vector<int> batchSizes{1};
-  std::vector<BackendKind> backends{BackendKind::Cpu, BackendKind::Cuda};
+  std::vector<Device> devices{Device::Cpu, Device::Cuda};
   media::Options media;  // videos sampled at 1 frame/s, as `hashsieve hash` does by default
   HashRequest request;   // pdq + phash
   uint64_t seed = 1;

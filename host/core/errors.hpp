@@ -25,8 +25,15 @@ class FormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Usage errors (bad flags, a backend that is not available).
+/// Usage errors (bad flags, unknown names).
 class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A device that was asked for and cannot be used here (`--device cuda` without a usable GPU);
+/// what() says why (no driver, driver too old, no device, out of memory). The CLI exits 3.
+class DeviceError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -1,8 +1,8 @@
-// decodeFile: regular-file checks, content sniffing, the backend, orientation, digests.
+// decodeFile: regular-file checks, content sniffing, the decoder, orientation, digests.
 #include <exception>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/media.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/plausibility.hpp"
@@ -27,8 +27,8 @@ void silenceFFmpegOnce() {
 
 void decodeSniffed(const detail::DecodeJob& job) {
   const detail::Sniffed sniffed = detail::sniff(job.file);
-  switch (sniffed.backend) {
-    case detail::Backend::Jpeg:
+  switch (sniffed.decoder) {
+    case detail::Decoder::Jpeg:
       try {
         detail::decodeJpeg(job);
       } catch (const detail::JpegNeedsFFmpeg&) {
@@ -37,13 +37,13 @@ void decodeSniffed(const detail::DecodeJob& job) {
         detail::decodeWithFFmpeg(job, av_find_input_format("jpeg_pipe"));
       }
       break;
-    case detail::Backend::Webp:
+    case detail::Decoder::Webp:
       detail::decodeWebp(job);
       break;
-    case detail::Backend::Tiff:
+    case detail::Decoder::Tiff:
       detail::decodeTiff(job);
       break;
-    case detail::Backend::FFmpeg:
+    case detail::Decoder::FFmpeg:
       detail::decodeWithFFmpeg(job, sniffed.format);
       break;
   }

@@ -19,7 +19,7 @@ extern "C" {
 #include "host/core/errors.hpp"
 #include "host/media/av_ptr.hpp"
 #include "host/media/avio_input.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/frame_convert.hpp"
 #include "host/media/gif_header.hpp"

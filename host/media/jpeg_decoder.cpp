@@ -14,7 +14,7 @@ extern "C" {
 }
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/pillow_pixels.hpp"

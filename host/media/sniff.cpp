@@ -1,4 +1,4 @@
-// Signatures for the libjpeg/libwebp/libtiff backends; av_probe_input_format2 for the rest.
+// Signatures for the libjpeg/libwebp/libtiff decoders; av_probe_input_format2 for the rest.
 #include "host/media/sniff.hpp"
 
 #include <algorithm>
@@ -58,9 +58,9 @@ Sniffed sniff(InputFile& file) {
     have += n;
     std::fill(buf.begin() + have, buf.end(), 0);  // zero padding the probe requires
     if (have == n) {  // first round: the signatures we decode without FFmpeg
-      if (isJpeg(buf.data(), static_cast<size_t>(have))) return {Backend::Jpeg, nullptr};
-      if (isWebp(buf.data(), static_cast<size_t>(have))) return {Backend::Webp, nullptr};
-      if (isTiff(buf.data(), static_cast<size_t>(have))) return {Backend::Tiff, nullptr};
+      if (isJpeg(buf.data(), static_cast<size_t>(have))) return {Decoder::Jpeg, nullptr};
+      if (isWebp(buf.data(), static_cast<size_t>(have))) return {Decoder::Webp, nullptr};
+      if (isTiff(buf.data(), static_cast<size_t>(have))) return {Decoder::Tiff, nullptr};
     }
     AVProbeData pd{};
     pd.filename = "";
@@ -71,10 +71,10 @@ Sniffed sniff(InputFile& file) {
     if (fmt && isReferenceDemuxer(fmt))
       throw InputError("unsupported format",
                        std::string("refers to other resources (") + fmt->name + ")");
-    if (fmt && score > AVPROBE_SCORE_RETRY) return {Backend::FFmpeg, fmt};
+    if (fmt && score > AVPROBE_SCORE_RETRY) return {Decoder::FFmpeg, fmt};
     const bool last = have >= file.size() || want == std::end(kProbeSizes)[-1];
     if (last) {
-      if (fmt && score >= kMinProbeScore) return {Backend::FFmpeg, fmt};
+      if (fmt && score >= kMinProbeScore) return {Decoder::FFmpeg, fmt};
       break;
     }
   }

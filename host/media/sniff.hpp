@@ -1,4 +1,4 @@
-// Content sniffing: which backend decodes a file, from its first bytes (never its name).
+// Content sniffing: which decoder decodes a file, from its first bytes (never its name).
 #pragma once
 
 extern "C" {
@@ -9,11 +9,11 @@ extern "C" {
 
 namespace hashsieve::media::detail {
 
-enum class Backend { Jpeg, Webp, Tiff, FFmpeg };
+enum class Decoder { Jpeg, Webp, Tiff, FFmpeg };
 
 struct Sniffed {
-  Backend backend = Backend::FFmpeg;
-  const AVInputFormat* format = nullptr;  // the FFmpeg demuxer when backend == FFmpeg
+  Decoder decoder = Decoder::FFmpeg;
+  const AVInputFormat* format = nullptr;  // the FFmpeg demuxer when decoder == FFmpeg
 };
 
 /// JPEG, WebP and TIFF by signature; everything else by FFmpeg's probe over the first bytes (with

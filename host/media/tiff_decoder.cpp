@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/pillow_pixels.hpp"
 #include "host/media/sampling.hpp"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/sampling.hpp"

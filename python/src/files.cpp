@@ -11,7 +11,8 @@
 #include <thread>
 #include <tuple>
 
-#include "host/backend/backend.hpp"
+#include "host/backend/device.hpp"
+#include "host/backend/hasher_factory.hpp"
 #include "host/core/pdq_cpu.hpp"
 #include "host/media/media.hpp"
 #include "host/media/vpdq_format.hpp"
@@ -50,9 +51,9 @@ pipeline::PipelineOptions pipelineOptions(std::vector<std::string> roots, const 
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opts.decode = media::decodeFile;
   opts.backgroundCount = false;  // no progress display to feed
-  std::unique_ptr<Hasher> probe = makeHasher(parseBackend(s.device));
+  std::unique_ptr<Hasher> probe = makeHasher(parseDevice(s.device));
   if (probe->name() == "cpu") {
-    opts.makeHasher = [] { return makeHasher(Backend::Cpu); };
+    opts.makeHasher = [] { return makeHasher(Device::Cpu); };
   } else {
     auto shared = std::make_shared<std::unique_ptr<Hasher>>(std::move(probe));
     opts.makeHasher = [shared] { return std::move(*shared); };

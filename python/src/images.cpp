@@ -7,7 +7,8 @@
 #include <algorithm>
 #include <thread>
 
-#include "host/backend/backend.hpp"
+#include "host/backend/device.hpp"
+#include "host/backend/hasher_factory.hpp"
 #include "host/core/pdq_cpu.hpp"
 #include "host/core/phash_cpu.hpp"
 #include "python/src/frames.hpp"
@@ -72,7 +73,7 @@ std::vector<std::pair<Hash256, int>> pdqBatch(const std::vector<ImageArray>& ima
   HashRequest req;
   req.phash = false;
   req.pdqLuma = parseLuma(luma);
-  const Backend backend = parseBackend(device);
+  const Device backend = parseDevice(device);
   std::vector<Frame> frames;
   frames.reserve(images.size());
   for (const ImageArray& a : images) frames.push_back(toFrame(a));

@@ -9,11 +9,11 @@
 #include <mutex>
 #include <optional>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_builder.hpp"
 #include "host/match/list_parser.hpp"
-#include "host/match/matcher_factory.hpp"
 #include "python/src/bindings.hpp"
 
 namespace hashsieve::py {
@@ -105,7 +105,7 @@ class PyList {
       throw nb::value_error(("queries must be an (n, " + std::to_string(bytes) + ") or (n, 8, " +
                              std::to_string(bytes) + ") uint8 array for a " + type() + " list")
                                 .c_str());
-    const MatchDevice dev = parseMatchDevice(device);
+    const Device dev = parseDevice(device);
     std::vector<uint32_t> q, e;
     std::vector<uint16_t> d;
     std::vector<uint8_t> t;
@@ -175,8 +175,8 @@ class PyList {
     return i;
   }
 
-  Matcher& matcher(MatchDevice dev) {
-    auto& slot = dev == MatchDevice::Cpu ? cpu_ : dev == MatchDevice::Cuda ? cuda_ : auto_;
+  Matcher& matcher(Device dev) {
+    auto& slot = dev == Device::Cpu ? cpu_ : dev == Device::Cuda ? cuda_ : auto_;
     if (!slot) slot = makeMatcher(dev, list_);
     return *slot;
   }

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "host/core/errors.hpp"
-#include "host/media/backend.hpp"
+#include "host/media/decoders.hpp"
 #include "host/media/input_file.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

@@ -24,7 +24,7 @@ namespace hashsieve::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using bench::BackendKind;
+using hashsieve::Device;
 
 struct BenchArgs {
   std::vector<std::string> workloads;
@@ -95,9 +95,9 @@ int runBench(const BenchArgs& a) {
   cfg.threads =
       parseIntList(a.threads.empty() ? "1," + std::to_string(cpus) : a.threads, "--threads");
   cfg.batchSizes = parseIntList(a.batchSizes, "--batch-size");
-  cfg.backends.clear();
-  if (a.device == "cpu" || a.device == "all") cfg.backends.push_back(BackendKind::Cpu);
-  if (a.device == "cuda" || a.device == "all") cfg.backends.push_back(BackendKind::Cuda);
+  cfg.devices.clear();
+  if (a.device == "cpu" || a.device == "all") cfg.devices.push_back(Device::Cpu);
+  if (a.device == "cuda" || a.device == "all") cfg.devices.push_back(Device::Cuda);
   cfg.media.videoFps = a.videoFps;
   cfg.peers = a.compare;
   plan.workloads = {a.workloads.begin(), a.workloads.end()};

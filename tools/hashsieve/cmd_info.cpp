@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "host/backend/backend.hpp"
+#include "host/backend/build_info.hpp"
 #include "tools/hashsieve/commands.hpp"
 
 namespace hashsieve::cli {
@@ -13,7 +13,7 @@ void addInfoCommand(CLI::App& app, int& exitCode) {
       app.add_subcommand("info", "Print version, backends, devices and algorithm variants");
   cmd->callback([&exitCode] {
     std::string s = "hashsieve " HASHSIEVE_VERSION " (commit " HASHSIEVE_GIT_COMMIT ")\n";
-    s += describeBackends();
+    s += describeDeviceSupport();
     s += describeBuild();
     s += "algorithms:\n"
          "  pdq: Meta PDQ, library path (full-resolution luma, 2x Jarosz box filter, 64x64\n"

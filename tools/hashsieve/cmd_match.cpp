@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/exact_index.hpp"
 #include "host/core/policy.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_set.hpp"
-#include "host/match/matcher_factory.hpp"
 #include "host/match/query_records.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
@@ -207,7 +207,7 @@ int runMatch(MatchArgs a) {
   MatcherOptions opts;
   opts.cpu.threads = a.threads;
   std::unique_ptr<Matcher> matcher;
-  if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, opts);
+  if (perceptual) matcher = makeMatcher(parseDevice(a.device), *perceptual, opts);
   const std::string matcherName = matcher ? matcher->name() : std::string("exact");
   const bool dihedral =
       perceptual && perceptual->type() == HashType::Pdq && (!a.dihedralGiven || a.dihedral);

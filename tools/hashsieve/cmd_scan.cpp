@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/exact_index.hpp"
 #include "host/core/policy.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/hsl_format.hpp"
 #include "host/match/list_set.hpp"
-#include "host/match/matcher_factory.hpp"
 #include "host/pipeline/interrupt.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/progress.hpp"
@@ -165,7 +165,7 @@ int runScan(ScanArgs a) {
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
   std::unique_ptr<Matcher> matcher;
-  if (perceptual) matcher = makeMatcher(parseMatchDevice(a.device), *perceptual, matcherOpts);
+  if (perceptual) matcher = makeMatcher(parseDevice(a.device), *perceptual, matcherOpts);
   const std::string matcherName = matcher ? matcher->name() : std::string("exact");
   scan::ScanMatcher scanMatcher(perceptual, matcher.get(), exact, settings);
 

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "host/benchmark/build_stamp.hpp"
-#include "host/benchmark/gpu_probe.hpp"
-#include "host/benchmark/machine_info.hpp"
+#include "host/audit/build_stamp.hpp"
+#include "host/audit/machine_info.hpp"
+#include "host/backend/gpu_status.hpp"
 
 namespace hashsieve::cli {
 
@@ -18,11 +18,11 @@ std::optional<std::filesystem::path> auditPathFor(const std::string& auditArg,
 }
 
 std::string deviceDescription(const std::string& backend) {
-  if (backend.rfind("cuda", 0) == 0) return bench::probeGpu().description;
+  if (backend.rfind("cuda", 0) == 0) return gpuStatus().description;
   std::ifstream in("/proc/cpuinfo");
   std::stringstream text;
   text << in.rdbuf();
-  const bench::CpuInfo cpu = bench::parseCpuInfo(text.str());
+  const audit::CpuInfo cpu = audit::parseCpuInfo(text.str());
   return (cpu.model.empty() ? std::string("unknown CPU") : cpu.model) + ", " +
          std::to_string(cpu.logicalCpus) + " logical CPUs";
 }
@@ -31,9 +31,10 @@ audit::AuditRecord startAuditRecord(const std::string& command, const std::strin
   audit::AuditRecord r;
   r.command = command;
   r.version = HASHSIEVE_VERSION;
-  r.commit = bench::buildCommit();  // stamped at build time, "+dirty" with local changes
+  r.commit = audit::buildCommit();  // stamped at build time, "+dirty" with local changes
   r.backend = backend;
   r.device = deviceDescription(backend);
+  if (const GpuStatus gpu = gpuStatus(); gpu.built) r.cuda = gpu.usable() ? "usable" : gpu.reason;
   return r;
 }
 

@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <string>
 
-namespace hashsieve::bench {
+namespace hashsieve::audit {
 
 struct CpuInfo {
-  std::string model;      // "model name" of the first processor
-  int logicalCpus = 0;    // "processor" entries
-  int physicalCores = 0;  // distinct (physical id, core id) pairs; = logicalCpus when absent
+  std::string model;        // "model name" of the first processor
+  int logicalCpus = 0;      // "processor" entries
+  int physicalCores = 0;    // distinct (physical id, core id) pairs; = logicalCpus when absent
   std::string flagsOfNote;  // the SIMD flags that change our speed (avx2, avx512f, ...)
 };
 
@@ -24,7 +24,7 @@ struct MachineInfo {
   std::string compiler;
   bool cudaBuilt = false;
   bool cudaDevice = false;
-  std::string gpu;  // the CUDA facade's device description, or why there is none
+  std::string gpu;  // the CUDA devices, and why CUDA is not used when it is not
 };
 
 /// Parses the text of /proc/cpuinfo.
@@ -33,4 +33,4 @@ CpuInfo parseCpuInfo(const std::string& text);
 /// Reads /proc and the build stamp; never throws (unknown fields stay empty).
 MachineInfo describeMachine();
 
-}  // namespace hashsieve::bench
+}  // namespace hashsieve::audit

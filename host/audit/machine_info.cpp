@@ -1,5 +1,5 @@
 // Machine and build description from /proc, uname and the build stamp.
-#include "host/benchmark/machine_info.hpp"
+#include "host/audit/machine_info.hpp"
 
 #include <sched.h>
 #include <sys/utsname.h>
@@ -10,10 +10,10 @@
 #include <sstream>
 #include <utility>
 
-#include "host/benchmark/build_stamp.hpp"
-#include "host/benchmark/gpu_probe.hpp"
+#include "host/audit/build_stamp.hpp"
+#include "host/backend/gpu_status.hpp"
 
-namespace hashsieve::bench {
+namespace hashsieve::audit {
 namespace {
 
 std::string trim(const std::string& s) {
@@ -76,8 +76,9 @@ MachineInfo describeMachine() {
   }
   cpu_set_t set;
   CPU_ZERO(&set);
-  m.onlineCpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                              : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+  m.onlineCpus = sched_getaffinity(0, sizeof set, &set) == 0
+                     ? CPU_COUNT(&set)
+                     : static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   utsname u{};
   if (uname(&u) == 0) {
     m.kernel = std::string(u.sysname) + " " + u.release;
@@ -85,11 +86,11 @@ MachineInfo describeMachine() {
   m.buildType = buildType();
   m.commit = buildCommit();
   m.compiler = buildCompiler();
-  const GpuProbe gpu = probeGpu();
+  const GpuStatus gpu = gpuStatus();
   m.cudaBuilt = gpu.built;
-  m.cudaDevice = gpu.available;
-  m.gpu = gpu.description;
+  m.cudaDevice = gpu.usable();
+  m.gpu = gpu.usable() || !gpu.built ? gpu.description : gpu.description + "\n" + gpu.reason;
   return m;
 }
 
-}  // namespace hashsieve::bench
+}  // namespace hashsieve::audit

@@ -1,7 +1,7 @@
 // Build description; build_commit.inc is rewritten by build_commit.cmake on every build.
-#include "host/benchmark/build_stamp.hpp"
+#include "host/audit/build_stamp.hpp"
 
-namespace hashsieve::bench {
+namespace hashsieve::audit {
 
 std::string buildType() { return HASHSIEVE_BUILD_TYPE; }
 std::string buildCommit() {
@@ -11,4 +11,4 @@ std::string buildCommit() {
 }
 std::string buildCompiler() { return HASHSIEVE_COMPILER; }
 
-}  // namespace hashsieve::bench
+}  // namespace hashsieve::audit

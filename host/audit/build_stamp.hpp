@@ -4,10 +4,10 @@
 
 #include <string>
 
-namespace hashsieve::bench {
+namespace hashsieve::audit {
 
 std::string buildType();      // CMAKE_BUILD_TYPE
 std::string buildCommit();    // `git rev-parse --short HEAD`, "+dirty" with local changes
 std::string buildCompiler();  // e.g. "GNU 12.2.0"
 
-}  // namespace hashsieve::bench
+}  // namespace hashsieve::audit

@@ -1,4 +1,4 @@
-// What each decoding backend (libjpeg-turbo, libwebp, libtiff, FFmpeg) receives from decodeFile.
+// The decoders (libjpeg-turbo, libwebp, libtiff, FFmpeg) and what each receives from decodeFile.
 #pragma once
 
 #include <stdexcept>
@@ -11,7 +11,7 @@ struct AVInputFormat;
 
 namespace hashsieve::media::detail {
 
-/// A backend fills `info` (kind, container, codec, size, orientation, frame counts, ...) before
+/// A decoder fills `info` (kind, container, codec, size, orientation, frame counts, ...) before
 /// its first emit, and calls `emit` for every frame it delivers (pixels as stored; decodeFile
 /// applies orientation). Bad input throws InputError; `file` is left for decodeFile to digest.
 struct DecodeJob {
