@@ -19,7 +19,6 @@
 // Pipeline ceiling: 6.2 MB of RGB per 1080p frame over PCIe (~50 GB/s H2D) is ~8,000 frames/s,
 // and the host copy into pinned staging costs ~0.6 ms per frame per core.
 #include <benchmark/benchmark.h>
-
 #include <cuda_runtime.h>
 
 #include <cstdlib>
@@ -60,8 +59,12 @@ std::vector<FrameGeom> workloadGeoms(int w) {
     return g;
   }
   switch (w) {
-    case k1080p: add(128, 1920, 1080, 3); break;
-    case k4k: add(32, 3840, 2160, 3); break;
+    case k1080p:
+      add(128, 1920, 1080, 3);
+      break;
+    case k4k:
+      add(32, 3840, 2160, 3);
+      break;
     default:
       add(4, 4000, 3000, 3);
       add(8, 1920, 1080, 3);
@@ -144,8 +147,8 @@ void setCounters(benchmark::State& state, size_t frames, uint64_t pixelBytes) {
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(pixelBytes));
   state.counters["frames/s"] =
       benchmark::Counter(double(state.iterations()) * double(frames), benchmark::Counter::kIsRate);
-  state.counters["GB/s"] = benchmark::Counter(double(state.iterations()) * double(pixelBytes) * 1e-9,
-                                              benchmark::Counter::kIsRate);
+  state.counters["GB/s"] = benchmark::Counter(
+      double(state.iterations()) * double(pixelBytes) * 1e-9, benchmark::Counter::kIsRate);
 }
 
 // args: workload, pdq (0/1), dihedral (0/1), phash (0/1)
@@ -157,13 +160,14 @@ void BM_CudaKernels(benchmark::State& state) {
   try {
     DeviceWorkload& d = deviceWorkload(int(state.range(0)));
     state.SetLabel(kWorkloadNames[state.range(0)]);
-    const bool pdq = state.range(1) != 0, dihedral = state.range(2) != 0, phash = state.range(3) != 0;
+    const bool pdq = state.range(1) != 0, dihedral = state.range(2) != 0,
+               phash = state.range(3) != 0;
     CudaStream stream;
     CudaEvent start(true), stop(true);
     auto enqueue = [&] {
       if (pdq) {
-        PdqDeviceBatch b{d.pixels.data(), d.tables.data(), d.plane1.data(), d.plane2.data(),
-                         d.compact.data(), d.a.data(), d.results.data(), nullptr};
+        PdqDeviceBatch b{d.pixels.data(),  d.tables.data(), d.plane1.data(),  d.plane2.data(),
+                         d.compact.data(), d.a.data(),      d.results.data(), nullptr};
         enqueuePdqBatch(d.plan, d.layout, b, dihedral, stream.get());
       }
       if (phash)

@@ -14,9 +14,8 @@ namespace hashsieve::cuda {
 class CudaError : public std::runtime_error {
  public:
   CudaError(cudaError_t code, const char* expr, const char* file, int line)
-      : std::runtime_error(std::string(expr) + " failed at " + file + ":" +
-                           std::to_string(line) + ": " + cudaGetErrorName(code) + " (" +
-                           cudaGetErrorString(code) + ")"),
+      : std::runtime_error(std::string(expr) + " failed at " + file + ":" + std::to_string(line) +
+                           ": " + cudaGetErrorName(code) + " (" + cudaGetErrorString(code) + ")"),
         code_(code) {}
   cudaError_t code() const { return code_; }
   /// Out-of-memory is recoverable (the caller may fall back to the CPU); the rest is not.

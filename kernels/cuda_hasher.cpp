@@ -60,7 +60,8 @@ FrameCost costOf(const ImageView& f) {
 }
 
 uint64_t pdqTableBytes(int frames) {
-  return alignUp(frames * sizeof(LinePassItem)) * kLinePasses + alignUp(frames * sizeof(FinishItem));
+  return alignUp(frames * sizeof(LinePassItem)) * kLinePasses +
+         alignUp(frames * sizeof(FinishItem));
 }
 
 }  // namespace
@@ -71,7 +72,8 @@ BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t freeBytes) {
   constexpr uint64_t kDeviceBytesPerPixel = 2 * kRgbBytes + 2 * sizeof(float) + 1 + 1;
   uint64_t pixels = uint64_t(prop.multiProcessorCount) * kPixelsPerSm;
   pixels = std::min(pixels, kMaxPinnedPixelBytes / kRgbBytes);
-  pixels = std::min(pixels, uint64_t(double(freeBytes) * kDeviceMemoryShare) / kDeviceBytesPerPixel);
+  pixels =
+      std::min(pixels, uint64_t(double(freeBytes) * kDeviceMemoryShare) / kDeviceBytesPerPixel);
   BatchCapacity c;
   c.planeFloats = pixels;
   c.pixelBytes = pixels * kRgbBytes;
@@ -102,10 +104,14 @@ struct CudaHasher::Slot {
       : pdqTables(pdqTableBytes(cap.frames)),
         phashItems(alignUp(cap.frames * sizeof(PhashItem))),
         tableBytes(pdqTables + phashItems + alignUp(cap.tapBytes)),
-        hPixels(cap.pixelBytes), dPixels(cap.pixelBytes),
-        hTables(tableBytes), dTables(tableBytes),
-        hResults(cap.frames), dResults(cap.frames),
-        hGrey(size_t(cap.frames) * kPhashCells), dGrey(size_t(cap.frames) * kPhashCells) {}
+        hPixels(cap.pixelBytes),
+        dPixels(cap.pixelBytes),
+        hTables(tableBytes),
+        dTables(tableBytes),
+        hResults(cap.frames),
+        dResults(cap.frames),
+        hGrey(size_t(cap.frames) * kPhashCells),
+        dGrey(size_t(cap.frames) * kPhashCells) {}
 
   size_t pdqTables, phashItems, tableBytes;
   PinnedBuffer<uint8_t> hPixels;
@@ -262,9 +268,9 @@ void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
     std::memcpy(slot.hTables.data() + slot.pdqTables + slot.phashItems, phashPlan.taps.data(),
                 phashPlan.taps.size() * sizeof(int32_t));
   }
-  const size_t tableBytes = req.phash ? slot.pdqTables + slot.phashItems +
-                                            phashPlan.taps.size() * sizeof(int32_t)
-                                      : layout.bytes;
+  const size_t tableBytes =
+      req.phash ? slot.pdqTables + slot.phashItems + phashPlan.taps.size() * sizeof(int32_t)
+                : layout.bytes;
 
   cudaStream_t s = slot.stream.get();
   HS_CUDA_CHECK(cudaMemcpyAsync(slot.dPixels.data(), slot.hPixels.data(), pdqPlan.pixelBytes,
@@ -289,7 +295,8 @@ void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
     PhashDeviceBatch d;
     d.pixels = slot.dPixels.data();
     d.items = reinterpret_cast<const PhashItem*>(slot.dTables.data() + slot.pdqTables);
-    d.taps = reinterpret_cast<const int32_t*>(slot.dTables.data() + slot.pdqTables + slot.phashItems);
+    d.taps =
+        reinterpret_cast<const int32_t*>(slot.dTables.data() + slot.pdqTables + slot.phashItems);
     d.temp = phashTemp_.data();
     d.grey = slot.dGrey.data();
     enqueuePhashBatch(phashPlan, d, s);
@@ -316,7 +323,8 @@ void CudaHasher::collect(Slot& slot, const HashRequest& req, std::span<FrameHash
       const PdqFrameResult& r = slot.hResults[k];
       o.pdq = r.hash;
       o.pdqQuality = r.quality;
-      if (req.dihedral) std::copy(std::begin(r.dihedral), std::end(r.dihedral), o.pdqDihedral.begin());
+      if (req.dihedral)
+        std::copy(std::begin(r.dihedral), std::end(r.dihedral), o.pdqDihedral.begin());
     }
     // The DCT of pHash runs here, on the host, with the CPU path's own function.
     if (req.phash) o.phash = phashFromGrey32(slot.hGrey.data() + k * kPhashCells);

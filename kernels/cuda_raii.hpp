@@ -55,11 +55,7 @@ class Buffer {
     count_ = 0;
   }
   T* data() const { return ptr_; }
-  T& operator[](size_t i) const
-    requires Alloc::kHostAccessible
-  {
-    return ptr_[i];
-  }
+  T& operator[](size_t i) const requires Alloc::kHostAccessible { return ptr_[i]; }
   size_t size() const { return count_; }
   size_t bytes() const { return count_ * sizeof(T); }
   bool empty() const { return count_ == 0; }
@@ -111,8 +107,8 @@ class CudaStream {
 class CudaEvent {
  public:
   explicit CudaEvent(bool timing = false) {
-    HS_CUDA_CHECK(cudaEventCreateWithFlags(&event_, timing ? cudaEventDefault
-                                                           : cudaEventDisableTiming));
+    HS_CUDA_CHECK(
+        cudaEventCreateWithFlags(&event_, timing ? cudaEventDefault : cudaEventDisableTiming));
   }
   CudaEvent(CudaEvent&& o) noexcept : event_(std::exchange(o.event_, nullptr)) {}
   CudaEvent& operator=(CudaEvent&& o) noexcept {

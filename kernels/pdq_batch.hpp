@@ -25,14 +25,14 @@ void packPdqTables(const PdqBatchPlan& plan, const PdqTableLayout& layout, uint8
 
 /// Device memory one batch reads and writes. Planes and buffers must hold the plan's sizes.
 struct PdqDeviceBatch {
-  const uint8_t* pixels = nullptr;  // plan.pixelBytes
-  const uint8_t* tables = nullptr;  // packed by packPdqTables, layout.bytes
-  float* plane1 = nullptr;          // plan.planeFloats (pass 0 output, column-major)
-  float* plane2 = nullptr;          // plan.planeFloats (pass 1 output, row-major)
-  float* compact = nullptr;         // plan.compactFloats (pass 2 output)
-  float* a = nullptr;               // plan.aFloats (pass 3 output, 64x64 per frame)
+  const uint8_t* pixels = nullptr;    // plan.pixelBytes
+  const uint8_t* tables = nullptr;    // packed by packPdqTables, layout.bytes
+  float* plane1 = nullptr;            // plan.planeFloats (pass 0 output, column-major)
+  float* plane2 = nullptr;            // plan.planeFloats (pass 1 output, row-major)
+  float* compact = nullptr;           // plan.compactFloats (pass 2 output)
+  float* a = nullptr;                 // plan.aFloats (pass 3 output, 64x64 per frame)
   PdqFrameResult* results = nullptr;  // plan.finish.size()
-  float* dct = nullptr;             // optional: 256 floats per frame (stage tests)
+  float* dct = nullptr;               // optional: 256 floats per frame (stage tests)
 };
 
 /// Enqueues the whole PDQ chain of `plan` on `stream` (no host synchronisation).

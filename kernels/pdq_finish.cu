@@ -1,12 +1,11 @@
 // The PDQ finish stage: one 256-thread block per frame takes its 64x64 buffer to the quality,
 // the 16x16 DCT (float sums in k order), the exact lower median and the 256 bits, for the
 // original orientation and, on request, the seven other dihedral variants.
-#include "kernels/pdq_finish.cuh"
-
 #include <cub/block/block_reduce.cuh>
 
 #include "host/core/pdq_cpu.hpp"
 #include "kernels/cuda_check.hpp"
+#include "kernels/pdq_finish.cuh"
 #include "kernels/pdq_finish_threads.hpp"
 
 namespace hashsieve::cuda {
@@ -52,9 +51,9 @@ __global__ void __launch_bounds__(kThreads)
   if (it.mode == int32_t(PdqMode::Bypass64)) {  // 64x64 input: its luma is the buffer, unfiltered
     const uint8_t* px = pixels + it.pixelOffset;
     for (int k = t; k < kBufCells; k += kThreads)
-      sA[k] = it.channels == 1 ? float(px[k])
-                               : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1],
-                                           px[3 * k + 2]);
+      sA[k] = it.channels == 1
+                  ? float(px[k])
+                  : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1], px[3 * k + 2]);
   } else {
     for (int k = t; k < kBufCells; k += kThreads) sA[k] = aAll[it.aOffset + k];
   }
@@ -112,9 +111,8 @@ void uploadPdqDctMatrix() {
   HS_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
-void launchPdqFinish(const FinishItem* dItems, int nFrames, const uint8_t* dPixels,
-                     const float* dA, bool dihedral, PdqFrameResult* dOut, float* dDct,
-                     cudaStream_t stream) {
+void launchPdqFinish(const FinishItem* dItems, int nFrames, const uint8_t* dPixels, const float* dA,
+                     bool dihedral, PdqFrameResult* dOut, float* dDct, cudaStream_t stream) {
   if (nFrames == 0) return;
   // one block per frame, one thread per DCT coefficient
   finishKernel<<<nFrames, kThreads, 0, stream>>>(dItems, dPixels, dA, dihedral, dOut, dDct);

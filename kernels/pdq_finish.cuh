@@ -22,8 +22,7 @@ bool pdqKernelsLoadable();
 /// (read for Bypass64 frames); dA: device 64x64 float buffers (plan.aFloats) of Filtered frames;
 /// dOut: device, nFrames results. dDct: optional device nFrames x 256 floats receiving B
 /// (row-major 16x16) for stage tests, nullptr otherwise.
-void launchPdqFinish(const FinishItem* dItems, int nFrames, const uint8_t* dPixels,
-                     const float* dA, bool dihedral, PdqFrameResult* dOut, float* dDct,
-                     cudaStream_t stream);
+void launchPdqFinish(const FinishItem* dItems, int nFrames, const uint8_t* dPixels, const float* dA,
+                     bool dihedral, PdqFrameResult* dOut, float* dDct, cudaStream_t stream);
 
 }  // namespace hashsieve::cuda

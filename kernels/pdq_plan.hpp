@@ -41,7 +41,7 @@ struct FinishItem {
   uint64_t aOffset = 0;      // floats into the 64x64 decimated buffers
   int32_t mode = 0;          // PdqMode
   int32_t channels = 0;
-  int32_t lumaMode = 0;      // pdq::LumaMode (Bypass64 computes luma itself)
+  int32_t lumaMode = 0;  // pdq::LumaMode (Bypass64 computes luma itself)
   int32_t pad_ = 0;
 };
 
@@ -65,12 +65,12 @@ struct FrameGeom {
 struct PdqBatchPlan {
   std::vector<LinePassItem> pass[kLinePasses];  // items only for Filtered frames
   int passWarps[kLinePasses] = {0, 0, 0, 0};
-  std::vector<FinishItem> finish;  // one per frame
+  std::vector<FinishItem> finish;             // one per frame
   int maxWindow[kLinePasses] = {1, 1, 1, 1};  // largest box window per pass (sizes the ring)
-  uint64_t pixelBytes = 0;         // packed pixels of all frames
-  uint64_t planeFloats = 0;        // each of the two full-size float planes
-  uint64_t compactFloats = 0;      // 64 x rows per Filtered frame (row pass 2 output)
-  uint64_t aFloats = 0;            // 64 x 64 per frame
+  uint64_t pixelBytes = 0;                    // packed pixels of all frames
+  uint64_t planeFloats = 0;                   // each of the two full-size float planes
+  uint64_t compactFloats = 0;                 // 64 x rows per Filtered frame (row pass 2 output)
+  uint64_t aFloats = 0;                       // 64 x 64 per frame
 };
 
 /// Frame whose first warp is <= w, by binary search over the items' prefix (w < total warps).
@@ -78,8 +78,10 @@ HS_HD inline int findItem(const LinePassItem* items, int nItems, int w) {
   int lo = 0, hi = nItems - 1;
   while (lo < hi) {
     const int mid = (lo + hi + 1) / 2;
-    if (items[mid].firstWarp <= w) lo = mid;
-    else hi = mid - 1;
+    if (items[mid].firstWarp <= w)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }

@@ -13,11 +13,11 @@ namespace hashsieve::cuda {
 
 /// Device memory one pHash batch reads and writes.
 struct PhashDeviceBatch {
-  const uint8_t* pixels = nullptr;  // the batch's packed pixels (shared with PDQ)
-  const PhashItem* items = nullptr; // plan.items
-  const int32_t* taps = nullptr;    // plan.taps
-  uint8_t* temp = nullptr;          // plan.tempBytes
-  uint8_t* grey = nullptr;          // 1024 bytes per frame (32x32 row-major)
+  const uint8_t* pixels = nullptr;   // the batch's packed pixels (shared with PDQ)
+  const PhashItem* items = nullptr;  // plan.items
+  const int32_t* taps = nullptr;     // plan.taps
+  uint8_t* temp = nullptr;           // plan.tempBytes
+  uint8_t* grey = nullptr;           // 1024 bytes per frame (32x32 row-major)
 };
 
 /// Enqueues both resample passes of `plan` on `stream` (no host synchronisation).

@@ -15,8 +15,8 @@
 
 namespace hashsieve::cuda {
 
-inline constexpr int kPhashSide = phash::kImgSize;                // 32
-inline constexpr int kPhashCells = kPhashSide * kPhashSide;       // 1024 grey samples per frame
+inline constexpr int kPhashSide = phash::kImgSize;           // 32
+inline constexpr int kPhashCells = kPhashSide * kPhashSide;  // 1024 grey samples per frame
 
 /// One axis's taps inside the batch's tap buffer (int32 units): first[32], count[32], then
 /// coef[32 * taps] (row i = output sample i).
@@ -52,7 +52,7 @@ struct PhashBatchPlan {
   std::vector<PhashItem> items;
   std::vector<int32_t> taps;  // packed TapRef data of all frames
   int pass1Work = 0;
-  int maxRowBytes = 0;        // widest grey row staged in shared memory (horizontal-first)
+  int maxRowBytes = 0;  // widest grey row staged in shared memory (horizontal-first)
   uint64_t tempBytes = 0;
 };
 
@@ -67,8 +67,10 @@ HS_HD inline int findPhashItem(const PhashItem* items, int n, int w) {
   int lo = 0, hi = n - 1;
   while (lo < hi) {
     const int mid = (lo + hi + 1) / 2;
-    if (items[mid].firstWork <= w) lo = mid;
-    else hi = mid - 1;
+    if (items[mid].firstWork <= w)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }

@@ -1,11 +1,10 @@
 // pHash's Pillow resample on the GPU: pass 1 reduces one axis of every frame (a block per source
 // row, or per output row and column chunk), pass 2 the other (a block per frame, a thread per
 // output cell). Integer fixed point, so any split of a dot product is exact.
-#include "kernels/phash_resample.cuh"
-
 #include <stdexcept>
 
 #include "kernels/cuda_check.hpp"
+#include "kernels/phash_resample.cuh"
 #include "kernels/phash_threads.hpp"
 
 namespace hashsieve::cuda {
@@ -30,7 +29,8 @@ __global__ void __launch_bounds__(kPass1Threads)
     // Source row y -> temp row: stage its grey once, then one warp per output sample with the
     // lanes splitting the taps (consecutive lanes read consecutive samples).
     const int y = it.yFirst + unit;
-    for (int x = threadIdx.x; x < it.width; x += kPass1Threads) sRow[x] = phashk::greyAt(frame, it, y, x);
+    for (int x = threadIdx.x; x < it.width; x += kPass1Threads)
+      sRow[x] = phashk::greyAt(frame, it, y, x);
     __syncthreads();
     uint8_t* dst = out + int64_t(unit) * it.tempW;
     if (!it.needH) {
@@ -41,7 +41,8 @@ __global__ void __launch_bounds__(kPass1Threads)
     const int lane = threadIdx.x % kWarpLanes, warp = threadIdx.x / kWarpLanes;
     auto sample = [&](int c) { return sRow[c]; };
     for (int x = warp; x < kPhashSide; x += kPass1Warps) {
-      const int32_t dot = __reduce_add_sync(0xffffffffu, phashk::tapPartial(h, x, sample, lane, kWarpLanes));
+      const int32_t dot =
+          __reduce_add_sync(0xffffffffu, phashk::tapPartial(h, x, sample, lane, kWarpLanes));
       if (lane == 0) dst[x] = phashk::finishTap(dot);
     }
     return;
@@ -84,11 +85,11 @@ void launchPhashPass1(const PhashItem* dItems, int nItems, int totalWork, int ma
   if (smem > sharedMemOptin())
     throw std::invalid_argument("launchPhashPass1: row wider than maxPhashRowBytes");
   if (smem > 48 * 1024)  // above the default dynamic limit a kernel must opt in
-    HS_CUDA_CHECK(cudaFuncSetAttribute(pass1Kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                       int(smem)));
+    HS_CUDA_CHECK(
+        cudaFuncSetAttribute(pass1Kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   // one block per work unit: a source row, or an (output row, 128-column chunk)
-  pass1Kernel<<<totalWork, kPass1Threads, smem, stream>>>(dItems, nItems, totalWork, dTaps,
-                                                          dPixels, dTemp);
+  pass1Kernel<<<totalWork, kPass1Threads, smem, stream>>>(dItems, nItems, totalWork, dTaps, dPixels,
+                                                          dTemp);
   HS_CUDA_CHECK_LAUNCH();
 }
 

@@ -42,11 +42,13 @@ HS_HD inline int32_t tapPartial(const Taps& t, int i, const Sample& sample, int 
 }
 
 /// Pillow's rounding and clip of a finished dot product (the accumulator starts at one half).
-HS_HD inline uint8_t finishTap(int32_t dot) { return phash::resampleClip8(phash::kResampleHalf + dot); }
+HS_HD inline uint8_t finishTap(int32_t dot) {
+  return phash::resampleClip8(phash::kResampleHalf + dot);
+}
 
 /// Pass 2, output (y, x) of the 32x32 grey, from a frame's pass-1 temp (one thread per cell).
-HS_HD inline uint8_t pass2Cell(const PhashItem& it, const uint8_t* temp, const int32_t* taps,
-                               int y, int x) {
+HS_HD inline uint8_t pass2Cell(const PhashItem& it, const uint8_t* temp, const int32_t* taps, int y,
+                               int x) {
   if (it.horizontalFirst) {
     if (!it.needV) return temp[y * it.tempW + x];
     const Taps v = Taps::at(taps, it.v);

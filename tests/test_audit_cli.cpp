@@ -2,18 +2,16 @@
 // counts that agree with the records it wrote, and refuses an unwritable --audit before work;
 // `hashsieve match --audit` and `scan` name the list (count, checksum) and count matched records.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/test_support.hpp"
 
@@ -28,7 +26,10 @@ void writeBmp(const fs::path& p, int w, int h) {
   const int row = (w * 3 + 3) / 4 * 4;
   const uint32_t pixelBytes = static_cast<uint32_t>(row * h), offset = 54;
   std::vector<uint8_t> f(offset + pixelBytes, 0);
-  auto put16 = [&](size_t at, uint16_t v) { f[at] = v & 0xff; f[at + 1] = v >> 8; };
+  auto put16 = [&](size_t at, uint16_t v) {
+    f[at] = v & 0xff;
+    f[at + 1] = v >> 8;
+  };
   auto put32 = [&](size_t at, uint32_t v) {
     for (int i = 0; i < 4; ++i) f[at + i] = (v >> (8 * i)) & 0xff;
   };
@@ -49,8 +50,8 @@ void writeBmp(const fs::path& p, int w, int h) {
       px[1] = static_cast<uint8_t>(y * 5);
       px[2] = static_cast<uint8_t>((x + y) * 3);
     }
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(f.data()),
-                                           static_cast<std::streamsize>(f.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(f.data()), static_cast<std::streamsize>(f.size()));
 }
 
 int run(const std::string& args) {
@@ -64,7 +65,8 @@ class AuditCliTest : public ::testing::Test {
   void SetUp() override {
     if (!fs::exists(kBinary)) GTEST_SKIP() << "no hashsieve binary at " << kBinary;
     dir_ = fs::temp_directory_path() /
-           ("hs-audit-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("hs-audit-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "in");
     writeBmp(dir_ / "in" / "a.bmp", 64, 48);
@@ -109,8 +111,8 @@ TEST_F(AuditCliTest, RecordBesideTheOutputAgreesWithTheRecords) {
 
 TEST_F(AuditCliTest, ExplicitPathWithStdoutOutput) {
   const fs::path auditPath = dir_ / "explicit.json";
-  ASSERT_EQ(run("hash --quiet --audit '" + auditPath.string() + "' '" + (dir_ / "in" / "a.bmp").string() +
-                "' > /dev/null"),
+  ASSERT_EQ(run("hash --quiet --audit '" + auditPath.string() + "' '" +
+                (dir_ / "in" / "a.bmp").string() + "' > /dev/null"),
             0);
   const auto a = nlohmann::json::parse(hashsieve::test::readText(auditPath));
   EXPECT_EQ(a["output"], "-");
@@ -120,8 +122,8 @@ TEST_F(AuditCliTest, ExplicitPathWithStdoutOutput) {
 
 TEST_F(AuditCliTest, UnwritableAuditFailsBeforeAnyWork) {
   const fs::path out = dir_ / "out.jsonl";
-  EXPECT_EQ(run("hash --quiet -o '" + out.string() + "' --audit '" + (dir_ / "no" / "a.json").string() +
-                "' '" + (dir_ / "in").string() + "'"),
+  EXPECT_EQ(run("hash --quiet -o '" + out.string() + "' --audit '" +
+                (dir_ / "no" / "a.json").string() + "' '" + (dir_ / "in").string() + "'"),
             3);
   EXPECT_FALSE(fs::exists(out));
 }
@@ -161,9 +163,9 @@ TEST_F(AuditCliTest, ScanRecordBesideItsOutput) {
   // A list of a.bmp's hash: scan hashes a, b and the bad c, and exactly a matches.
   const fs::path hashes = dir_ / "hashes.jsonl", listText = dir_ / "list.txt",
                  list = dir_ / "list.hsl", out = dir_ / "scan.jsonl";
-  ASSERT_EQ(run("hash --quiet -o '" + hashes.string() + "' '" + (dir_ / "in" / "a.bmp").string() +
-                "'"),
-            0);
+  ASSERT_EQ(
+      run("hash --quiet -o '" + hashes.string() + "' '" + (dir_ / "in" / "a.bmp").string() + "'"),
+      0);
   const auto aRecord = nlohmann::json::parse(hashsieve::test::readText(hashes));
   std::ofstream(listText) << aRecord["pdq"].get<std::string>() << ",100,known-a\n";
   ASSERT_EQ(run("list build -o '" + list.string() + "' '" + listText.string() + "'"), 0);

@@ -4,10 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "host/audit/audit_record.hpp"
 #include "tests/test_support.hpp"
@@ -83,9 +82,9 @@ TEST(AuditRecord, EveryFieldAsGiven) {
 // contents can appear without this test changing.
 TEST(AuditRecord, FixedKeySet) {
   const std::set<std::string> expected = {
-      "audit_schema", "tool",  "version", "commit", "command", "backend",
-      "device",       "algorithms", "settings", "thresholds", "lists", "input_roots",
-      "output",       "counts", "start",   "end",    "elapsed_seconds", "exit_status"};
+      "audit_schema", "tool",       "version",  "commit",     "command",         "backend",
+      "device",       "algorithms", "settings", "thresholds", "lists",           "input_roots",
+      "output",       "counts",     "start",    "end",        "elapsed_seconds", "exit_status"};
   EXPECT_EQ(keysOf(toJson(sampleRecord())), expected);
 }
 

@@ -56,7 +56,8 @@ TEST(BenchMethod, WarmupUntimedRepeatTimedAndChecksPropagate) {
   EXPECT_EQ(calls, 5);
   EXPECT_EQ(s.runs, (std::vector<double>{3.0, 4.0, 5.0}));  // warm-up results dropped
   Summary cpu;
-  measure(m, [] { return 1.0; }, &cpu);
+  measure(
+      m, [] { return 1.0; }, &cpu);
   EXPECT_EQ(cpu.runs.size(), 3u);
   EXPECT_GE(cpu.min, 0.0);
   EXPECT_THROW(measure(m, []() -> double { throw CheckError("bad count"); }), CheckError);
@@ -196,7 +197,8 @@ TEST(BenchReport, JsonHasRatesOnlyWhereTheyApply) {
 TEST(BenchSubprocess, RoundTripsMoreThanAPipeBuffer) {
   std::string data(3 << 20, '\0');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 + 7);
-  const ChildResult r = runChild({"cat"}, [&](const PipeWriter& w) { w(data.data(), data.size()); });
+  const ChildResult r =
+      runChild({"cat"}, [&](const PipeWriter& w) { w(data.data(), data.size()); });
   EXPECT_EQ(r.exitStatus, 0);
   EXPECT_EQ(r.out, data);
   EXPECT_EQ(runChild({"sh", "-c", "exit 3"}, [](const PipeWriter&) {}).exitStatus, 3);

@@ -1,8 +1,7 @@
 // Batch capacity policy of the CUDA hasher from device properties (no device needed): what fits,
 // what falls back to the CPU, and that memory limits shrink the batch rather than overrun it.
-#include <gtest/gtest.h>
-
 #include <cuda_runtime.h>
+#include <gtest/gtest.h>
 
 #include "kernels/cuda_hasher.hpp"
 

@@ -20,8 +20,9 @@ class CudaCorpus : public test::GpuTest {};
 
 TEST_F(CudaCorpus, EveryFrameMatchesCpu) {
   const char* env = std::getenv("HASHSIEVE_CORPUS");
-  const std::filesystem::path root = env && *env ? std::filesystem::path(env)
-                                                   : std::filesystem::path(HASHSIEVE_BINARY_DIR) / "corpus-small";
+  const std::filesystem::path root =
+      env && *env ? std::filesystem::path(env)
+                  : std::filesystem::path(HASHSIEVE_BINARY_DIR) / "corpus-small";
   if (!std::filesystem::is_directory(root)) GTEST_SKIP() << "no corpus at " << root;
   std::vector<Image> frames;
   std::vector<std::string> names;
@@ -30,12 +31,14 @@ TEST_F(CudaCorpus, EveryFrameMatchesCpu) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(root / sub)) {
       if (!e.is_regular_file()) continue;
       try {
-        media::decodeFile(e.path(), media::Options{}, [&](const ImageView& v, const media::FrameInfo& fi) {
-          Image img(v.width, v.height, v.format);
-          for (int y = 0; y < v.height; ++y) std::memcpy(img.row(y), v.row(y), size_t(img.stride()));
-          frames.push_back(std::move(img));
-          names.push_back(e.path().string() + " frame " + std::to_string(fi.index));
-        });
+        media::decodeFile(
+            e.path(), media::Options{}, [&](const ImageView& v, const media::FrameInfo& fi) {
+              Image img(v.width, v.height, v.format);
+              for (int y = 0; y < v.height; ++y)
+                std::memcpy(img.row(y), v.row(y), size_t(img.stride()));
+              frames.push_back(std::move(img));
+              names.push_back(e.path().string() + " frame " + std::to_string(fi.index));
+            });
       } catch (const InputError&) {
         // not decodable: the media layer's business, not this test's
       }
@@ -53,7 +56,8 @@ TEST_F(CudaCorpus, EveryFrameMatchesCpu) {
   for (size_t i = 0; i < frames.size(); ++i) {
     EXPECT_EQ(toHex(got[i].pdq), toHex(want[i].pdq)) << names[i];
     EXPECT_EQ(got[i].pdqQuality, want[i].pdqQuality) << names[i];
-    for (int v = 0; v < kDihedralCount; ++v) EXPECT_EQ(got[i].pdqDihedral[v], want[i].pdqDihedral[v]) << names[i];
+    for (int v = 0; v < kDihedralCount; ++v)
+      EXPECT_EQ(got[i].pdqDihedral[v], want[i].pdqDihedral[v]) << names[i];
     EXPECT_EQ(toHex(got[i].phash), toHex(want[i].phash)) << names[i];
   }
 }

@@ -98,9 +98,10 @@ void replayPass(const PdqBatchPlan& plan, int pass, const uint8_t* pixels, const
         out.push_back(pdqbox::AllOutputs{dst + it.dstOffset, it.lines, line, active});
     }
     if constexpr (kFromPixels)
-      replayWarp(it, line0,
-                 pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels, pdq::LumaMode(it.lumaMode)},
-                 out, slots);
+      replayWarp(
+          it, line0,
+          pdqbox::LumaSource{pixels + it.srcOffset, it.n, it.channels, pdq::LumaMode(it.lumaMode)},
+          out, slots);
     else
       replayWarp(it, line0, pdqbox::FloatSource{src + it.srcOffset, it.n}, out, slots);
   }
@@ -131,7 +132,8 @@ void replayPhashPass1Unit(const PhashItem& it, int unit, const int32_t* taps, co
     auto sample = [&](int c) { return row[c]; };
     for (int x = 0; x < kPhashSide; ++x) {
       int32_t dot = 0;
-      for (int lane = 0; lane < kWarpLanes; ++lane) dot += phashk::tapPartial(h, x, sample, lane, kWarpLanes);
+      for (int lane = 0; lane < kWarpLanes; ++lane)
+        dot += phashk::tapPartial(h, x, sample, lane, kWarpLanes);
       dst[x] = phashk::finishTap(dot);
     }
     return;
@@ -157,8 +159,9 @@ ReplayFrame replayFinish(const FinishItem& it, const uint8_t* pixels, const floa
   if (it.mode == int32_t(PdqMode::Bypass64)) {
     const uint8_t* px = pixels + it.pixelOffset;
     for (int k = 0; k < kBufDim * kBufDim; ++k)
-      r.a[k] = it.channels == 1 ? float(px[k])
-                                : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1], px[3 * k + 2]);
+      r.a[k] = it.channels == 1
+                   ? float(px[k])
+                   : pdq::luma(pdq::LumaMode(it.lumaMode), px[3 * k], px[3 * k + 1], px[3 * k + 2]);
   } else {
     std::copy_n(aAll + it.aOffset, kBufDim * kBufDim, r.a.begin());
   }
@@ -207,7 +210,8 @@ std::vector<ReplayFrame> replayBatch(const std::vector<Image>& frames, bool dihe
   replayPass<false, true>(plan, 3, nullptr, compact.data(), a.data());
   for (float v : compact) EXPECT_FALSE(std::isnan(v)) << "compact buffer cell never written";
   std::vector<ReplayFrame> out;
-  for (const FinishItem& it : plan.finish) out.push_back(replayFinish(it, pixels.data(), a.data(), dihedral));
+  for (const FinishItem& it : plan.finish)
+    out.push_back(replayFinish(it, pixels.data(), a.data(), dihedral));
   return out;
 }
 
@@ -220,12 +224,21 @@ Image makeFrame(int w, int h, PixelFormat fmt, Content content, std::mt19937& rn
   std::uniform_int_distribution<int> byte(0, 255);
   const int c0 = byte(rng), c1 = byte(rng);
   for (size_t k = 0; k < img.pixels.size(); ++k) {
-    const int x = int((k / bytesPerPixel(fmt)) % size_t(w)), y = int((k / bytesPerPixel(fmt)) / size_t(w));
+    const int x = int((k / bytesPerPixel(fmt)) % size_t(w)),
+              y = int((k / bytesPerPixel(fmt)) / size_t(w));
     switch (content) {
-      case Content::Noise: img.pixels[k] = uint8_t(byte(rng)); break;
-      case Content::Smooth: img.pixels[k] = uint8_t((x * 7 + y * 3 + int(k % 3) * 50) & 255); break;
-      case Content::Flat: img.pixels[k] = uint8_t(c0); break;  // ties everywhere in the DCT
-      case Content::TwoTone: img.pixels[k] = uint8_t(x < w / 2 ? c0 : c1); break;
+      case Content::Noise:
+        img.pixels[k] = uint8_t(byte(rng));
+        break;
+      case Content::Smooth:
+        img.pixels[k] = uint8_t((x * 7 + y * 3 + int(k % 3) * 50) & 255);
+        break;
+      case Content::Flat:
+        img.pixels[k] = uint8_t(c0);
+        break;  // ties everywhere in the DCT
+      case Content::TwoTone:
+        img.pixels[k] = uint8_t(x < w / 2 ? c0 : c1);
+        break;
     }
   }
   return img;
@@ -244,7 +257,8 @@ void expectSame(const ReplayFrame& got, const Image& img, bool dihedral, const s
   }
   if (img.width >= pdq::kMinDim && img.height >= pdq::kMinDim) {
     // Float stages compare bitwise: same operations in the same order give the same floats.
-    EXPECT_EQ(0, std::memcmp(got.a.data(), cpu.buffer64().data(), sizeof(got.a))) << what << " (64x64)";
+    EXPECT_EQ(0, std::memcmp(got.a.data(), cpu.buffer64().data(), sizeof(got.a)))
+        << what << " (64x64)";
     EXPECT_EQ(0, std::memcmp(got.b.data(), cpu.dct16().data(), sizeof(got.b))) << what << " (DCT)";
   }
 }
@@ -260,10 +274,10 @@ TEST(CudaEmulation, EdgeSizesInOneRaggedBatch) {
   std::mt19937 rng(seed);
   // 1xN, under 5, exactly 5, the 64x64 bypass and its neighbours, window 1/2 boundaries,
   // widths off the 32-sample tile, and sides long enough for a 3- and 4-tile ring.
-  const int sizes[][2] = {{1, 1},    {1, 300},  {300, 1},  {4, 100},  {100, 4},   {5, 5},
-                          {5, 200},  {64, 64},  {63, 64},  {64, 65},  {65, 64},   {31, 33},
-                          {128, 128}, {129, 129}, {257, 96}, {33, 1000}, {4200, 40}, {40, 4200},
-                          {8300, 6}, {6, 8300}};
+  const int sizes[][2] = {{1, 1},     {1, 300},   {300, 1},   {4, 100},   {100, 4},
+                          {5, 5},     {5, 200},   {64, 64},   {63, 64},   {64, 65},
+                          {65, 64},   {31, 33},   {128, 128}, {129, 129}, {257, 96},
+                          {33, 1000}, {4200, 40}, {40, 4200}, {8300, 6},  {6, 8300}};
   std::vector<Image> frames;
   int k = 0;
   for (auto [w, h] : sizes) {
@@ -273,7 +287,8 @@ TEST(CudaEmulation, EdgeSizesInOneRaggedBatch) {
   }
   frames.push_back(makeFrame(64, 64, PixelFormat::Gray8, Content::Noise, rng));
   const auto got = replayBatch(frames, true);
-  for (size_t f = 0; f < frames.size(); ++f) expectSame(got[f], frames[f], true, describe(frames[f], seed, f));
+  for (size_t f = 0; f < frames.size(); ++f)
+    expectSame(got[f], frames[f], true, describe(frames[f], seed, f));
 }
 
 TEST(CudaEmulation, RandomSizesMatchPdqCpuBitForBit) {
@@ -300,7 +315,8 @@ TEST(CudaEmulation, Float64LumaModeMatchesPdqCpuInThatMode) {
   std::uniform_int_distribution<int> side(5, 300), content(0, 3);
   std::vector<Image> frames = {makeFrame(64, 64, PixelFormat::Rgb8, Content::Smooth, rng)};
   for (int i = 0; i < 40; ++i)
-    frames.push_back(makeFrame(side(rng), side(rng), PixelFormat::Rgb8, Content(content(rng)), rng));
+    frames.push_back(
+        makeFrame(side(rng), side(rng), PixelFormat::Rgb8, Content(content(rng)), rng));
   const auto got = replayBatch(frames, true, pdq::LumaMode::Float64);
   for (size_t f = 0; f < frames.size(); ++f)
     expectSame(got[f], frames[f], true, describe(frames[f], seed, f), pdq::LumaMode::Float64);
@@ -321,11 +337,13 @@ TEST(CudaEmulation, PhashResampleMatchesPillowStageAndHash) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> side(1, 300), content(0, 3), coin(0, 1);
   std::vector<Image> frames;
-  const int fixed[][2] = {{32, 32}, {32, 300}, {300, 32}, {1, 1}, {1, 500}, {500, 1}, {40, 900},
-                          {900, 40}, {31, 33}, {33, 31}, {1920, 1080}, {200, 2000}};
-  for (auto [w, h] : fixed) frames.push_back(makeFrame(w, h, PixelFormat::Rgb8, Content::Noise, rng));
+  const int fixed[][2] = {{32, 32},  {32, 300}, {300, 32}, {1, 1},   {1, 500},     {500, 1},
+                          {40, 900}, {900, 40}, {31, 33},  {33, 31}, {1920, 1080}, {200, 2000}};
+  for (auto [w, h] : fixed)
+    frames.push_back(makeFrame(w, h, PixelFormat::Rgb8, Content::Noise, rng));
   for (int i = 0; i < 150; ++i)
-    frames.push_back(makeFrame(side(rng), side(rng), coin(rng) ? PixelFormat::Rgb8 : PixelFormat::Gray8,
+    frames.push_back(makeFrame(side(rng), side(rng),
+                               coin(rng) ? PixelFormat::Rgb8 : PixelFormat::Gray8,
                                Content(content(rng)), rng));
   std::vector<FrameGeom> geoms;
   std::vector<uint64_t> offsets;
@@ -348,7 +366,8 @@ TEST(CudaEmulation, PhashResampleMatchesPillowStageAndHash) {
     vertical += !it.horizontalFirst;
     std::vector<uint8_t> grey(kPhashCells);
     for (int t = 0; t < kPhashCells; ++t)
-      grey[t] = phashk::pass2Cell(it, temp.data() + it.tempOffset, plan.taps.data(), t / kPhashSide, t % kPhashSide);
+      grey[t] = phashk::pass2Cell(it, temp.data() + it.tempOffset, plan.taps.data(), t / kPhashSide,
+                                  t % kPhashSide);
     std::vector<uint8_t> want;
     pillow::resizeLanczosL(frames[f].view(), kPhashSide, kPhashSide, want);
     const std::string what = describe(frames[f], seed, f);
@@ -356,7 +375,9 @@ TEST(CudaEmulation, PhashResampleMatchesPillowStageAndHash) {
     phash::Grey32 g;
     std::copy(grey.begin(), grey.end(), g.begin());
     const phash::Block8 block = phash::lowFrequencyBlock(g);
-    EXPECT_EQ(phash::thresholdBits(block.data(), phash::numpyMedian(block)), phash::compute(frames[f].view())) << what;
+    EXPECT_EQ(phash::thresholdBits(block.data(), phash::numpyMedian(block)),
+              phash::compute(frames[f].view()))
+        << what;
   }
   EXPECT_GT(vertical, 10);  // both of Pillow's pass orders were exercised
 }

@@ -2,9 +2,8 @@
 // with the CPU's stage functions, then whole hashes on >= 2,000 random frames, edge sizes, the
 // CPU fallback and strided input (the corpus: test_cuda_corpus.cpp). Skips without a device
 // (fails under HASHSIEVE_REQUIRE_GPU=1). Links no FFmpeg, so it runs on a bare GPU machine.
-#include <gtest/gtest.h>
-
 #include <cuda_runtime.h>
+#include <gtest/gtest.h>
 
 #include <cstring>
 #include <random>
@@ -35,10 +34,18 @@ Image makeFrame(int w, int h, PixelFormat fmt, Content content, std::mt19937& rn
   for (size_t k = 0; k < img.pixels.size(); ++k) {
     const int x = int((k / bpp) % size_t(w)), y = int((k / bpp) / size_t(w));
     switch (content) {
-      case Content::Noise: img.pixels[k] = uint8_t(byte(rng)); break;
-      case Content::Smooth: img.pixels[k] = uint8_t((x * 7 + y * 3 + int(k % 3) * 50) & 255); break;
-      case Content::Flat: img.pixels[k] = uint8_t(c0); break;
-      case Content::TwoTone: img.pixels[k] = uint8_t(x < w / 2 ? c0 : c1); break;
+      case Content::Noise:
+        img.pixels[k] = uint8_t(byte(rng));
+        break;
+      case Content::Smooth:
+        img.pixels[k] = uint8_t((x * 7 + y * 3 + int(k % 3) * 50) & 255);
+        break;
+      case Content::Flat:
+        img.pixels[k] = uint8_t(c0);
+        break;
+      case Content::TwoTone:
+        img.pixels[k] = uint8_t(x < w / 2 ? c0 : c1);
+        break;
     }
   }
   return img;
@@ -65,7 +72,9 @@ DeviceBuffer<T> upload(const std::vector<T>& h) {
   return d;
 }
 
-bool sameBits(const float* a, const float* b, size_t n) { return std::memcmp(a, b, n * sizeof(float)) == 0; }
+bool sameBits(const float* a, const float* b, size_t n) {
+  return std::memcmp(a, b, n * sizeof(float)) == 0;
+}
 
 class CudaStages : public test::GpuTest {};
 
@@ -74,18 +83,20 @@ class CudaStages : public test::GpuTest {};
 TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
   const unsigned seed = 77;
   std::mt19937 rng(seed);
-  const int sizes[][2] = {{640, 480}, {33, 1000}, {1000, 33}, {64, 64}, {129, 257}, {4200, 40},
-                          {3, 9},     {97, 61}};
+  const int sizes[][2] = {{640, 480}, {33, 1000}, {1000, 33}, {64, 64},
+                          {129, 257}, {4200, 40}, {3, 9},     {97, 61}};
   std::vector<Image> frames;
   for (size_t i = 0; i < std::size(sizes); ++i)
-    frames.push_back(makeFrame(sizes[i][0], sizes[i][1], i % 2 ? PixelFormat::Gray8 : PixelFormat::Rgb8,
-                               Content(i % 4), rng));
+    frames.push_back(makeFrame(sizes[i][0], sizes[i][1],
+                               i % 2 ? PixelFormat::Gray8 : PixelFormat::Rgb8, Content(i % 4),
+                               rng));
   std::vector<FrameGeom> geoms;
   for (const Image& f : frames) geoms.push_back({f.width, f.height, bytesPerPixel(f.format)});
   const PdqBatchPlan plan = planPdqBatch(geoms);
   std::vector<uint8_t> pixels(plan.pixelBytes);
   for (size_t f = 0; f < frames.size(); ++f)
-    std::memcpy(pixels.data() + plan.finish[f].pixelOffset, frames[f].pixels.data(), frames[f].pixels.size());
+    std::memcpy(pixels.data() + plan.finish[f].pixelOffset, frames[f].pixels.data(),
+                frames[f].pixels.size());
   const PdqTableLayout layout = pdqTableLayout(plan);
   std::vector<uint8_t> tables(layout.bytes);
   packPdqTables(plan, layout, tables.data());
@@ -96,8 +107,8 @@ TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
   DeviceBuffer<float> p1(plan.planeFloats), p2(plan.planeFloats), compact(plan.compactFloats),
       a(plan.aFloats), dct(frames.size() * pdq::kDctCoefs);
   DeviceBuffer<PdqFrameResult> results(frames.size());
-  PdqDeviceBatch d{dPixels.data(), dTables.data(), p1.data(), p2.data(), compact.data(), a.data(),
-                   results.data(), dct.data()};
+  PdqDeviceBatch d{dPixels.data(), dTables.data(), p1.data(),      p2.data(),
+                   compact.data(), a.data(),       results.data(), dct.data()};
   CudaStream stream;
   enqueuePdqBatch(plan, layout, d, true, stream.get());
   stream.synchronize();
@@ -115,17 +126,21 @@ TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
     cpu.hash(img.view(), true, want);
     EXPECT_EQ(hRes[f].hash, want.hash) << what;
     EXPECT_EQ(hRes[f].quality, want.quality) << what;
-    for (int v = 0; v < kDihedralCount; ++v) EXPECT_EQ(hRes[f].dihedral[v], want.dihedral[v]) << what << " v" << v;
+    for (int v = 0; v < kDihedralCount; ++v)
+      EXPECT_EQ(hRes[f].dihedral[v], want.dihedral[v]) << what << " v" << v;
     if (pdqMode(img.width, img.height) == PdqMode::Tiny) continue;
-    EXPECT_TRUE(sameBits(&hDct[f * pdq::kDctCoefs], cpu.dct16().data(), pdq::kDctCoefs)) << what << " DCT";
+    EXPECT_TRUE(sameBits(&hDct[f * pdq::kDctCoefs], cpu.dct16().data(), pdq::kDctCoefs))
+        << what << " DCT";
     if (pdqMode(img.width, img.height) != PdqMode::Filtered) continue;
     const int W = img.width, H = img.height;
     // CPU stages: luma, then boxLine along rows (into row-major r1), columns (r2), rows (r3).
     std::vector<float> luma(size_t(W) * H), r1(luma.size()), r2(luma.size()), r3(luma.size());
     pdq::lumaPlane(img.view(), luma.data());
-    for (int r = 0; r < H; ++r) pdq::boxLine(&luma[size_t(r) * W], &r1[size_t(r) * W], W, 1, pdq::boxWindow(W));
+    for (int r = 0; r < H; ++r)
+      pdq::boxLine(&luma[size_t(r) * W], &r1[size_t(r) * W], W, 1, pdq::boxWindow(W));
     for (int c = 0; c < W; ++c) pdq::boxLine(&r1[c], &r2[c], H, W, pdq::boxWindow(H));
-    for (int r = 0; r < H; ++r) pdq::boxLine(&r2[size_t(r) * W], &r3[size_t(r) * W], W, 1, pdq::boxWindow(W));
+    for (int r = 0; r < H; ++r)
+      pdq::boxLine(&r2[size_t(r) * W], &r3[size_t(r) * W], W, 1, pdq::boxWindow(W));
     const LinePassItem& i0 = plan.pass[0][passItem];
     const LinePassItem& i2 = plan.pass[2][passItem];
     ++passItem;
@@ -137,11 +152,13 @@ TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
       }
     for (int j = 0; j < kBufDim; ++j)
       for (int r = 0; r < H; ++r)
-        cok &= sameBits(&hC[i2.dstOffset + size_t(j) * H + r], &r3[size_t(r) * W + pdq::decimateIndex(j, W)], 1);
+        cok &= sameBits(&hC[i2.dstOffset + size_t(j) * H + r],
+                        &r3[size_t(r) * W + pdq::decimateIndex(j, W)], 1);
     EXPECT_TRUE(p1ok) << what << " row pass 1";
     EXPECT_TRUE(p2ok) << what << " column pass 1";
     EXPECT_TRUE(cok) << what << " row pass 2 (decimated columns)";
-    EXPECT_TRUE(sameBits(&hA[plan.finish[f].aOffset], cpu.buffer64().data(), kBufDim * kBufDim)) << what << " 64x64";
+    EXPECT_TRUE(sameBits(&hA[plan.finish[f].aOffset], cpu.buffer64().data(), kBufDim * kBufDim))
+        << what << " 64x64";
   }
 }
 
@@ -149,12 +166,13 @@ TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
 TEST_F(CudaStages, PhashResampleEqualsPillowStage) {
   const unsigned seed = 78;
   std::mt19937 rng(seed);
-  const int sizes[][2] = {{640, 480}, {40, 900}, {900, 40}, {32, 32}, {32, 500}, {500, 32},
-                          {1, 1},     {7, 3},    {33, 31}, {1920, 1080}};
+  const int sizes[][2] = {{640, 480}, {40, 900}, {900, 40}, {32, 32}, {32, 500},
+                          {500, 32},  {1, 1},    {7, 3},    {33, 31}, {1920, 1080}};
   std::vector<Image> frames;
   for (size_t i = 0; i < std::size(sizes); ++i)
-    frames.push_back(makeFrame(sizes[i][0], sizes[i][1], i % 2 ? PixelFormat::Gray8 : PixelFormat::Rgb8,
-                               Content(i % 4), rng));
+    frames.push_back(makeFrame(sizes[i][0], sizes[i][1],
+                               i % 2 ? PixelFormat::Gray8 : PixelFormat::Rgb8, Content(i % 4),
+                               rng));
   std::vector<FrameGeom> geoms;
   std::vector<uint64_t> offsets;
   std::vector<uint8_t> pixels;
@@ -170,22 +188,25 @@ TEST_F(CudaStages, PhashResampleEqualsPillowStage) {
   auto dTaps = upload(plan.taps);
   DeviceBuffer<uint8_t> temp(plan.tempBytes), grey(frames.size() * kPhashCells);
   CudaStream stream;
-  enqueuePhashBatch(plan, PhashDeviceBatch{dPixels.data(), dItems.data(), dTaps.data(), temp.data(), grey.data()},
-                    stream.get());
+  enqueuePhashBatch(
+      plan, PhashDeviceBatch{dPixels.data(), dItems.data(), dTaps.data(), temp.data(), grey.data()},
+      stream.get());
   stream.synchronize();
   const auto hGrey = download(grey, frames.size() * kPhashCells);
   for (size_t f = 0; f < frames.size(); ++f) {
     std::vector<uint8_t> want;
     pillow::resizeLanczosL(frames[f].view(), kPhashSide, kPhashSide, want);
-    EXPECT_EQ(0, std::memcmp(want.data(), &hGrey[f * kPhashCells], kPhashCells)) << describe(frames[f], seed, f);
-    EXPECT_EQ(phashFromGrey32(&hGrey[f * kPhashCells]), phash::compute(frames[f].view())) << describe(frames[f], seed, f);
+    EXPECT_EQ(0, std::memcmp(want.data(), &hGrey[f * kPhashCells], kPhashCells))
+        << describe(frames[f], seed, f);
+    EXPECT_EQ(phashFromGrey32(&hGrey[f * kPhashCells]), phash::compute(frames[f].view()))
+        << describe(frames[f], seed, f);
   }
 }
 
 class CudaHasherTest : public test::GpuTest {
  protected:
-  static void expectSameAsCpu(const std::vector<Image>& frames, const HashRequest& req,
-                              Hasher& gpu, unsigned seed) {
+  static void expectSameAsCpu(const std::vector<Image>& frames, const HashRequest& req, Hasher& gpu,
+                              unsigned seed) {
     std::vector<ImageView> views;
     for (const Image& f : frames) views.push_back(f.view());
     std::vector<FrameHash> got(frames.size()), want(frames.size());
@@ -221,12 +242,14 @@ TEST_F(CudaHasherTest, TwoThousandRandomFramesMatchCpuBitForBit) {
 TEST_F(CudaHasherTest, EdgeSizes) {
   const unsigned seed = 3;
   std::mt19937 rng(seed);
-  const int sizes[][2] = {{1, 1}, {1, 777}, {777, 1}, {4, 4}, {4, 50}, {5, 5}, {64, 64}, {64, 65},
-                          {65, 64}, {128, 128}, {129, 129}, {3840, 2160}, {6000, 4000}, {20000, 30}};
+  const int sizes[][2] = {{1, 1},     {1, 777},     {777, 1},     {4, 4},     {4, 50},
+                          {5, 5},     {64, 64},     {64, 65},     {65, 64},   {128, 128},
+                          {129, 129}, {3840, 2160}, {6000, 4000}, {20000, 30}};
   std::vector<Image> frames;
   for (size_t i = 0; i < std::size(sizes); ++i)
-    frames.push_back(makeFrame(sizes[i][0], sizes[i][1], i % 3 == 1 ? PixelFormat::Gray8 : PixelFormat::Rgb8,
-                               Content(i % 4), rng));
+    frames.push_back(makeFrame(sizes[i][0], sizes[i][1],
+                               i % 3 == 1 ? PixelFormat::Gray8 : PixelFormat::Rgb8, Content(i % 4),
+                               rng));
   CudaHasher gpu;
   expectSameAsCpu(frames, HashRequest{true, true, true}, gpu, seed);
   expectSameAsCpu(frames, HashRequest{true, false, false}, gpu, seed);
@@ -254,7 +277,8 @@ TEST_F(CudaHasherTest, SmallBatchesAndCpuFallback) {
   cap.frames = 7;
   CudaHasher gpu(cap);
   std::vector<Image> frames;
-  for (int i = 0; i < 60; ++i) frames.push_back(makeFrame(100 + 7 * i, 90 + 3 * i, PixelFormat::Rgb8, Content::Noise, rng));
+  for (int i = 0; i < 60; ++i)
+    frames.push_back(makeFrame(100 + 7 * i, 90 + 3 * i, PixelFormat::Rgb8, Content::Noise, rng));
   frames.push_back(makeFrame(1000, 1000, PixelFormat::Rgb8, Content::Smooth, rng));  // > capacity
   expectSameAsCpu(frames, HashRequest{true, true, true}, gpu, seed);
   std::vector<ImageView> views;

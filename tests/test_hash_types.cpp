@@ -1,9 +1,9 @@
 // Hash256/Hash64 hex round trips, parsing rules and Hamming distance by construction.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <algorithm>
 #include <numeric>
+#include <random>
 
 #include "host/core/hash_types.hpp"
 

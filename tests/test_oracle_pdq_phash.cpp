@@ -1,13 +1,13 @@
-// CPU PDQ and pHash against the Python reference packages on the same pixels (the acceptance check):
-// tests/oracle/make_oracle_cases.py writes RGB PPMs plus what pdqhash.compute_dihedral and
+// CPU PDQ and pHash against the Python reference packages on the same pixels (the acceptance
+// check): tests/oracle/make_oracle_cases.py writes RGB PPMs plus what pdqhash.compute_dihedral and
 // imagehash.phash return for them.
 //
 // PDQ: the pdqhash binding computes luma with numpy in float64 and casts it to float32; Meta's
 // C++ library (our LumaMode::Reference, the source of truth) uses float products and sums. They
 // differ by one ulp on about a third of RGB triples, which flips bits where the DCT has ties (flat
 // or linear areas, images a few pixels wide). So: (1) LumaMode::Float64 end to end must equal
-// pdqhash on every case (the bar: 100%); (2) LumaMode::Reference must equal pdqhash wherever the two
-// luma planes agree bit for bit, and the rounding residue elsewhere is counted and printed.
+// pdqhash on every case (the bar: 100%); (2) LumaMode::Reference must equal pdqhash wherever the
+// two luma planes agree bit for bit, and the rounding residue elsewhere is counted and printed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -55,8 +55,8 @@ std::vector<std::string> splitCsv(const std::string& line) {
 struct Outcome {
   Expected want;
   bool readOk = false;
-  pdq::PdqResult pdq;             // PdqCpu::hash, Meta's float luma
-  pdq::PdqResult pdqFloat64;      // PdqCpu with LumaMode::Float64, pdqhash's rounding
+  pdq::PdqResult pdq;         // PdqCpu::hash, Meta's float luma
+  pdq::PdqResult pdqFloat64;  // PdqCpu with LumaMode::Float64, pdqhash's rounding
   bool lumaPlanesEqual = false;
   Hash64 phash;
 };

@@ -61,8 +61,16 @@ Dump parseDump(const fs::path& p) {
     body.clear();
   };
   while (std::getline(in, line)) {
-    if (line.rfind("  buffer64x64", 0) == 0) { flush(); section = "buffer64"; continue; }
-    if (line.rfind("  dct16x16", 0) == 0) { flush(); section = "dct16"; continue; }
+    if (line.rfind("  buffer64x64", 0) == 0) {
+      flush();
+      section = "buffer64";
+      continue;
+    }
+    if (line.rfind("  dct16x16", 0) == 0) {
+      flush();
+      section = "dct16";
+      continue;
+    }
     if (line.rfind("  median=", 0) == 0) {
       flush();
       section.clear();
@@ -91,7 +99,8 @@ TEST(PdqRefdata, StageDumpsMatchBitForBit) {
     PdqResult r;
     pdq.hash(img->view(), false, r);
     int bufferDiffs = 0, dctDiffs = 0;
-    for (int i = 0; i < 64 * 64; ++i) bufferDiffs += bitsOf(pdq.buffer64()[i]) != bitsOf(d.buffer64[i]);
+    for (int i = 0; i < 64 * 64; ++i)
+      bufferDiffs += bitsOf(pdq.buffer64()[i]) != bitsOf(d.buffer64[i]);
     for (int i = 0; i < 256; ++i) dctDiffs += bitsOf(pdq.dct16()[i]) != bitsOf(d.dct16[i]);
     EXPECT_EQ(bufferDiffs, 0);
     EXPECT_EQ(dctDiffs, 0);

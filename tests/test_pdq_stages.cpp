@@ -67,7 +67,8 @@ TEST(PdqStages, FilterKeepsConstantPlane) {
 // The reference's loop structure: row boxes, then one strided boxLine per column, twice.
 void referenceFilter(float* buf1, float* buf2, int rows, int cols) {
   for (int rep = 0; rep < kJaroszPasses; ++rep) {
-    for (int r = 0; r < rows; ++r) boxLine(buf1 + r * cols, buf2 + r * cols, cols, 1, boxWindow(cols));
+    for (int r = 0; r < rows; ++r)
+      boxLine(buf1 + r * cols, buf2 + r * cols, cols, 1, boxWindow(cols));
     for (int c = 0; c < cols; ++c) boxLine(buf2 + c, buf1 + c, rows, cols, boxWindow(rows));
   }
 }
@@ -87,7 +88,7 @@ TEST(PdqStages, FilterIsBitExactWithLineByLineReference) {
 }
 
 TEST(PdqStages, DecimationTakesCentreSamples) {
-  EXPECT_EQ(decimateIndex(0, 1004), 7);   // floor(0.5 * 1004 / 64)
+  EXPECT_EQ(decimateIndex(0, 1004), 7);  // floor(0.5 * 1004 / 64)
   EXPECT_EQ(decimateIndex(63, 1004), 996);
   EXPECT_EQ(decimateIndex(0, 64), 0);
   EXPECT_EQ(decimateIndex(63, 64), 63);

@@ -27,8 +27,8 @@ inline std::optional<std::filesystem::path> sharedDir() {
 }
 
 /// Skips the test when ../shared is absent (tests use it when present, never copy it).
-#define HS_REQUIRE_SHARED(var)                                              \
-  auto var##_opt = ::hashsieve::test::sharedDir();                          \
+#define HS_REQUIRE_SHARED(var)                                                        \
+  auto var##_opt = ::hashsieve::test::sharedDir();                                    \
   if (!var##_opt) GTEST_SKIP() << "../shared is absent; reference-data test skipped"; \
   const std::filesystem::path var = *var##_opt
 
@@ -48,7 +48,8 @@ inline std::optional<Image> readPnm(const std::filesystem::path& p) {
   if (!in || (magic != "P6" && magic != "P5") || maxv != 255) return std::nullopt;
   in.get();
   Image img(w, h, magic == "P6" ? PixelFormat::Rgb8 : PixelFormat::Gray8);
-  in.read(reinterpret_cast<char*>(img.pixels.data()), static_cast<std::streamsize>(img.pixels.size()));
+  in.read(reinterpret_cast<char*>(img.pixels.data()),
+          static_cast<std::streamsize>(img.pixels.size()));
   if (!in) return std::nullopt;
   return img;
 }

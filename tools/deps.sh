@@ -11,6 +11,8 @@ HS_DEBIAN_PACKAGES=(
   python3-venv python3-pip python3-dev
   ffmpeg imagemagick python3-pil openssl time   # test fixtures and make-corpus
   clang libclang-rt-14-dev                  # libFuzzer targets
+  clang-format                              # tools/check-format (formatting is tested)
+  ccache                                    # rebuilds of the same sources are cached
   libarchive-dev                            # archive members read in memory
   p7zip-full libarchive-tools zstd          # archive test fixtures: 7z, bsdtar, zstd
   slurmctld slurmd slurm-client munge python3-yaml   # scale-out tests: a real Slurm array, the Job YAML
@@ -53,10 +55,19 @@ hs_install_python_venv() {
   fi
 }
 
+# ccache, when installed, for every compiler the build uses; paths are hashed relative to the
+# checkout, so another clone of the same tree on this machine reuses the compiled objects.
+hs_use_ccache() {
+  command -v ccache >/dev/null 2>&1 || return 0
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_CUDA_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR=$1 CCACHE_NOHASHDIR=1
+}
+
 # Configures (once) and builds Release into $2 (default build/).
 hs_build() {
   local root=$1 build=${2:-$1/build}
   shift 2 || true
+  hs_use_ccache "$root"
   if [ ! -f "$build/CMakeCache.txt" ]; then
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
   fi

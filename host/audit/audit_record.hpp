@@ -5,11 +5,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace hashsieve::audit {
 
@@ -26,15 +25,15 @@ struct ListInfo {
 
 /// Thresholds in force; unset ones are omitted (e.g. `hash` matches nothing).
 struct Thresholds {
-  std::optional<int> pdqDistance;    // a match is distance <= this
+  std::optional<int> pdqDistance;  // a match is distance <= this
   std::optional<int> phashDistance;
-  std::optional<int> minQuality;     // queries below this PDQ quality are not matched
+  std::optional<int> minQuality;  // queries below this PDQ quality are not matched
 };
 
 struct Counts {
-  int64_t hashed = 0;                 // files that produced a hash record
-  int64_t failed = 0;                 // files that produced an error record
-  std::optional<int64_t> matched;     // files with at least one match (match/scan only)
+  int64_t hashed = 0;              // files that produced a hash record
+  int64_t failed = 0;              // files that produced an error record
+  std::optional<int64_t> matched;  // files with at least one match (match/scan only)
 };
 
 struct AuditRecord {

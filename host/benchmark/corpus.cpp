@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "host/core/errors.hpp"
 
@@ -56,7 +55,8 @@ Corpus loadCorpus(const fs::path& root) {
     }
   } else {
     std::vector<fs::path> paths;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             root, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) break;
       paths.push_back(it->path());

@@ -37,7 +37,7 @@ RecordDigest digestOf(const pipeline::Record& r) {
 double pixelsOf(const pipeline::Record& r) {
   const double frames = r.kind == pipeline::RecordKind::Error ? 0.0
                         : r.frames.empty()                    ? 1.0
-                                                              : static_cast<double>(r.frames.size());
+                                           : static_cast<double>(r.frames.size());
   return frames * r.width * r.height;
 }
 
@@ -62,14 +62,16 @@ namespace {
 
 /// What differs between two digests of one file, for the check's message.
 std::string describeDifference(const RecordDigest& a, const RecordDigest& b) {
-  if (a.kind != b.kind || a.error != b.error) return "kind or error (\"" + a.error + "\" vs \"" + b.error + "\")";
+  if (a.kind != b.kind || a.error != b.error)
+    return "kind or error (\"" + a.error + "\" vs \"" + b.error + "\")";
   if (a.frames.size() != b.frames.size()) {
     return std::to_string(a.frames.size()) + " vs " + std::to_string(b.frames.size()) + " frames";
   }
   for (size_t f = 0; f < a.frames.size(); ++f) {
     if (a.frames[f] == b.frames[f]) continue;
-    return "frame " + std::to_string(f) + " PDQ " + std::to_string(hamming(a.frames[f].pdq, b.frames[f].pdq)) +
-           " bits apart, pHash " + std::to_string(hamming(a.frames[f].phash, b.frames[f].phash)) + " bits";
+    return "frame " + std::to_string(f) + " PDQ " +
+           std::to_string(hamming(a.frames[f].pdq, b.frames[f].pdq)) + " bits apart, pHash " +
+           std::to_string(hamming(a.frames[f].phash, b.frames[f].phash)) + " bits";
   }
   return "PDQ " + std::to_string(hamming(a.pdq, b.pdq)) + " bits apart (quality " +
          std::to_string(a.quality) + " vs " + std::to_string(b.quality) + "), pHash " +
@@ -86,7 +88,8 @@ void checkRecords(const std::vector<RecordDigest>& reference,
   std::string first;
   for (size_t i = 0; i < reference.size(); ++i) {
     if (reference[i] == records[i]) continue;
-    if (differ++ == 0) first = corpus.files[i].path.string() + ": " + describeDifference(reference[i], records[i]);
+    if (differ++ == 0)
+      first = corpus.files[i].path.string() + ": " + describeDifference(reference[i], records[i]);
   }
   if (differ > 0) {
     throw CheckError(std::to_string(differ) + " records differ from " + what + "; first " + first);

@@ -15,21 +15,23 @@ MatchMode makeMode(const PlantedHashSet& set, const HashList& list, bool dihedra
   m.queries.resize(static_cast<size_t>(q));
   for (int64_t i = 0; i < q; ++i) {
     MatchQuery& mq = m.queries[static_cast<size_t>(i)];
-    for (int v = 0; v < set.variants; ++v) mq.variants[v] = set.queries[static_cast<size_t>(i * set.variants + v)];
+    for (int v = 0; v < set.variants; ++v)
+      mq.variants[v] = set.queries[static_cast<size_t>(i * set.variants + v)];
     mq.variantMask = dihedral ? static_cast<uint8_t>((1u << set.variants) - 1) : uint8_t{1};
   }
   m.expected = dihedral ? set.expectedAll : set.expectedOrig;
   const int variants = dihedral ? set.variants : 1;
   m.comparisonsPerRun = static_cast<double>(q) * variants * static_cast<double>(list.size());
   const int64_t sample = std::min<int64_t>(q, kRecountQueries);
-  m.recount = bruteForce(list, std::span(m.queries.data(), static_cast<size_t>(sample)), set.threshold);
+  m.recount =
+      bruteForce(list, std::span(m.queries.data(), static_cast<size_t>(sample)), set.threshold);
   return m;
 }
 
 }  // namespace
 
-std::vector<std::vector<Match>> bruteForce(const HashList& list, std::span<const MatchQuery> queries,
-                                           int threshold) {
+std::vector<std::vector<Match>> bruteForce(const HashList& list,
+                                           std::span<const MatchQuery> queries, int threshold) {
   std::vector<std::vector<Match>> out(queries.size());
   for (size_t e = 0; e < list.size(); ++e) {
     const Hash256 h = list.hash(e);

@@ -20,9 +20,9 @@ inline constexpr int64_t kRecountQueries = 16;
 struct MatchMode {
   bool dihedral = false;
   std::vector<MatchQuery> queries;
-  int64_t expected = 0;               // matches by construction
+  int64_t expected = 0;                     // matches by construction
   std::vector<std::vector<Match>> recount;  // per sample query, sorted like Matcher::range
-  double comparisonsPerRun = 0.0;     // queries x variants x list entries
+  double comparisonsPerRun = 0.0;           // queries x variants x list entries
 };
 
 struct MatchData {
@@ -36,8 +36,8 @@ MatchData makeMatchData(const BenchConfig& cfg);
 
 /// Brute-force range search of queries[0..n) against every list entry, one scalar hamming()
 /// per variant and entry, with the dihedral rule (minimum over variants, lowest variant on ties).
-std::vector<std::vector<Match>> bruteForce(const HashList& list, std::span<const MatchQuery> queries,
-                                           int threshold);
+std::vector<std::vector<Match>> bruteForce(const HashList& list,
+                                           std::span<const MatchQuery> queries, int threshold);
 
 /// Throws CheckError unless `got` has `mode.expected` matches and the sample queries' matches
 /// equal the recount.

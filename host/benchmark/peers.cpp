@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "host/benchmark/backends.hpp"
 #include "host/benchmark/subprocess.hpp"
@@ -136,7 +135,8 @@ PeerResult peerPdqFiles(const PeerSetup& setup, const BenchConfig& cfg,
   sub.corpus->totalBytes = 0;
   std::vector<Hash256> ours;
   for (size_t i = 0; i < reference.size(); ++i) {
-    if (reference[i].kind != pipeline::RecordKind::Image || reference[i].frames.size() > 1) continue;
+    if (reference[i].kind != pipeline::RecordKind::Image || reference[i].frames.size() > 1)
+      continue;
     sub.corpus->files.push_back(cfg.corpus->files[i]);
     sub.corpus->totalBytes += cfg.corpus->files[i].bytes;
     ours.push_back(reference[i].pdq);
@@ -184,8 +184,8 @@ PeerResult peerPdqFiles(const PeerSetup& setup, const BenchConfig& cfg,
     int maxD = 0, compared = 0;
     const std::string agree = agreement(ours, out.at("hashes"), maxD, compared);
     r.check = "peer read " + std::to_string(compared) + " of " + std::to_string(ours.size()) +
-              " files (" + std::to_string(out.value("failed", 0)) + " refused by Pillow); " + agree +
-              " from hashsieve's (different decoders may differ by a few bits)";
+              " files (" + std::to_string(out.value("failed", 0)) + " refused by Pillow); " +
+              agree + " from hashsieve's (different decoders may differ by a few bits)";
     fillRates(r, out, static_cast<double>(ours.size()), hs, "files_per_s");
   });
 }
@@ -206,26 +206,29 @@ PeerResult peerFaiss(const PeerSetup& setup, const MatchData& data, const MatchM
     for (const MatchQuery& q : mode.queries)
       for (int v = 0; v < kDihedralCount; ++v)
         if (q.variantMask >> v & 1) rows.push_back(q.variants[v]);
-    const json out = runPeer(
-        setup,
-        {"faiss", "--threads=" + std::to_string(hs.threads),
-         "--radius=" + std::to_string(data.set.threshold + 1)},
-        [&](const PipeWriter& write) {
-          const std::string header = std::to_string(list.size()) + " " + std::to_string(rows.size()) + "\n";
-          if (!write(header.data(), header.size())) return;
-          constexpr size_t kChunk = 1 << 14;
-          std::vector<Hash256> chunk;
-          chunk.reserve(kChunk);
-          for (size_t i = 0; i < list.size(); i += kChunk) {
-            chunk.clear();
-            for (size_t j = i; j < std::min(list.size(), i + kChunk); ++j) chunk.push_back(list.hash(j));
-            // Hash256 in memory: 4 little-endian words; faiss only needs the same bytes both sides.
-            if (!write(chunk.data(), chunk.size() * sizeof(Hash256))) return;
-          }
-          write(rows.data(), rows.size() * sizeof(Hash256));
-        });
+    const json out = runPeer(setup,
+                             {"faiss", "--threads=" + std::to_string(hs.threads),
+                              "--radius=" + std::to_string(data.set.threshold + 1)},
+                             [&](const PipeWriter& write) {
+                               const std::string header = std::to_string(list.size()) + " " +
+                                                          std::to_string(rows.size()) + "\n";
+                               if (!write(header.data(), header.size())) return;
+                               constexpr size_t kChunk = 1 << 14;
+                               std::vector<Hash256> chunk;
+                               chunk.reserve(kChunk);
+                               for (size_t i = 0; i < list.size(); i += kChunk) {
+                                 chunk.clear();
+                                 for (size_t j = i; j < std::min(list.size(), i + kChunk); ++j)
+                                   chunk.push_back(list.hash(j));
+                                 // Hash256 in memory: 4 little-endian words; faiss only needs the
+                                 // same bytes both sides.
+                                 if (!write(chunk.data(), chunk.size() * sizeof(Hash256))) return;
+                               }
+                               write(rows.data(), rows.size() * sizeof(Hash256));
+                             });
     r.peer = out.value("peer", r.peer);
-    checkEqual<int64_t>("faiss matches vs planted", mode.expected, out.at("matches").get<int64_t>());
+    checkEqual<int64_t>("faiss matches vs planted", mode.expected,
+                        out.at("matches").get<int64_t>());
     r.check = "faiss found all " + std::to_string(mode.expected) + " planted matches, no other";
     fillRates(r, out, static_cast<double>(rows.size()) * static_cast<double>(list.size()), hs,
               "comparisons_per_s");

@@ -21,7 +21,8 @@ struct PeerSetup {
 
 /// pdqhash on every distinct pool frame, piped (never written to disk). Its hashes are compared
 /// with the CPU backend's; `hashsieve` is the kernel record it is set against (PDQ only, 1 thread).
-PeerResult peerPdqFrames(const PeerSetup& setup, const FramePool& pool, const WorkloadResult& hashsieve);
+PeerResult peerPdqFrames(const PeerSetup& setup, const FramePool& pool,
+                         const WorkloadResult& hashsieve);
 
 /// pdqhash + Pillow on the still images of the corpus (paths piped), beside hashsieve's pipeline
 /// on the same files computing PDQ alone on 1 thread; that hashsieve record is appended to

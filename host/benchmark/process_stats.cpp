@@ -1,13 +1,13 @@
 // /proc readers for memory and per-thread CPU time.
 #include "host/benchmark/process_stats.hpp"
 
-#include "host/benchmark/method.hpp"
-
 #include <sys/resource.h>
 #include <time.h>
 
 #include <fstream>
 #include <string>
+
+#include "host/benchmark/method.hpp"
 
 namespace hashsieve::bench {
 

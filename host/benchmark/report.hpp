@@ -9,8 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "host/audit/machine_info.hpp"
 #include "host/benchmark/method.hpp"
 #include "host/benchmark/stats.hpp"

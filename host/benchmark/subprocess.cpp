@@ -72,7 +72,8 @@ ChildResult runChild(const std::vector<std::string>& argv,
   outWrite.reset();
 
   // A child that exits before reading everything must not kill us with SIGPIPE.
-  struct sigaction ignore {}, previous {};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &previous);
   std::thread feeder([&] {

@@ -16,7 +16,7 @@ struct NamedSize {
   int width, height;
 };
 // The usual 16:9 names (480p as 854x480, the width 16:9 gives).
-constexpr NamedSize kNamedSizes[] = {{"480p", 854, 480},   {"720p", 1280, 720},
+constexpr NamedSize kNamedSizes[] = {{"480p", 854, 480},    {"720p", 1280, 720},
                                      {"1080p", 1920, 1080}, {"1440p", 2560, 1440},
                                      {"2160p", 3840, 2160}, {"4k", 3840, 2160}};
 
@@ -33,7 +33,8 @@ uint64_t splitmix64(uint64_t& state) {
 
 FrameSpec parseFrameSpec(const std::string& text) {
   const auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw UsageError("--synthetic wants SIZE:COUNT, got '" + text + "'");
+  if (colon == std::string::npos)
+    throw UsageError("--synthetic wants SIZE:COUNT, got '" + text + "'");
   const std::string size = text.substr(0, colon);
   FrameSpec spec;
   spec.text = text;
@@ -57,7 +58,8 @@ FrameSpec parseFrameSpec(const std::string& text) {
     spec.width = std::stoi(size.substr(0, x));
     spec.height = std::stoi(size.substr(x + 1));
   } catch (const std::exception&) {
-    throw UsageError("--synthetic: unknown size '" + size + "' (480p, 720p, 1080p, 1440p, 4k, WxH)");
+    throw UsageError("--synthetic: unknown size '" + size +
+                     "' (480p, 720p, 1080p, 1440p, 4k, WxH)");
   }
   if (spec.width <= 0 || spec.height <= 0 || spec.width > 16384 || spec.height > 16384) {
     throw UsageError("--synthetic: size out of range in '" + text + "'");
@@ -70,16 +72,19 @@ Image makeSyntheticFrame(int width, int height, uint64_t seed) {
   uint64_t rng = seed * 0x2545f4914f6cdd1dULL + 1;
   // Separable low-frequency pattern per channel: sum of a few random cosines along x and y.
   constexpr int kWaves = 3;
-  std::vector<float> colTerm(static_cast<size_t>(width) * 3), rowTerm(static_cast<size_t>(height) * 3);
+  std::vector<float> colTerm(static_cast<size_t>(width) * 3),
+      rowTerm(static_cast<size_t>(height) * 3);
   for (int c = 0; c < 3; ++c) {
     for (int w = 0; w < kWaves; ++w) {
       const double fx = 0.5 + 4.0 * unit(rng), fy = 0.5 + 4.0 * unit(rng);
       const double px = 2 * std::numbers::pi * unit(rng), py = 2 * std::numbers::pi * unit(rng);
       const double amp = 20.0 + 20.0 * unit(rng);
       for (int x = 0; x < width; ++x)
-        colTerm[x * 3 + c] += static_cast<float>(amp * std::cos(fx * 2 * std::numbers::pi * x / width + px));
+        colTerm[x * 3 + c] +=
+            static_cast<float>(amp * std::cos(fx * 2 * std::numbers::pi * x / width + px));
       for (int y = 0; y < height; ++y)
-        rowTerm[y * 3 + c] += static_cast<float>(amp * std::cos(fy * 2 * std::numbers::pi * y / height + py));
+        rowTerm[y * 3 + c] +=
+            static_cast<float>(amp * std::cos(fy * 2 * std::numbers::pi * y / height + py));
     }
   }
   for (int y = 0; y < height; ++y) {

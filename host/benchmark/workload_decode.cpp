@@ -75,25 +75,31 @@ std::vector<WorkloadResult> runDecode(const BenchConfig& cfg) {
     r.threads = threads;
     out.push_back(runRecord(r, [&](WorkloadResult& rec) {
       double busy = 0.0;
-      rec.seconds = measure(cfg.method, [&] {
-        DecodeRun run = decodeAll(*cfg.corpus, cfg.media, threads);
-        if (reference.empty()) reference = run.outcomes;
-        int64_t mismatched = 0;
-        for (size_t i = 0; i < reference.size(); ++i) mismatched += !(run.outcomes[i] == reference[i]);
-        checkEqual<int64_t>("files whose frame count or refusal changed between runs", 0, mismatched);
-        Counts c;
-        for (const FileOutcome& o : run.outcomes) {
-          ++c.files;
-          if (!o.error.empty()) ++c.failedFiles;
-          c.frames += o.frames > 0 ? o.frames : 0;
-          c.pixels += o.pixels;
-        }
-        c.bytes = cfg.corpus->totalBytes;
-        checkEqual<int64_t>("files attempted", static_cast<int64_t>(cfg.corpus->files.size()), c.files);
-        rec.counts = c;
-        busy = run.busySeconds / (run.seconds * threads);
-        return run.seconds;
-      }, &rec.cpuSeconds);
+      rec.seconds = measure(
+          cfg.method,
+          [&] {
+            DecodeRun run = decodeAll(*cfg.corpus, cfg.media, threads);
+            if (reference.empty()) reference = run.outcomes;
+            int64_t mismatched = 0;
+            for (size_t i = 0; i < reference.size(); ++i)
+              mismatched += !(run.outcomes[i] == reference[i]);
+            checkEqual<int64_t>("files whose frame count or refusal changed between runs", 0,
+                                mismatched);
+            Counts c;
+            for (const FileOutcome& o : run.outcomes) {
+              ++c.files;
+              if (!o.error.empty()) ++c.failedFiles;
+              c.frames += o.frames > 0 ? o.frames : 0;
+              c.pixels += o.pixels;
+            }
+            c.bytes = cfg.corpus->totalBytes;
+            checkEqual<int64_t>("files attempted", static_cast<int64_t>(cfg.corpus->files.size()),
+                                c.files);
+            rec.counts = c;
+            busy = run.busySeconds / (run.seconds * threads);
+            return run.seconds;
+          },
+          &rec.cpuSeconds);
       rec.stageShares = {{"decode", busy}, {"idle", 1.0 - busy}};
       rec.check = "every file's frame count and refusal reason identical to the first run";
     }));

@@ -45,19 +45,24 @@ std::vector<WorkloadResult> runHash(const BenchConfig& cfg, std::vector<RecordDi
           const bool isOracle = backend == Device::Cpu && threads == 1 && cfg.method.warmup > 0;
           if (!isOracle) ensureReference();
           CorpusHashRun last;
-          rec.seconds = measure(cfg.method, [&] {
-            last = hashCorpus(cfg, backend, threads, batched ? batch : 0);
-            if (reference.empty()) {
-              reference = last.records;  // first warm-up run of the oracle configuration
-            } else {
-              checkRecords(reference, last.records, *cfg.corpus, "the CPU backend's (1 thread)");
-            }
-            return last.seconds;
-          }, &rec.cpuSeconds);
+          rec.seconds = measure(
+              cfg.method,
+              [&] {
+                last = hashCorpus(cfg, backend, threads, batched ? batch : 0);
+                if (reference.empty()) {
+                  reference = last.records;  // first warm-up run of the oracle configuration
+                } else {
+                  checkRecords(reference, last.records, *cfg.corpus,
+                               "the CPU backend's (1 thread)");
+                }
+                return last.seconds;
+              },
+              &rec.cpuSeconds);
           rec.counts = countsOf(last, *cfg.corpus);
           rec.stageShares = stageSharesOf(last, threads, batched);
-          rec.check = "every file's record (PDQ, quality, pHash, video frames, refusal) equal to "
-                      "the CPU backend's on 1 thread";
+          rec.check =
+              "every file's record (PDQ, quality, pHash, video frames, refusal) equal to "
+              "the CPU backend's on 1 thread";
           rec.note = "stage shares from the last timed run";
         }));
       }

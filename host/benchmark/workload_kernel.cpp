@@ -42,7 +42,8 @@ PoolRun hashPool(const std::vector<Image>& frames, int64_t count, Device backend
     for (int64_t start; (start = next.fetch_add(batch)) < count;) {
       const int64_t n = std::min<int64_t>(batch, count - start);
       for (int64_t k = 0; k < n; ++k) views[k] = frames[(start + k) % distinct].view();
-      hashers[static_cast<size_t>(t)]->hash(std::span(views.data(), n), req, std::span(out.data(), n));
+      hashers[static_cast<size_t>(t)]->hash(std::span(views.data(), n), req,
+                                            std::span(out.data(), n));
       hashed += n;
       for (int64_t k = 0; k < n; ++k) {
         const size_t slot = static_cast<size_t>(start + k) % distinct;
@@ -115,13 +116,17 @@ std::vector<WorkloadResult> runKernel(const BenchConfig& cfg, const FramePool& p
     out.push_back(runRecord(r, [&](WorkloadResult& rec) {
       const std::vector<FrameHash>& oracle = oracleFor(c.req);
       std::vector<FrameHash> scratch;
-      rec.seconds = measure(cfg.method, [&] {
-        const PoolRun run =
-            hashPool(pool.frames, pool.count, c.backend, c.threads, c.batch, c.req, &oracle, scratch);
-        checkEqual<int64_t>("frames hashed", pool.count, run.hashed);
-        checkEqual<int64_t>("frames whose hashes differ from the CPU backend's", 0, run.mismatches);
-        return run.seconds;
-      }, &rec.cpuSeconds);
+      rec.seconds = measure(
+          cfg.method,
+          [&] {
+            const PoolRun run = hashPool(pool.frames, pool.count, c.backend, c.threads, c.batch,
+                                         c.req, &oracle, scratch);
+            checkEqual<int64_t>("frames hashed", pool.count, run.hashed);
+            checkEqual<int64_t>("frames whose hashes differ from the CPU backend's", 0,
+                                run.mismatches);
+            return run.seconds;
+          },
+          &rec.cpuSeconds);
       rec.counts.frames = pool.count;
       rec.counts.pixels = pool.pixelsPerRun();
       rec.stageShares = {{"hash", 1.0}};

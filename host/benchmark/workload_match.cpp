@@ -27,13 +27,16 @@ std::vector<WorkloadResult> runMatch(const BenchConfig& cfg, const MatchData& da
         }
         out.push_back(runRecord(r, [&](WorkloadResult& rec) {
           const std::unique_ptr<Matcher> matcher = makeBenchMatcher(backend, *data.list, threads);
-          rec.seconds = measure(cfg.method, [&] {
-            const Stopwatch sw;
-            const std::vector<Match> got = matcher->range(mode->queries, data.set.threshold);
-            const double s = sw.seconds();
-            checkMatches(*mode, got);
-            return s;
-          }, &rec.cpuSeconds);
+          rec.seconds = measure(
+              cfg.method,
+              [&] {
+                const Stopwatch sw;
+                const std::vector<Match> got = matcher->range(mode->queries, data.set.threshold);
+                const double s = sw.seconds();
+                checkMatches(*mode, got);
+                return s;
+              },
+              &rec.cpuSeconds);
           rec.counts.comparisons = mode->comparisonsPerRun;
           rec.counts.matches = mode->expected;
           rec.stageShares = {{"scan", 1.0}};

@@ -81,7 +81,8 @@ ScanRun scanCorpus(const BenchConfig& cfg, Device backend, int threads, int batc
     }
   });
   pipeline::LiveCounters live;
-  run.stats = pipeline::runPipeline(opts, [&stage](const pipeline::Record& r) { stage.push(r); }, live);
+  run.stats = pipeline::runPipeline(
+      opts, [&stage](const pipeline::Record& r) { stage.push(r); }, live);
   run.scanStats = stage.finish();
   run.seconds = wall.seconds();
   return run;
@@ -92,10 +93,12 @@ void recount(const HashList& list, const ScanRun& run, int threshold) {
   size_t q = 0;
   for (const auto& frame : run.frames) {
     if (!frame) continue;
-    const std::vector<Match> expect = bruteForce(list, std::span(&run.queries[q++], 1), threshold)[0];
+    const std::vector<Match> expect =
+        bruteForce(list, std::span(&run.queries[q++], 1), threshold)[0];
     if (*frame != expect) {
-      throw CheckError("scan frame " + std::to_string(q - 1) + ": " + std::to_string(frame->size()) +
-                       " matches, brute force finds " + std::to_string(expect.size()));
+      throw CheckError("scan frame " + std::to_string(q - 1) + ": " +
+                       std::to_string(frame->size()) + " matches, brute force finds " +
+                       std::to_string(expect.size()));
     }
   }
 }
@@ -135,18 +138,22 @@ std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDi
         settings.threshold = cfg.threshold;
         scan::ScanMatcher scanMatcher(*list, *matcher, settings);
         ScanRun last;
-        rec.seconds = measure(cfg.method, [&] {
-          last = scanCorpus(cfg, backend, threads, batched ? rec.batchSize : 0, scanMatcher, !first);
-          checkRecords(reference, last.records, *cfg.corpus, "the CPU backend's (1 thread)");
-          if (!first) {
-            recount(*list, last, cfg.threshold);
-            first = std::move(last);
-            last = *first;
-          } else if (last.frames != first->frames) {
-            throw CheckError("scan matches differ from the recounted first run");
-          }
-          return last.seconds;
-        }, &rec.cpuSeconds);
+        rec.seconds = measure(
+            cfg.method,
+            [&] {
+              last = scanCorpus(cfg, backend, threads, batched ? rec.batchSize : 0, scanMatcher,
+                                !first);
+              checkRecords(reference, last.records, *cfg.corpus, "the CPU backend's (1 thread)");
+              if (!first) {
+                recount(*list, last, cfg.threshold);
+                first = std::move(last);
+                last = *first;
+              } else if (last.frames != first->frames) {
+                throw CheckError("scan matches differ from the recounted first run");
+              }
+              return last.seconds;
+            },
+            &rec.cpuSeconds);
         rec.counts.files = static_cast<int64_t>(last.records.size());
         rec.counts.failedFiles = static_cast<int64_t>(last.stats.errors);
         rec.counts.frames = static_cast<int64_t>(last.stats.frames);
@@ -156,10 +163,11 @@ std::vector<WorkloadResult> runScan(const BenchConfig& cfg, std::vector<RecordDi
         double rows = 0;  // query variants compared with every list entry
         for (const MatchQuery& q : first->queries) rows += std::popcount(q.variantMask);
         rec.counts.comparisons = rows * static_cast<double>(list->size());
-        rec.stageShares = {{"decode", last.stats.decodeSeconds / (last.seconds * threads)},
-                           {batched ? "hash(thread)" : "hash",
-                            last.stats.hashSeconds / (batched ? last.seconds : last.seconds * threads)},
-                           {"match(thread)", last.scanStats.matchSeconds / last.seconds}};
+        rec.stageShares = {
+            {"decode", last.stats.decodeSeconds / (last.seconds * threads)},
+            {batched ? "hash(thread)" : "hash",
+             last.stats.hashSeconds / (batched ? last.seconds : last.seconds * threads)},
+            {"match(thread)", last.scanStats.matchSeconds / last.seconds}};
         rec.check = "records equal to the CPU backend's; the first run's " +
                     std::to_string(first->matches) + " matches of " +
                     std::to_string(first->queries.size()) +

@@ -47,9 +47,7 @@ HS_HD inline int hamming(const Hash256& a, const Hash256& b) {
   return detail::popcount64(a.w[0] ^ b.w[0]) + detail::popcount64(a.w[1] ^ b.w[1]) +
          detail::popcount64(a.w[2] ^ b.w[2]) + detail::popcount64(a.w[3] ^ b.w[3]);
 }
-HS_HD inline int hamming(const Hash64& a, const Hash64& b) {
-  return detail::popcount64(a.v ^ b.v);
-}
+HS_HD inline int hamming(const Hash64& a, const Hash64& b) { return detail::popcount64(a.v ^ b.v); }
 
 /// Lowercase hex, 64 chars (Hash256) or 16 chars (Hash64).
 std::string toHex(const Hash256& h);

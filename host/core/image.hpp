@@ -33,7 +33,9 @@ struct Image {
   Image() = default;
   Image(int w, int h, PixelFormat f)
       : pixels(static_cast<size_t>(w) * h * bytesPerPixel(f)), width(w), height(h), format(f) {}
-  std::ptrdiff_t stride() const { return static_cast<std::ptrdiff_t>(width) * bytesPerPixel(format); }
+  std::ptrdiff_t stride() const {
+    return static_cast<std::ptrdiff_t>(width) * bytesPerPixel(format);
+  }
   uint8_t* row(int y) { return pixels.data() + y * stride(); }
   ImageView view() const { return ImageView{pixels.data(), width, height, stride(), format}; }
 };

@@ -36,9 +36,9 @@ struct PipelineOptions {
   std::vector<std::string> roots;  // files and directories, in order
   WalkOptions walk;
   media::Options media;
-  HashRequest request;       // pdq + phash; dihedral with --dihedral
-  int threads = 1;           // decode workers (>= 1)
-  DecodeFn decode;           // required
+  HashRequest request;  // pdq + phash; dihedral with --dihedral
+  int threads = 1;      // decode workers (>= 1)
+  DecodeFn decode;      // required
   /// Archives found in the walk (by content) are expanded by the reader, members in archive
   /// order; each member is one input decoded from memory by `decodeMemory` (required unless
   /// the mode is None). A root "a.zip!/m.jpg" that is not a file names one member.

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "host/match/exact_index.hpp"
 #include "host/core/policy.hpp"
+#include "host/match/exact_index.hpp"
 #include "host/match/matcher.hpp"
 #include "host/match/query_records.hpp"
 #include "host/pipeline/record.hpp"

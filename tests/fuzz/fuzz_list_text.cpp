@@ -106,7 +106,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const Entry& e : lenient.entries) {
       HS_FUZZ_CHECK(e.quality >= -1 && e.quality <= 100);
       HS_FUZZ_CHECK(!e.id.empty());
-      if (type == HashType::Phash) HS_FUZZ_CHECK(e.hash.w[1] == 0 && e.hash.w[2] == 0 && e.hash.w[3] == 0);
+      if (type == HashType::Phash)
+        HS_FUZZ_CHECK(e.hash.w[1] == 0 && e.hash.w[2] == 0 && e.hash.w[3] == 0);
     }
     HS_FUZZ_CHECK(strict.threw == (s.malformed > 0));
     if (!strict.threw) HS_FUZZ_CHECK(sameEntries(strict.entries, lenient.entries));

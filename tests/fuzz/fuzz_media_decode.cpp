@@ -31,13 +31,14 @@ using namespace hashsieve;
 namespace fs = std::filesystem;
 
 // media.hpp's documented reason tags.
-const std::set<std::string> kReasons = {"not a regular file", "unreadable",  "empty file",
-                                        "too large",          "unsupported format", "truncated",
-                                        "corrupt",            "no frames",   "timeout", "suspect"};
+const std::set<std::string> kReasons = {
+    "not a regular file", "unreadable", "empty file", "too large", "unsupported format",
+    "truncated",          "corrupt",    "no frames",  "timeout",   "suspect"};
 
 const fs::path& scratchPath() {
   static const fs::path p = [] {
-    const fs::path dir = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+    const fs::path dir =
+        fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
     return dir / ("hs-fuzz-media-" + std::to_string(::getpid()));
   }();
   return p;
@@ -68,8 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   int64_t frames = 0;
   try {
-    const media::MediaInfo info =
-        media::decodeFile(scratchPath(), opts, [&](const ImageView& view, const media::FrameInfo& f) {
+    const media::MediaInfo info = media::decodeFile(
+        scratchPath(), opts, [&](const ImageView& view, const media::FrameInfo& f) {
           HS_FUZZ_CHECK(view.width > 0 && view.height > 0);
           HS_FUZZ_CHECK(static_cast<int64_t>(view.width) * view.height <= opts.limits.maxPixels);
           const size_t slot = job.addFrame(f, view.width, view.height);

@@ -4,10 +4,9 @@
 // is not an error has at least one frame; a frame that is matched has its hash (and, with
 // pdq_dihedral, all eight variants); every record written back is one line of valid JSON whose
 // path equals the query's whenever that path was valid UTF-8.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "host/core/errors.hpp"
 #include "host/match/hash_list.hpp"

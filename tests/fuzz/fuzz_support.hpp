@@ -8,13 +8,12 @@
 #include <string_view>
 
 /// A property the target asserts on every input; a failure is a finding, like a crash.
-#define HS_FUZZ_CHECK(cond)                                                        \
-  do {                                                                             \
-    if (!(cond)) {                                                                 \
-      std::fprintf(stderr, "%s:%d: fuzz property failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                                         \
-      __builtin_trap();                                                            \
-    }                                                                              \
+#define HS_FUZZ_CHECK(cond)                                                                 \
+  do {                                                                                      \
+    if (!(cond)) {                                                                          \
+      std::fprintf(stderr, "%s:%d: fuzz property failed: %s\n", __FILE__, __LINE__, #cond); \
+      __builtin_trap();                                                                     \
+    }                                                                                       \
   } while (0)
 
 namespace hashsieve::fuzz {

@@ -15,8 +15,8 @@
 
 #include "host/backend/matcher_factory.hpp"
 #include "host/core/errors.hpp"
-#include "host/match/exact_index.hpp"
 #include "host/core/policy.hpp"
+#include "host/match/exact_index.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/hsl_format.hpp"
 #include "host/match/list_set.hpp"
