@@ -67,7 +67,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def hash_files(paths: Union[PathLike, Sequence[PathLike]], threads: int = 0,
-               device: str = "auto", video_fps: float = 1.0, dihedral: bool = False,
+               device: str = "auto", video_fps: float = 1.0, dihedral: bool = True,
                luma: str = "reference", all_frames: bool = False,
                apply_orientation: bool = False,
                follow_symlinks: bool = False) -> Iterator[Dict[str, Any]]:

@@ -29,7 +29,7 @@ struct RunSettings {
   int threads = 0;
   std::string device = "auto";
   double videoFps = 1.0;
-  bool dihedral = false;
+  bool dihedral = true;  // as `hashsieve hash` (--no-dihedral to leave the variants out)
   std::string luma = "reference";
   bool allFrames = false;
   bool applyOrientation = false;
@@ -162,7 +162,7 @@ void bindFiles(nb::module_& m) {
             new (self) FileHashRun(std::move(roots), s);
           },
           nb::arg("roots"), nb::arg("threads") = 0, nb::arg("device") = "auto",
-          nb::arg("video_fps") = 1.0, nb::arg("dihedral") = false, nb::arg("luma") = "reference",
+          nb::arg("video_fps") = 1.0, nb::arg("dihedral") = true, nb::arg("luma") = "reference",
           nb::arg("all_frames") = false, nb::arg("apply_orientation") = false,
           nb::arg("follow_symlinks") = false)
       .def("next", &FileHashRun::next)
