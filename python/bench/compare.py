@@ -33,7 +33,7 @@ def image_files(corpus):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default=os.environ.get("HASHSIEVE_CORPUS", "/work/corpus-small"))
+    ap.add_argument("--corpus", default=os.environ.get("HASHSIEVE_CORPUS", "build/corpus-small"))
     ap.add_argument("--list-size", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=os.cpu_count())

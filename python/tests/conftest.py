@@ -7,7 +7,9 @@ import pytest
 
 def _corpus():
     env = os.environ.get("HASHSIEVE_CORPUS")
-    for c in ([env] if env else []) + ["/work/corpus-small"]:
+    # tools/test makes it in build/corpus-small when HASHSIEVE_CORPUS is not set.
+    default = pathlib.Path(__file__).resolve().parents[2] / "build" / "corpus-small"
+    for c in ([env] if env else []) + [str(default)]:
         if c and (pathlib.Path(c) / "manifest.jsonl").is_file():
             return pathlib.Path(c)
     return None
