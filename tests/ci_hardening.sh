@@ -28,7 +28,9 @@ step() { echo "== hardening: $*"; }
 # emulation of the CUDA kernels, the corpus-wide end-to-end tests and the benchmark smoke
 # tests. The Release run has just passed them; under ASan each takes minutes and exercises no
 # host code the rest of the suite does not.
-asanExclude='oracle|pillow|faiss|cuda_emulation|test_cli_corpus|e2e_kill_resume|bench'
+# Script-driven end-to-end tests (Slurm, archives, shards, Python, kernel and device checks)
+# exercise the same host code through the CLI and run in the main suite.
+asanExclude='oracle|pillow|faiss|cuda_emulation|test_cli_corpus|e2e_|bench|cluster_|kernel_checks|gpu_checks|callgrind|python'
 
 
 step "soak, N=${HASHSIEVE_SOAK_N:-300}"
@@ -49,7 +51,8 @@ else
   fi
   # Build only what runs: the selected tests (fuzz_replay_X runs target X) and the fuzzers.
   mapfile -t targets < <(ctest --test-dir build-fuzz -N -L cpu -E "$asanExclude" |
-    sed -n 's/^ *Test *#[0-9]*: *//p' | sed 's/^fuzz_replay_//')
+    sed -n 's/^ *Test *#[0-9]*: *//p' | sed 's/^fuzz_replay_//' |
+    grep -Fxf <(ninja -C build-fuzz -t targets all | cut -d: -f1))
   if cmake --build build-fuzz -j "$jobs" --target "${targets[@]}" fuzzers; then
     step "CPU tests under ASan + UBSan (excluded: $asanExclude)"
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
