@@ -13,6 +13,7 @@
 
 #include "host/backend/device.hpp"
 #include "host/backend/hasher_factory.hpp"
+#include "host/backend/pipeline_hasher.hpp"
 #include "host/core/pdq_cpu.hpp"
 #include "host/media/media.hpp"
 #include "host/media/vpdq_format.hpp"
@@ -50,15 +51,11 @@ pipeline::PipelineOptions pipelineOptions(std::vector<std::string> roots, const 
                      ? s.threads
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opts.decode = media::decodeFile;
+  // Archive members as `hashsieve hash` reads them by default (--archives nested).
+  opts.archives.mode = archive::ArchiveMode::Nested;
+  opts.decodeMemory = media::decodeMemory;
   opts.backgroundCount = false;  // no progress display to feed
-  std::unique_ptr<Hasher> probe = makeHasher(parseDevice(s.device));
-  if (probe->name() == "cpu") {
-    opts.makeHasher = [] { return makeHasher(Device::Cpu); };
-  } else {
-    auto shared = std::make_shared<std::unique_ptr<Hasher>>(std::move(probe));
-    opts.makeHasher = [shared] { return std::move(*shared); };
-    opts.batched = true;
-  }
+  setPipelineHasher(opts, parseDevice(s.device));
   return opts;
 }
 

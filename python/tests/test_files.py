@@ -85,3 +85,23 @@ def test_list_match_equals_cli_match(corpus, cli, tmp_path):
                  for q, e, d, t in zip(m.query, m.entry, m.distance, m.transform))
     assert got == cli_pairs
     print(f"List.match vs CLI match: {len(got)} pairs equal")
+
+
+def test_hash_files_reads_archive_members_as_cli(cli, tmp_path):
+    """Archive members as `hashsieve hash` reads them by default: member records, then the
+    archive's own record, equal to the CLI's."""
+    import zipfile
+    from PIL import Image
+    rng = np.random.default_rng(7)
+    arc = tmp_path / "a.zip"
+    with zipfile.ZipFile(arc, "w") as z:
+        for i in range(2):
+            png = tmp_path / f"{i}.png"
+            Image.fromarray(rng.integers(0, 256, (80, 96, 3), dtype=np.uint8)).save(png)
+            z.write(png, f"dir/{i}.png")
+    out = tmp_path / "cli.jsonl"
+    run_cli(cli, "hash", "--device", "cpu", "-o", out, arc)
+    expected = [json.loads(line) for line in out.read_text().splitlines()]
+    got = list(hashsieve.hash_files([arc], device="cpu"))
+    assert got == expected
+    assert [r.get("archive_member", False) for r in got] == [True, True, False]

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "host/backend/hasher_factory.hpp"
+#include "host/backend/pipeline_hasher.hpp"
 #include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
 #include "host/pipeline/files_from.hpp"
@@ -151,16 +151,7 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.decodeMemory = media::decodeMemory;
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
-  // The CPU hasher runs inline in the decode workers (one per worker, no frame copies); any
-  // other backend is one shared instance fed large batches: hand over the probe itself.
-  std::unique_ptr<Hasher> probe = makeHasher(parseDevice(a.device));
-  if (probe->name() == "cpu") {
-    opts.makeHasher = [] { return makeHasher(Device::Cpu); };
-  } else {
-    auto shared = std::make_shared<std::unique_ptr<Hasher>>(std::move(probe));
-    opts.makeHasher = [shared] { return std::move(*shared); };
-    opts.batched = true;
-  }
+  setPipelineHasher(opts, parseDevice(a.device));
   return opts;
 }
 
