@@ -1,7 +1,9 @@
-// Exact Hamming kernels over packed hash lists. Each thread keeps a few list entries in
+// Exact Hamming kernels over packed hash lists. Range: each thread keeps a few list entries in
 // registers and streams query rows past them from shared memory, so the list is read from
-// global memory once per launch and every comparison is XOR + POPC on registers. The per-thread
-// bodies and the grid arithmetic are in hamming_lanes.hpp (the host replay runs the same code).
+// global memory once per launch and every comparison is XOR + POPC on registers. Top-k: one pass
+// over the list per group of queries, each block keeping per-query top-k sets whose threshold
+// tightens. The per-thread bodies and the grid arithmetic are in hamming_lanes.hpp and
+// hamming_topk_lanes.hpp (the host replay runs the same code).
 #include <stdexcept>
 
 #include "kernels/cuda_check.hpp"
@@ -32,29 +34,27 @@ __global__ void __launch_bounds__(kThreads) rangeKernel(RangeLaunch p, uint32_t 
   }
 }
 
+// One block per (group of queries, grid-stride slice of the list); the phases and their
+// barriers are hamming_topk_lanes.hpp's, in its order.
 template <int W>
-__global__ void __launch_bounds__(kThreads) histogramKernel(HistogramLaunch p) {
-  __shared__ uint64_t sRows[kHistRows * W];
-  __shared__ uint32_t sFirstRow[kHistQueries + 1];
-  __shared__ uint32_t sHist[kHistQueries][kHistogramBins];
-  const uint32_t q0 = blockIdx.y * kHistQueries;
-  const uint32_t nq = min(static_cast<uint32_t>(kHistQueries), p.queryCount - q0);
-  for (uint32_t k = threadIdx.x; k <= nq; k += kThreads) sFirstRow[k] = p.dQueryFirstRow[q0 + k];
-  for (uint32_t k = threadIdx.x; k < kHistQueries * kHistogramBins; k += kThreads)
-    sHist[k / kHistogramBins][k % kHistogramBins] = 0;
+__global__ void __launch_bounds__(kThreads) topKKernel(TopKLaunch p, uint32_t queriesPerBlock) {
+  extern __shared__ uint64_t sTopK[];
+  __shared__ TopKBlockState st;
+  const TopKShared s = topKShared(sTopK, p.k, queriesPerBlock, W);
+  const uint32_t nq = topKQueriesInBlock(p, queriesPerBlock, blockIdx.y);
+  topKInit<W>(p, queriesPerBlock, blockIdx.y, threadIdx.x, s, st);
   __syncthreads();
-  const uint32_t rowBase = sFirstRow[0];
-  const uint32_t nRows = sFirstRow[nq] - rowBase;  // <= 8 per query
-  for (uint32_t k = threadIdx.x; k < nRows * W; k += kThreads)
-    sRows[k] = p.dRows[static_cast<uint64_t>(rowBase) * W + k];
-  __syncthreads();
-  for (uint32_t e = blockIdx.x * kThreads + threadIdx.x; e < p.entries; e += gridDim.x * kThreads)
-    histogramEntry<W>(p, e, sRows, sFirstRow, nq, sHist);
-  __syncthreads();
-  for (uint32_t k = threadIdx.x; k < nq * kHistogramBins; k += kThreads) {
-    const uint32_t v = sHist[k / kHistogramBins][k % kHistogramBins];
-    if (v) atomicAdd(p.dHistogram + static_cast<uint64_t>(q0) * kHistogramBins + k, v);
+  for (uint32_t e0 = blockIdx.x * kThreads; e0 < p.entries; e0 += gridDim.x * kThreads) {
+    const bool admitted = topKAdmit<W>(p, e0 + threadIdx.x, nq, s, st);
+    if (!__syncthreads_or(admitted)) continue;  // block-uniform: nothing to merge
+    topKSortFresh(threadIdx.x, nq, s, st);
+    __syncthreads();
+    topKMergeFresh(threadIdx.x, nq, s, st);
+    __syncthreads();
+    topKAdvance(threadIdx.x, nq, s, st);
+    __syncthreads();
   }
+  topKWritePartial(p, queriesPerBlock, blockIdx.x, gridDim.x, blockIdx.y, threadIdx.x, nq, s, st);
 }
 
 }  // namespace
@@ -76,17 +76,20 @@ void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream) 
   HS_CUDA_CHECK_LAUNCH();
 }
 
-void launchHammingHistogram(const HistogramLaunch& p, int smCount, cudaStream_t stream) {
+void launchHammingTopK(const TopKLaunch& p, const TopKGrid& g, cudaStream_t stream) {
   if (p.entries == 0 || p.queryCount == 0) return;
   if (p.words != 4 && p.words != 1)
-    throw std::invalid_argument("launchHammingHistogram: words must be 4 or 1");
-  const RangeGrid g = histogramGrid(p.entries, p.queryCount, smCount);
-  if (g.y == 0) throw std::invalid_argument("launchHammingHistogram: too many queries per launch");
+    throw std::invalid_argument("launchHammingTopK: words must be 4 or 1");
+  if (p.k < 1 || p.k > static_cast<uint32_t>(kMaxTopK))
+    throw std::invalid_argument("launchHammingTopK: k out of range");
+  if (g.y == 0 || static_cast<uint64_t>(g.y) * g.queriesPerBlock < p.queryCount ||
+      g.sharedBytes > kTopKSharedBudget)
+    throw std::invalid_argument("launchHammingTopK: grid does not cover the queries");
   const dim3 grid(g.x, g.y);
   if (p.words == 4)
-    histogramKernel<4><<<grid, kThreads, 0, stream>>>(p);
+    topKKernel<4><<<grid, kThreads, g.sharedBytes, stream>>>(p, g.queriesPerBlock);
   else
-    histogramKernel<1><<<grid, kThreads, 0, stream>>>(p);
+    topKKernel<1><<<grid, kThreads, g.sharedBytes, stream>>>(p, g.queriesPerBlock);
   HS_CUDA_CHECK_LAUNCH();
 }
 

@@ -1,6 +1,7 @@
 // Launch wrappers of the exact Hamming kernels (hamming.cu): range search with hits emitted
-// through an atomic counter, and per-query distance histograms (the first pass of top-k). The
-// launch structs and per-thread bodies are in hamming_lanes.hpp (CUDA-free, replayed on the host).
+// through an atomic counter, and one-pass top-k with per-block partial results. The launch
+// structs and per-thread bodies are in hamming_lanes.hpp and hamming_topk_lanes.hpp (CUDA-free,
+// replayed on the host).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -8,6 +9,7 @@
 #include <cstdint>
 
 #include "kernels/hamming_lanes.hpp"
+#include "kernels/hamming_topk_lanes.hpp"
 
 namespace hashsieve::cuda {
 
@@ -15,7 +17,8 @@ namespace hashsieve::cuda {
 /// `smCount` sizes the grid. No-op when entries or rowCount is 0.
 void launchHammingRange(const RangeLaunch& p, int smCount, cudaStream_t stream);
 
-/// Accumulates, per query, how many entries lie at each distance (min over its variants).
-void launchHammingHistogram(const HistogramLaunch& p, int smCount, cudaStream_t stream);
+/// Each block's k smallest (distance, entry) keys per query into p.dPartial; `g` from
+/// hamming::topKGrid for the same entries, queries, k and words (it sizes p.dPartial).
+void launchHammingTopK(const TopKLaunch& p, const hamming::TopKGrid& g, cudaStream_t stream);
 
 }  // namespace hashsieve::cuda

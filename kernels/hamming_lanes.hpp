@@ -1,6 +1,7 @@
-// Per-thread bodies and launch geometry of the exact Hamming kernels (hamming.cu): nvcc compiles
-// them for the kernels, g++ for the host replay (tests/test_hamming_replay.cpp), which runs the
-// same grid, thread by thread, and checks it against the CPU matcher without a GPU.
+// Per-thread bodies and launch geometry of the exact Hamming range kernel (hamming.cu), and what
+// the top-k kernel shares with it (hamming_topk_lanes.hpp): nvcc compiles them for the kernels,
+// g++ for the host replay (tests/test_hamming_replay.cpp), which runs the same grids, thread by
+// thread, and checks them against the CPU matcher without a GPU.
 #pragma once
 
 #include <algorithm>
@@ -24,9 +25,6 @@ struct DeviceHit {
   uint32_t distance;
 };
 
-/// Histogram bins: distances 0..256.
-inline constexpr int kHistogramBins = 257;
-
 struct RangeLaunch {
   const uint64_t* dPacked = nullptr;  // device, the chunk's blocks (hsl_format.hpp layout)
   uint32_t entries = 0;               // valid entries in the chunk
@@ -42,17 +40,6 @@ struct RangeLaunch {
                                          // which exceeds capacity when hits were dropped
 };
 
-struct HistogramLaunch {
-  const uint64_t* dPacked = nullptr;
-  uint32_t entries = 0;
-  const uint64_t* dRows = nullptr;           // device, rows x words, each query's rows contiguous
-  const uint32_t* dQueryFirstRow = nullptr;  // device, queryCount + 1 row offsets
-  uint32_t queryCount = 0;
-  int words = 4;
-  uint32_t* dHistogram = nullptr;  // device, queryCount x kHistogramBins, zeroed by the caller;
-                                   // += the number of entries at each (min-over-variants) distance
-};
-
 namespace hamming {
 
 inline constexpr int kThreads = 256;
@@ -61,10 +48,6 @@ inline constexpr int kEntriesPerThread = 4;
 inline constexpr int kEntriesPerBlock = kThreads * kEntriesPerThread;
 /// Query rows staged in shared memory per step (256 x 32 B = 8 KiB for PDQ).
 inline constexpr int kRowTile = 256;
-/// Queries whose histograms one block keeps in shared memory (8 x 257 x 4 B).
-inline constexpr int kHistQueries = 8;
-/// Rows a histogram block stages: every variant of kHistQueries queries.
-inline constexpr int kHistRows = kHistQueries * 8;
 /// Blocks per SM to aim for when sizing grids.
 inline constexpr int kBlocksPerSm = 4;
 /// Block layout of the list (hsl_format.hpp): 8 entries per block, word-major inside.
@@ -92,19 +75,6 @@ inline RangeGrid rangeGrid(uint32_t entries, uint32_t rowCount, int smCount) {
   return g;
 }
 
-/// y: one block row per kHistQueries queries; x: grid-stride over entries, sized so the whole
-/// grid keeps kBlocksPerSm blocks per SM (fewer x blocks = fewer global flushes). y == 0 when
-/// there are too many queries for one launch.
-inline RangeGrid histogramGrid(uint32_t entries, uint32_t queryCount, int smCount) {
-  RangeGrid g;
-  g.y = ceilDiv(queryCount, kHistQueries);
-  if (g.y > kMaxGridY) return RangeGrid{};
-  const uint32_t wantX =
-      std::max<uint32_t>(1, ceilDiv(static_cast<uint64_t>(smCount) * kBlocksPerSm, g.y));
-  g.x = std::min(wantX, ceilDiv(entries, kThreads));
-  return g;
-}
-
 /// Word j of entry e in the block layout.
 template <int W>
 HS_HD inline uint64_t entryWord(const uint64_t* __restrict__ packed, uint32_t e, int j) {
@@ -127,14 +97,6 @@ HS_HD inline unsigned long long claimHitSlot(unsigned long long* count) {
   return atomicAdd(count, 1ull);
 #else
   return (*count)++;
-#endif
-}
-
-HS_HD inline void addToBin(uint32_t* bin) {
-#if defined(__CUDA_ARCH__)
-  atomicAdd(bin, 1u);
-#else
-  ++*bin;
 #endif
 }
 
@@ -187,39 +149,6 @@ HS_HD inline void rangeCompareRow(const RangeThreadEntries<W>& t, const RangeLau
       if (slot < p.capacity) p.dHits[slot] = {row, p.entryBase + t.first + i * kThreads, d};
     }
   }
-}
-
-/// Histogram thread body for entry e: the minimum distance over each staged query's rows goes
-/// into that query's bins. sRows: the block's rows from rowBase; sFirstRow: nq + 1 offsets.
-template <int W>
-HS_HD inline void histogramEntry(const HistogramLaunch& p, uint32_t e, const uint64_t* sRows,
-                                 const uint32_t* sFirstRow, uint32_t nq,
-                                 uint32_t (*sHist)[kHistogramBins]) {
-  const uint32_t rowBase = sFirstRow[0];
-  uint64_t ew[W];
-  HS_UNROLL
-  for (int j = 0; j < W; ++j) ew[j] = entryWord<W>(p.dPacked, e, j);
-  for (uint32_t q = 0; q < nq; ++q) {
-    uint32_t best = kHistogramBins;
-    for (uint32_t r = sFirstRow[q] - rowBase; r < sFirstRow[q + 1] - rowBase; ++r) {
-      uint32_t d = 0;
-      HS_UNROLL
-      for (int j = 0; j < W; ++j) d += popc64(ew[j] ^ sRows[r * W + j]);
-      best = d < best ? d : best;
-    }
-    if (best < kHistogramBins) addToBin(&sHist[q][best]);
-  }
-}
-
-/// The k-th smallest distance of a query from its histogram (every entry of its top-k is
-/// within it); the largest distance when fewer than k entries exist.
-inline int kthDistance(const uint32_t* hist, int k) {
-  uint64_t seen = 0;
-  for (int d = 0; d < kHistogramBins; ++d) {
-    seen += hist[d];
-    if (seen >= static_cast<uint64_t>(k)) return d;
-  }
-  return kHistogramBins - 1;
 }
 
 /// Hit-buffer size after a launch reported `found` hits beyond its capacity.

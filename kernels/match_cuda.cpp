@@ -1,7 +1,7 @@
 // The CUDA matcher: owns the device copy of the list (resident, or one chunk at a time), the
 // query and hit buffers and a stream. Range search is one launch per chunk with an overflow
-// check; top-k is a distance histogram per query (the k-th distance) followed by a range search
-// at that distance, then the same merge and tie rule as the CPU backend.
+// check; top-k is one pass per chunk whose blocks each keep their k best (distance, entry) per
+// query, merged on the host with the CPU backend's tie rule.
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
@@ -31,7 +31,8 @@ static_assert(sizeof(DeviceHit) == sizeof(RowHit) &&
 
 /// Share of free device memory a resident list may take by default (the rest: queries, hits).
 constexpr double kListShareOfFree = 0.75;
-/// Queries per top-k pass: bounds the histogram (4096 x 257 x 4 B) and the histogram grid.
+/// Queries per top-k launch: bounds the partial results (at most 4096 x 1024 keys when each
+/// query group gets one block) and keeps gridDim.y within CUDA's limit.
 constexpr size_t kTopKQueryBatch = 4096;
 
 /// Grows a device buffer to at least `count` elements (contents are not kept).
@@ -107,47 +108,36 @@ class CudaMatcher final : public Matcher {
     std::vector<uint32_t> firstRow(queries.size() + 1, 0);
     for (const QueryRow& r : rows) ++firstRow[r.query + 1];
     for (size_t q = 0; q < queries.size(); ++q) firstRow[q + 1] += firstRow[q];
-
-    // Pass 1: how many entries sit at each distance, per query.
-    uploadRows(rows, std::vector<uint16_t>(rows.size(), 0));
+    uploadRows(rows, {});
     ensureCapacity(dFirstRow_, firstRow.size());
     HS_CUDA_CHECK(cudaMemcpyAsync(dFirstRow_.data(), firstRow.data(),
                                   firstRow.size() * sizeof(uint32_t), cudaMemcpyHostToDevice,
                                   stream_.get()));
-    const size_t histCount = queries.size() * kHistogramBins;
-    ensureCapacity(dHistogram_, histCount);
-    HS_CUDA_CHECK(
-        cudaMemsetAsync(dHistogram_.data(), 0, histCount * sizeof(uint32_t), stream_.get()));
-    forEachChunk([&](const uint64_t* dPacked, uint32_t entries, uint32_t) {
-      HistogramLaunch p;
+    // One pass per chunk; each block leaves its k best per query, merged here (any order).
+    hamming::TopKMerger merger(queries.size(), static_cast<uint32_t>(k));
+    std::vector<uint64_t> partial;
+    forEachChunk([&](const uint64_t* dPacked, uint32_t entries, uint32_t entryBase) {
+      TopKLaunch p;
       p.dPacked = dPacked;
       p.entries = entries;
+      p.entryBase = entryBase;
       p.dRows = dRows_.data();
       p.dQueryFirstRow = dFirstRow_.data();
       p.queryCount = static_cast<uint32_t>(queries.size());
       p.words = words_;
-      p.dHistogram = dHistogram_.data();
-      launchHammingHistogram(p, smCount_, stream_.get());
+      p.k = static_cast<uint32_t>(k);
+      const hamming::TopKGrid g = hamming::topKGrid(entries, p.queryCount, p.k, words_, smCount_);
+      const size_t keys = static_cast<size_t>(p.queryCount) * g.x * p.k;
+      ensureCapacity(dPartial_, keys);
+      p.dPartial = dPartial_.data();
+      launchHammingTopK(p, g, stream_.get());
+      partial.resize(keys);
+      HS_CUDA_CHECK(cudaMemcpyAsync(partial.data(), dPartial_.data(), keys * sizeof(uint64_t),
+                                    cudaMemcpyDeviceToHost, stream_.get()));
+      stream_.synchronize();  // sync point: the partial keys are on the host for the merge
+      merger.add(partial.data(), g.x);
     });
-    std::vector<uint32_t> hist(histCount);
-    HS_CUDA_CHECK(cudaMemcpyAsync(hist.data(), dHistogram_.data(), histCount * sizeof(uint32_t),
-                                  cudaMemcpyDeviceToHost, stream_.get()));
-    stream_.synchronize();  // sync point: the histograms decide pass 2's thresholds
-
-    // The k-th smallest distance of each query: every entry of its top-k is within it.
-    std::vector<uint16_t> thresholds(rows.size());
-    int maxThreshold = 0;
-    for (size_t q = 0; q < queries.size(); ++q) {
-      const int kth = hamming::kthDistance(hist.data() + q * kHistogramBins, k);
-      for (uint32_t r = firstRow[q]; r < firstRow[q + 1]; ++r)
-        thresholds[r] = static_cast<uint16_t>(kth);
-      maxThreshold = std::max(maxThreshold, kth);
-    }
-
-    // Pass 2: everything within the k-th distance (ties included), then the CPU's order and cut.
-    uploadRows(rows, thresholds);
-    std::vector<RowHit> hits = rangePass(rows.size(), maxThreshold <= hd::kPrefixPruneMaxThreshold);
-    return hd::truncatePerQuery(hd::mergeRowHits(hits, rows), k);
+    return merger.matches(rows, firstRow, 0);
   }
 
   void uploadRows(const std::vector<QueryRow>& rows, const std::vector<uint16_t>& thresholds) {
@@ -158,9 +148,10 @@ class CudaMatcher final : public Matcher {
     ensureCapacity(dThreshold_, thresholds.size());
     HS_CUDA_CHECK(cudaMemcpyAsync(dRows_.data(), words.data(), words.size() * sizeof(uint64_t),
                                   cudaMemcpyHostToDevice, stream_.get()));
-    HS_CUDA_CHECK(cudaMemcpyAsync(dThreshold_.data(), thresholds.data(),
-                                  thresholds.size() * sizeof(uint16_t), cudaMemcpyHostToDevice,
-                                  stream_.get()));
+    if (!thresholds.empty())  // top-k has none
+      HS_CUDA_CHECK(cudaMemcpyAsync(dThreshold_.data(), thresholds.data(),
+                                    thresholds.size() * sizeof(uint16_t), cudaMemcpyHostToDevice,
+                                    stream_.get()));
     // Pageable sources: the copies may still read them after returning; keep them alive.
     stream_.synchronize();
   }
@@ -239,7 +230,7 @@ class CudaMatcher final : public Matcher {
   DeviceBuffer<uint64_t> dRows_;
   DeviceBuffer<uint16_t> dThreshold_;
   DeviceBuffer<uint32_t> dFirstRow_;
-  DeviceBuffer<uint32_t> dHistogram_;
+  DeviceBuffer<uint64_t> dPartial_;
   DeviceBuffer<DeviceHit> dHits_;
   DeviceBuffer<unsigned long long> dCount_;
   PinnedBuffer<unsigned long long> hCount_;

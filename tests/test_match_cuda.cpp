@@ -21,17 +21,7 @@ using test::oracleTable;
 
 constexpr uint64_t kSeed = 777;
 
-struct Case {
-  HashType type;
-  bool dihedral;
-  bool partialExit;
-};
-
-std::string caseName(const testing::TestParamInfo<Case>& info) {
-  return std::string(hashTypeName(info.param.type)) +
-         (info.param.dihedral ? "_dihedral" : "_plain") +
-         (info.param.partialExit ? "_exit" : "_full");
-}
+using Case = test::MatchCase;
 
 class CudaMatcherExact : public test::GpuTestWithParam<Case> {};
 
@@ -87,7 +77,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(Case{HashType::Pdq, false, true}, Case{HashType::Pdq, true, true},
                     Case{HashType::Pdq, false, false}, Case{HashType::Pdq, true, false},
                     Case{HashType::Phash, false, true}, Case{HashType::Phash, true, true}),
-    caseName);
+    [](const auto& info) { return test::matchCaseName(info.param); });
 
 class CudaMatcher : public test::GpuTest {};
 

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -31,6 +32,19 @@ inline Hash256 flipBits(Hash256 h, int d, HashType type, std::mt19937_64& rng) {
   std::shuffle(bits.begin(), bits.end(), rng);
   for (int i = 0; i < d; ++i) h.w[bits[i] / 64] ^= uint64_t{1} << (bits[i] % 64);
   return h;
+}
+
+/// A matcher test case: hash type, dihedral variants or not, and the two-word early exit.
+struct MatchCase {
+  HashType type;
+  bool dihedral;
+  bool partialExit;
+};
+
+/// A gtest parameter name: "pdq_dihedral_exit", "phash_plain_full", ...
+inline std::string matchCaseName(const MatchCase& c) {
+  return std::string(hashTypeName(c.type)) + (c.dihedral ? "_dihedral" : "_plain") +
+         (c.partialExit ? "_exit" : "_full");
 }
 
 struct PlantedData {
