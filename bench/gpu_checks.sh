@@ -6,7 +6,7 @@
 #   4. bench rows: kernel-only 1080p frames/s, end-to-end files/s, match 1k x 10M plain and
 #      dihedral, top-k (bench_cuda_hash, bench_match, `hashsieve bench`);
 #   5. faiss-gpu GpuIndexBinaryFlat beside our matcher, when its wheel is carried;
-#   6. Nsight Compute counters for the Hamming range kernel and one box pass, when ncu exists;
+#   6. Nsight Compute counters for the Hamming range and top-k kernels and one box pass (ncu);
 #   7. bench/results/<date>_<gpu>.{json,md}: every step's status and where its log is.
 # What to carry (see README, "Checking a GPU in one run"): the build directory (--build), FFmpeg's
 # runtime libraries unpacked with `dpkg -x` (--libs), Python wheels for faiss-gpu (--wheels), a
@@ -163,11 +163,14 @@ else
   skip faiss_gpu "no faiss_gpu wheel in --wheels"
 fi
 
-# 6. Nsight Compute: POPC issued and DRAM bytes of the range kernel; one box pass.
+# 6. Nsight Compute: POPC issued and DRAM bytes of the range and top-k kernels; one box pass.
 if [ "$DRY_RUN" = 1 ] || command -v ncu >/dev/null; then
   step ncu_hamming ncu --kernel-name regex:rangeKernel --launch-count 1 \
     --metrics smsp__sass_inst_executed_op_popc.sum,dram__bytes_read.sum,dram__bytes_write.sum,gpu__time_duration.sum \
     "$BUILD/bench/bench_match" --benchmark_filter='BM_RangeCuda' --benchmark_min_time=0.01s
+  step ncu_hamming_topk ncu --kernel-name regex:topKKernel --launch-count 1 \
+    --metrics smsp__sass_inst_executed_op_popc.sum,dram__bytes_read.sum,gpu__time_duration.sum \
+    "$BUILD/bench/bench_match" --benchmark_filter='BM_TopKCuda' --benchmark_min_time=0.01s
   step ncu_box_pass ncu --kernel-name regex:boxPassKernel --launch-count 1 \
     --metrics dram__bytes_read.sum,dram__bytes_write.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed,gpu__time_duration.sum \
     "$BUILD/bench/bench_cuda_hash" --benchmark_filter='BM_CudaKernels' --benchmark_min_time=0.01s

@@ -19,7 +19,7 @@ fi
 for s in gtest_test_cuda_hasher gtest_test_cuda_corpus gtest_test_match_cuda \
   sanitizer_memcheck_hasher sanitizer_racecheck_hasher sanitizer_synccheck_hasher \
   sanitizer_initcheck_hasher sanitizer_memcheck_matcher sanitizer_initcheck_matcher \
-  bench_cuda_hash bench_match bench_kernel_match ncu_hamming ncu_box_pass report; do
+  bench_cuda_hash bench_match bench_kernel_match ncu_hamming ncu_hamming_topk ncu_box_pass report; do
   grep -q "^\[$s\] " "$tmp/plan.txt" || fail "step $s missing from the plan"
 done
 grep -q '^\[gtest_test_cuda_hasher\] env HASHSIEVE_REQUIRE_GPU=1 /carried/build/tests/' \
