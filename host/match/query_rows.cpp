@@ -61,18 +61,5 @@ std::vector<Match> mergeRowHits(std::vector<RowHit>& hits, std::span<const Query
   return out;
 }
 
-std::vector<Match> truncatePerQuery(std::vector<Match> sorted, int k) {
-  std::vector<Match> out;
-  out.reserve(sorted.size());
-  for (size_t i = 0; i < sorted.size();) {
-    size_t j = i;
-    while (j < sorted.size() && sorted[j].query == sorted[i].query) ++j;
-    out.insert(out.end(), sorted.begin() + i,
-               sorted.begin() + std::min(j, i + static_cast<size_t>(k)));
-    i = j;
-  }
-  return out;
-}
-
 }  // namespace detail
 }  // namespace hashsieve

@@ -38,7 +38,4 @@ std::vector<QueryRow> expandQueries(std::span<const MatchQuery> queries, int wor
 /// sorts by query, distance, entry. `hits` is reordered.
 std::vector<Match> mergeRowHits(std::vector<RowHit>& hits, std::span<const QueryRow> rows);
 
-/// Keeps, per query, the k smallest by (distance, entry) of an already merged, sorted result.
-std::vector<Match> truncatePerQuery(std::vector<Match> sorted, int k);
-
 }  // namespace hashsieve::detail
