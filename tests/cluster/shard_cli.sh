@@ -8,6 +8,7 @@
 # usage: shard_cli.sh HASHSIEVE_BIN WORK_DIR
 set -uo pipefail
 BIN=$1 WORK=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v convert >/dev/null || { echo "SKIP: ImageMagick convert is absent"; exit 77; }
 rm -rf "$WORK" && mkdir -p "$WORK/in/a/b" "$WORK/in/c" "$WORK/more" || fail "mkdir $WORK"
@@ -106,6 +107,17 @@ assert len(set(paths)) == len(paths) and any(p.endswith(b".zip") for p in paths)
 print("plan: %d inputs, per chunk %s inputs, %s bytes" % (plan["walked"], plan["inputs"], plan["bytes"]))
 PY
 echo "plan: 3 chunks equal the --shard runs and merge identical"
+# The sbatch template's plan mode, its tasks run by hand: 2 tasks over 3 chunks (task 0 runs
+# chunks 0 and 2), then its merge step.
+sbatch_t="$HERE/../../tools/cluster/hashsieve.sbatch"
+mkdir -p sb || fail "mkdir sb"
+for t in 0 1; do
+  HS_BIN=$BIN HS_OUT=$PWD/sb HS_PLAN=$PWD/plan HS_CHUNKS=3 HS_SHARDS=2 SLURM_ARRAY_TASK_ID=$t \
+    bash "$sbatch_t" task 2>err.txt || fail "sbatch task $t: $(cat err.txt)"
+done
+HS_BIN=$BIN HS_OUT=$PWD/sb bash "$sbatch_t" merge 2>err.txt || fail "sbatch merge: $(cat err.txt)"
+cmp plan.single.jsonl sb/out.jsonl || fail "sbatch plan mode: merged output differs"
+echo "sbatch plan mode: 2 tasks ran 3 chunks, merged identical"
 
 # --shard auto from a Slurm array (ids 1-3) and from a Kubernetes Indexed Job.
 for id in 1 2 3; do
