@@ -133,6 +133,21 @@ class Walker {
 
 }  // namespace
 
+InputItem refreshPlanned(InputItem item) {
+  if (!item.ok) return item;
+  struct stat st {};
+  if (::stat(item.path.c_str(), &st) != 0) {
+    const int err = errno;
+    return errorItem(std::move(item.path), statErrorTag(err, false), std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode))
+    return errorItem(std::move(item.path), "not a regular file",
+                     S_ISDIR(st.st_mode) ? "a directory now" : fileTypeName(st.st_mode));
+  item.size = static_cast<int64_t>(st.st_size);
+  item.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return item;
+}
+
 bool walkInputs(const std::vector<std::string>& roots, const WalkOptions& opts,
                 const InputSink& sink) {
   Walker walker(opts, sink);

@@ -39,4 +39,9 @@ using InputSink = std::function<bool(InputItem&&)>;
 bool walkInputs(const std::vector<std::string>& roots, const WalkOptions& opts,
                 const InputSink& sink);
 
+/// An input walked earlier (a `hashsieve plan` chunk) about to be read: an ok item is stat'ed
+/// again (followed) for its size and mtime now; one gone or no longer a regular file becomes the
+/// error record a walk would give now. Error items are returned as they are.
+InputItem refreshPlanned(InputItem item);
+
 }  // namespace hashsieve::pipeline

@@ -166,23 +166,28 @@ class Run {
 
   void countInputs() {
     uint64_t n = 0;
-    const bool complete =
-        walkKeyed(opts_.roots, opts_.walk, [&](InputItem&&, uint64_t, std::string_view key) {
+    const bool complete = walkKeyed(
+        opts_.roots, opts_.walk,
+        [&](InputItem&&, uint64_t, std::string_view key) {
           if (stop_ || stopCount_) return false;
           if (!owned(key)) return true;
           std::lock_guard lock(countMutex_);
           if (live_.countDone) return false;
           live_.counted = ++n;
           return true;
-        });
+        },
+        partialWalk());
     // The reader's own count, when it ends, is authoritative (the tree may change meanwhile).
     std::lock_guard lock(countMutex_);
     if (complete) live_.countDone = true;
   }
 
   bool owned(std::string_view key) const {
-    return !opts_.shard || shardOf(key, opts_.shard->count) == opts_.shard->index;
+    return !opts_.shard || (opts_.partial && opts_.partial->planned) ||
+           shardOf(key, opts_.shard->count) == opts_.shard->index;
   }
+
+  const PartialWalk* partialWalk() const { return opts_.partial ? &*opts_.partial : nullptr; }
 
   void readInputs() {
     uint64_t n = 0;
@@ -200,20 +205,19 @@ class Run {
       blockedNs += nsBetween(p0, Clock::now());
       return ok;
     };
-    walkKeyed(opts_.roots, opts_.walk,
-              [&](InputItem&& item, uint64_t walkOrdinal, std::string_view key) {
-                if (stop_) return false;
-                walked = walkOrdinal + 1;
-                if (!owned(key)) return true;
-                ordinal = walkOrdinal;
-                if (opts_.archives.mode != archive::ArchiveMode::None) {
-                  if (item.ok && archive::fileLooksLikeArchive(item.path))
-                    return expand(item, {}, push);
-                  if (auto member = namedMember(item))
-                    return expand(member->first, member->second, push);
-                }
-                return push(Work{0, std::move(item), nullptr, std::nullopt});
-              });
+    walkKeyed(
+        opts_.roots, opts_.walk,
+        [&](InputItem&& item, uint64_t walkOrdinal, std::string_view key) {
+          if (stop_) return false;
+          if (!owned(key)) return true;
+          ordinal = walkOrdinal;
+          if (opts_.archives.mode != archive::ArchiveMode::None) {
+            if (item.ok && archive::fileLooksLikeArchive(item.path)) return expand(item, {}, push);
+            if (auto member = namedMember(item)) return expand(member->first, member->second, push);
+          }
+          return push(Work{0, std::move(item), nullptr, std::nullopt});
+        },
+        partialWalk(), &walked);
     live_.readNs += nsBetween(t0, Clock::now()) - blockedNs;
     {
       std::lock_guard lock(countMutex_);

@@ -56,6 +56,9 @@ struct PipelineOptions {
   /// Only this shard's inputs become records (shard.hpp); the walk still visits every input, so
   /// RunStats::walked and ::ordinals say where each record stands in the unsharded run.
   std::optional<ShardSpec> shard;
+  /// The roots are part of a larger walk (a shard's share of --files-from, a plan chunk):
+  /// ordinals and RunStats::walked count the whole; a plan chunk's inputs are all this shard's.
+  std::optional<PartialWalk> partial;
 };
 
 /// Runs to completion. Per-file problems become error records; a FatalError from the sink, the

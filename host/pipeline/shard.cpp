@@ -9,7 +9,6 @@
 namespace hashsieve::pipeline {
 namespace {
 
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr uint64_t kFnvPrime = 0x100000001b3ull;
 
 /// A decimal integer in [0, 2^32), the whole string; nullopt otherwise.
@@ -69,8 +68,8 @@ ShardSpec fromSlurm(const EnvLookup& env, std::optional<uint64_t> given) {
 
 }  // namespace
 
-uint64_t fnv1a64(std::string_view bytes) {
-  uint64_t h = kFnvOffset;
+uint64_t fnv1a64(std::string_view bytes, uint64_t seed) {
+  uint64_t h = seed;
   for (const char c : bytes) {
     h ^= static_cast<uint8_t>(c);
     h *= kFnvPrime;
@@ -149,16 +148,29 @@ std::string expandShardTemplate(const std::string& text, uint32_t index) {
 }
 
 bool walkKeyed(const std::vector<std::string>& roots, const WalkOptions& opts,
-               const KeyedSink& sink) {
+               const KeyedSink& sink, const PartialWalk* partial, uint64_t* walked) {
   uint64_t ordinal = 0;
-  for (const std::string& root : roots) {
+  const auto done = [&](bool go, uint64_t total) {
+    if (walked) *walked = total;
+    return go;
+  };
+  if (partial && partial->planned) {
+    for (const auto& [at, planned] : partial->inputs) {
+      InputItem item = planned;
+      if (!sink(refreshPlanned(std::move(item)), at, planned.path)) return done(false, at + 1);
+    }
+    return done(true, partial->walked);
+  }
+  for (size_t k = 0; k < roots.size(); ++k) {
+    if (partial && k < partial->skippedBefore.size()) ordinal += partial->skippedBefore[k];
+    const std::string& root = roots[k];
     const bool go = walkInputs({root}, opts, [&](InputItem&& item) {
       const std::string path = item.path;
       return sink(std::move(item), ordinal++, shardKey(root, path));
     });
-    if (!go) return false;
+    if (!go) return done(false, ordinal);
   }
-  return true;
+  return done(true, ordinal + (partial ? partial->skippedAfter : 0));
 }
 
 }  // namespace hashsieve::pipeline

@@ -33,7 +33,9 @@ struct ShardSpec {
 /// Largest accepted shard count (plans and arrays far beyond Slurm's MaxArraySize).
 inline constexpr uint32_t kMaxShards = 1u << 24;
 
-uint64_t fnv1a64(std::string_view bytes);
+inline constexpr uint64_t kFnv1a64Offset = 0xcbf29ce484222325ull;
+/// `seed` continues a digest over more bytes (fnv1a64(b, fnv1a64(a)) == fnv1a64(a + b)).
+uint64_t fnv1a64(std::string_view bytes, uint64_t seed = kFnv1a64Offset);
 uint64_t mix64(uint64_t x);
 
 /// The assignment key of `path`, met while walking `root` (see the file comment).
@@ -60,9 +62,27 @@ std::string expandShardTemplate(const std::string& text, uint32_t index);
 /// Receives each walked input with its ordinal in the full walk (all shards) and its key.
 using KeyedSink = std::function<bool(InputItem&&, uint64_t ordinal, std::string_view key)>;
 
-/// walkInputs over `roots`, one root at a time so that each input's key is known. Returns
-/// false when the sink stopped the walk.
+/// The run walks part of a larger walk: a shard's share of a --files-from list (files_from.hpp)
+/// or one chunk of a `hashsieve plan` (walk_plan.hpp). What the merge needs of the whole.
+struct PartialWalk {
+  uint64_t roots = 0;                  // roots of the whole walk
+  uint64_t rootsFnv = kFnv1a64Offset;  // fnv1a64 over each root followed by '\0'
+  /// A list share: inputs of the whole walk left out before roots[k], and after the last root.
+  std::vector<uint64_t> skippedBefore;
+  uint64_t skippedAfter = 0;
+  /// A plan chunk: the walked inputs themselves (re-stat'ed when read), replacing the roots,
+  /// with their ordinals in a walk of `walked` inputs.
+  bool planned = false;
+  std::vector<std::pair<uint64_t, InputItem>> inputs;
+  uint64_t walked = 0;
+};
+
+/// walkInputs over `roots`, one root at a time so that each input's key is known; with
+/// `partial`, ordinals count the inputs it left out (a plan chunk replays its inputs instead,
+/// each keyed by its path). `walked` receives the inputs of the whole walk. Returns false when
+/// the sink stopped the walk.
 bool walkKeyed(const std::vector<std::string>& roots, const WalkOptions& opts,
-               const KeyedSink& sink);
+               const KeyedSink& sink, const PartialWalk* partial = nullptr,
+               uint64_t* walked = nullptr);
 
 }  // namespace hashsieve::pipeline

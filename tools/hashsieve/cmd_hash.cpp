@@ -40,7 +40,8 @@ Memory is bounded whatever the size of the backlog: at most --threads files deco
 each holding its decoder's buffers and one RGB frame (at most --max-pixels x 3 bytes; WebP files
 are read whole, at most --max-file-bytes); at most 4 x threads + 16 finished records wait for
 output; with the CUDA backend at most 512 MiB of frames queue for the GPU. A --journal costs
-24 bytes per journalled file and a --files-from list is held in memory.
+24 bytes per journalled file and a --files-from list is held in memory (with --shard, only
+the shard's share of it).
 
 Privacy: decoded pixels stay in memory; no temporary files, no network.
 
@@ -71,7 +72,7 @@ int runHash(HashArgs a) {
     throw UsageError("--format vpdq needs --output-dir DIR (one file per video)");
   if (format != pl::OutputFormat::Vpdq && !a.outputDir.empty())
     throw UsageError("--output-dir only applies to --format vpdq");
-  pl::PipelineOptions opts = pipelineOptions(a, "hash");
+  pl::PipelineOptions opts = pipelineOptions(a, "hash", shard);
   opts.request.dihedral = a.dihedral;
   opts.shard = shard;
 
@@ -120,13 +121,13 @@ int runHash(HashArgs a) {
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
     if (shard)
       r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
+    if (!a.plan.empty()) r.settings["plan"] = a.plan;  // the inputs; input_roots is empty
     audit::writeAuditRecord(r, *io.auditPath);
   }
   if (shard) {
     pl::ShardIndex index = out.finish(result.ordinals);
     index.command = "hash";
-    index.fingerprint =
-        shardFingerprint(a, journalFingerprint(a), "format=" + a.format, opts.roots);
+    index.fingerprint = shardFingerprint(a, journalFingerprint(a), "format=" + a.format, opts);
     index.shard = shard->index;
     index.shards = shard->count;
     index.walked = result.walked;

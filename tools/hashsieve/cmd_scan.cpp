@@ -140,7 +140,7 @@ int runScan(ScanArgs a) {
     throw UsageError(
         "--format vics writes one JSON document and cannot be sharded; shard with "
         "--format jsonl, merge, then convert");
-  pl::PipelineOptions opts = pipelineOptions(a, "scan");
+  pl::PipelineOptions opts = pipelineOptions(a, "scan", shard);
   opts.request.dihedral = true;  // scan matches every image with its eight variants
   opts.shard = shard;
 
@@ -232,13 +232,14 @@ int runScan(ScanArgs a) {
     r.counts.matched = static_cast<int64_t>(scanStats.recordsWithMatches);
     if (shard)
       r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
+    if (!a.plan.empty()) r.settings["plan"] = a.plan;  // the inputs; input_roots is empty
     audit::writeAuditRecord(r, *io.auditPath);
   }
   if (shard) {
     pl::ShardIndex index = out.finish(result.ordinals);
     index.command = "scan";
-    index.fingerprint = shardFingerprint(a, journalFingerprint(a),
-                                         scanOutputFingerprint(a, lists, settings), opts.roots);
+    index.fingerprint =
+        shardFingerprint(a, journalFingerprint(a), scanOutputFingerprint(a, lists, settings), opts);
     index.shard = shard->index;
     index.shards = shard->count;
     index.walked = result.walked;

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   hashsieve::cli::addInfoCommand(app, exitCode);
   hashsieve::cli::addBenchCommand(app, exitCode);
   hashsieve::cli::addMergeCommand(app, exitCode);
+  hashsieve::cli::addPlanCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

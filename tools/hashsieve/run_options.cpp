@@ -12,6 +12,7 @@
 #include "host/core/hasher.hpp"
 #include "host/pipeline/files_from.hpp"
 #include "host/pipeline/shard.hpp"
+#include "host/pipeline/walk_plan.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 
 namespace hashsieve::cli {
@@ -117,20 +118,33 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
                   "job array or a Kubernetes Indexed Job (auto, auto/N); %i in -o, --journal, "
                   "--stats-json, --audit, --files-from becomes I. `hashsieve merge` joins the "
                   "shards into the unsharded output");
+  cmd->add_option("--plan", a.plan,
+                  "Read the inputs from chunk I of a `hashsieve plan` in DIR (with --shard I/N, "
+                  "N = its chunks) instead of walking PATHs or a --files-from list");
   cmd->add_option("--audit", a.audit,
                   "Write the run's audit record (JSON: version, backend, settings, lists, "
                   "roots, counts, times; hashes and paths only) here; default "
                   "OUTPUT.audit.json when -o is a file");
 }
 
-pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& command) {
-  if (a.paths.empty() && a.filesFrom.empty())
+pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& command,
+                                          const std::optional<pipeline::ShardSpec>& shard) {
+  if (!a.plan.empty() && (!a.paths.empty() || !a.filesFrom.empty()))
+    throw UsageError(command + ": --plan DIR holds the inputs; drop PATHs and --files-from");
+  if (!a.plan.empty() && !shard)
+    throw UsageError(command + ": --plan needs --shard I/N (I: the chunk to read)");
+  if (a.paths.empty() && a.filesFrom.empty() && a.plan.empty())
     throw UsageError(command + ": give files or directories, or --files-from FILE");
   if (a.nul && a.filesFrom.empty()) throw UsageError("-0 only applies to --files-from");
 
   pipeline::PipelineOptions opts;
   opts.roots = a.paths;
-  if (!a.filesFrom.empty()) {
+  if (!a.plan.empty()) {
+    opts.partial = pipeline::readWalkPlanChunk(a.plan, *shard, a.followSymlinks);
+  } else if (!a.filesFrom.empty() && shard) {
+    // A shard keeps only its share of the list: a backlog's list need not fit in every task.
+    opts.partial = pipeline::readShardPathList(a.filesFrom, a.nul, *shard, a.paths, opts.roots);
+  } else if (!a.filesFrom.empty()) {
     auto listed = pipeline::readPathList(a.filesFrom, a.nul);
     opts.roots.insert(opts.roots.end(), listed.begin(), listed.end());
   }
@@ -189,13 +203,17 @@ std::optional<pipeline::ShardSpec> applyShard(RunArgs& a) {
 }
 
 std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerprint,
-                             const std::string& extra, const std::vector<std::string>& roots) {
-  std::string joined;
-  for (const auto& r : roots) joined.append(r).push_back('\0');
+                             const std::string& extra, const pipeline::PipelineOptions& opts) {
+  uint64_t count = opts.roots.size(), digest = pipeline::kFnv1a64Offset;
+  if (opts.partial) {
+    count = opts.partial->roots;
+    digest = opts.partial->rootsFnv;
+  } else {
+    for (const auto& r : opts.roots) digest = pipeline::fnv1a64(r + '\0', digest);
+  }
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(pipeline::fnv1a64(joined)));
-  return journalFingerprint + "; " + extra + "; roots=" + std::to_string(roots.size()) + ":" + hex;
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(digest));
+  return journalFingerprint + "; " + extra + "; roots=" + std::to_string(count) + ":" + hex;
 }
 
 void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,

@@ -39,14 +39,17 @@ struct RunArgs {
   std::string archives = "nested";  // --archives none|top|nested
   archive::ArchiveOptions archiveLimits;
   std::string shard;  // --shard I/N | auto | auto/N
+  std::string plan;   // --plan DIR: this shard's chunk of a `hashsieve plan`
 };
 
 /// Registers the shared options on `cmd`; `threadsHelp` says what --threads drives.
 void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp);
 
 /// Pipeline options from the shared arguments: roots (with --files-from), walk, media, luma,
-/// threads, decoder and hasher. Throws UsageError on inconsistent inputs.
-pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& command);
+/// threads, decoder and hasher. With `shard`, only the shard's part of a --files-from list is
+/// kept (files_from.hpp) and --plan is read. Throws UsageError on inconsistent inputs.
+pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& command,
+                                          const std::optional<pipeline::ShardSpec>& shard = {});
 
 /// Everything shared that changes a record, so a journal is only reused by the same command.
 std::string runFingerprint(const RunArgs& a);
@@ -57,9 +60,10 @@ std::string runFingerprint(const RunArgs& a);
 std::optional<pipeline::ShardSpec> applyShard(RunArgs& a);
 
 /// What a shard index fingerprints: the command's journal fingerprint, `extra` (format, list,
-/// thresholds) and the roots (count and FNV-1a of their bytes), so merge refuses other runs.
+/// thresholds) and the roots (count and FNV-1a of their bytes, of the whole walk when the run
+/// has part of it), so merge refuses other runs.
 std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerprint,
-                             const std::string& extra, const std::vector<std::string>& roots);
+                             const std::string& extra, const pipeline::PipelineOptions& opts);
 
 /// Writes OUTPUT.shard for a finished sharded run (last, so that it marks a complete shard).
 void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
