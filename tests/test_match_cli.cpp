@@ -45,7 +45,7 @@ class MatchCli : public testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << text;
     return dir_ / name;
   }
-  CliResult run(std::vector<std::string> args, const std::string& stdinFile = "") {
+  CliResult run(const std::vector<std::string>& args, const std::string& stdinFile = "") {
     CliOptions o;
     o.stdinFile = stdinFile;
     return runCli(args, dir_, o);

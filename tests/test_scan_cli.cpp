@@ -44,7 +44,8 @@ Image blocks(int w, int h, uint32_t seed) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       for (int ch = 0; ch < 3; ++ch)
-        img.row(y)[3 * x + ch] = colours[static_cast<size_t>(((y / 8) * bw + x / 8) * 3 + ch)];
+        img.row(y)[3 * x + ch] =
+            colours[static_cast<size_t>((y / 8) * bw + x / 8) * 3 + static_cast<size_t>(ch)];
   return img;
 }
 
