@@ -22,22 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void writePpm(const fs::path& p, const Image& img) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << "P6\n" << img.width << " " << img.height << "\n255\n";
-  out.write(reinterpret_cast<const char*>(img.pixels.data()), std::streamsize(img.pixels.size()));
-}
-
-/// `src` turned 90 degrees clockwise: destination (x, y) is source (y, h - 1 - x).
-Image rotateClockwise(Image src) {
-  Image dst(src.height, src.width, PixelFormat::Rgb8);
-  for (int y = 0; y < dst.height; ++y)
-    for (int x = 0; x < dst.width; ++x)
-      for (int c = 0; c < 3; ++c) dst.row(y)[3 * x + c] = src.row(src.height - 1 - x)[3 * y + c];
-  return dst;
-}
-
 class FirstUse : public ::testing::Test {
  protected:
   CliResult run(const std::vector<std::string>& args) { return runCli(args, dir_.path()); }
@@ -89,26 +73,6 @@ TEST_F(FirstUse, RotatedCopiesAreFoundByDefaultAndMissingVariantsAreCounted) {
   EXPECT_EQ(m.err.find(warning, m.err.find(warning) + 1), std::string::npos) << "said twice";
 }
 
-/// Starts `hashsieve args...` (stdout, stderr to files in `dir`) without waiting.
-pid_t spawnCli(const std::vector<std::string>& args, const fs::path& dir) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, (dir / "spawn.stdout").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, (dir / "spawn.stderr").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv = {cliPath()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
-
 // Item 7: SIGINT (Ctrl-C) and SIGTERM mid-run: the message, no temporary left, 128 + signal.
 TEST_F(FirstUse, InterruptRemovesTheTemporaryAndSaysHowToResume) {
   // One large image given many times, hashed on one thread: a run that lasts well beyond the
@@ -119,7 +83,7 @@ TEST_F(FirstUse, InterruptRemovesTheTemporaryAndSaysHowToResume) {
     std::vector<std::string> args = {"hash", "--threads", "1", "-o", at("out.jsonl").string()};
     for (int i = 0; i < 400; ++i) args.push_back(at("big.ppm").string());
     const fs::path temp = at(".out.jsonl.hashsieve.tmp");
-    const pid_t pid = spawnCli(args, dir_.path());
+    const pid_t pid = spawnCli(args, at("spawn.stdout").string(), at("spawn.stderr").string());
     ASSERT_GT(pid, 0);
     for (int i = 0; i < 3000 && !fs::exists(temp); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

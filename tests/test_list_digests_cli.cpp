@@ -80,13 +80,27 @@ TEST_F(ListDigestsCli, BuildFromStdinAndDevStdinAndExitStatusOnSkippedLines) {
   EXPECT_EQ(r.status, 0) << r.err;
   r = run({"list", "export", "--format", "plain", dir_ / "b.hsl"});
   EXPECT_EQ(r.out, kMd5A + ",case-1\n" + kSha1A + ",case-2\n");
-  // `match` given something other than hash records says so once, not once per line.
-  std::string notRecords;
-  for (int i = 0; i < 20; ++i) notRecords += kMd5A + ",row" + std::to_string(i) + "\n";
-  writeText(dir_.path() / "rows.csv", notRecords);
+  // `match` reads list texts as queries, one per line, named by their id column; `--format
+  // te` writes each matched entry once.
+  std::string rows;
+  for (int i = 0; i < 20; ++i) rows += kMd5A + ",row" + std::to_string(i) + "\n";
+  writeText(dir_.path() / "rows.csv", rows);
   r = run({"match", "--list", dir_ / "b.hsl", dir_ / "rows.csv"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const auto hits = parseJsonLines(r.out);
+  ASSERT_EQ(hits.size(), 20u) << r.out;
+  EXPECT_EQ(hits[19]["path"], "row19");
+  EXPECT_EQ(hits[19]["list_id"], "case-1");
+  r = run({"match", "--format", "te", "--list", dir_ / "b.hsl", dir_ / "rows.csv"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "md5 " + kMd5A + "\n");
+  // Given neither records nor a list text, it says so once, not once per line.
+  std::string notQueries;
+  for (int i = 0; i < 20; ++i) notQueries += "not-a-hash,row" + std::to_string(i) + "\n";
+  writeText(dir_.path() / "junk.txt", notQueries);
+  r = run({"match", "--list", dir_ / "b.hsl", dir_ / "junk.txt"});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("20 lines were not hash records (5 shown)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("20 lines were not queries (5 shown)"), std::string::npos) << r.err;
   size_t lines = 0;
   for (char c : r.err) lines += c == '\n';
   EXPECT_EQ(lines, 6u) << r.err;

@@ -29,10 +29,12 @@ class MatchCli : public testing::Test {
     for (auto& v : variants_) v = randomHash(rng, HashType::Pdq);
     variants_[0] = q_;
     other_ = randomHash(rng, HashType::Pdq);
-    std::string text = "# planted list\r\n" + toHex(q_) + ",exact\r\n" +
-                       toHex(flipBits(q_, 31, HashType::Pdq, rng)) + ",d31\r\n" +
-                       toHex(flipBits(q_, 32, HashType::Pdq, rng)) + ",d32\r\nnot-a-hash,x\r\n" +
-                       toHex(flipBits(variants_[1], 5, HashType::Pdq, rng)) + ",near-rot90\r\n";
+    d31_ = flipBits(q_, 31, HashType::Pdq, rng);
+    const Hash256 d32 = flipBits(q_, 32, HashType::Pdq, rng);
+    nearRot90_ = flipBits(variants_[1], 5, HashType::Pdq, rng);
+    std::string text = "# planted list\r\n" + toHex(q_) + ",exact\r\n" + toHex(d31_) + ",d31\r\n" +
+                       toHex(d32) + ",d32\r\nnot-a-hash,x\r\n" + toHex(nearRot90_) +
+                       ",near-rot90\r\n";
     for (int i = 0; i < 100; ++i)
       text += toHex(randomHash(rng, HashType::Pdq)) + ",r" + std::to_string(i) + "\r\n";
     write("list.txt", text);
@@ -43,7 +45,7 @@ class MatchCli : public testing::Test {
     std::ofstream(dir_ / name, std::ios::binary) << text;
     return dir_ / name;
   }
-  CliResult run(std::vector<std::string> args, const std::string& stdinFile = "") {
+  CliResult run(const std::vector<std::string>& args, const std::string& stdinFile = "") {
     CliOptions o;
     o.stdinFile = stdinFile;
     return runCli(args, dir_, o);
@@ -92,7 +94,7 @@ class MatchCli : public testing::Test {
   }
 
   fs::path dir_;
-  Hash256 q_, other_;
+  Hash256 q_, other_, d31_, nearRot90_;
   std::array<Hash256, kDihedralCount> variants_;
 };
 
@@ -175,6 +177,51 @@ TEST_F(MatchCli, TopKStdinQualityAndWarnings) {
   EXPECT_EQ(malformed.status, 1);
   EXPECT_NE(malformed.err.find("bad.jsonl:6:"), std::string::npos) << malformed.err;
   EXPECT_EQ(summary(malformed.out).size(), 8u);  // the good records are still matched
+}
+
+TEST_F(MatchCli, ListTextQueriesAreReadAsListBuildReadsThem) {
+  const fs::path list = buildList();
+  const std::string q = toHex(q_);
+  // One file per format: CSV with a header, plain hex lines (named file:line), ThreatExchange
+  // lines (an MD5 line has no PDQ to match: skipped), {"pdq": ...} JSON lines.
+  const fs::path csv = write("q.csv", "path,pdq,quality\nx.jpg," + q + ",90\ny.jpg," + q + ",20\n");
+  const fs::path plain = write("q.pdq", q + "\n");
+  const fs::path te = write("q.te", "pdq " + q + "\nmd5 " + std::string(32, 'a') + "\n");
+  const fs::path jsonl = write(
+      "q.jsonl", json{{"pdq", q}, {"id", "j"}}.dump() + "\n" + json{{"pdq", q}}.dump() + "\n");
+  const std::vector<std::pair<fs::path, std::vector<std::string>>> cases = {
+      {csv, {"x.jpg exact orig 0", "x.jpg d31 orig 31", "y.jpg skipped low quality"}},
+      {plain, {plain.string() + ":1 exact orig 0", plain.string() + ":1 d31 orig 31"}},
+      {te,
+       {te.string() + ":1 exact orig 0", te.string() + ":1 d31 orig 31",
+        te.string() + ":2 skipped no pdq hash"}},
+      {jsonl,
+       {"j exact orig 0", "j d31 orig 31", jsonl.string() + ":2 exact orig 0",
+        jsonl.string() + ":2 d31 orig 31"}}};
+  for (const auto& [file, expected] : cases) {
+    const CliResult r = run({"match", "--list", list.string(), file.string()});
+    EXPECT_EQ(r.status, 0) << file << r.err;
+    EXPECT_EQ(summary(r.out), expected) << file;
+    // List texts carry no dihedral variants: said once, with the count.
+    EXPECT_NE(r.err.find("carry no dihedral variants"), std::string::npos) << r.err;
+  }
+  // Standard input too.
+  const CliResult in = run({"match", "--list", list.string(), "-"}, csv.string());
+  EXPECT_EQ(summary(in.out), cases[0].second) << in.err;
+}
+
+TEST_F(MatchCli, FormatTeWritesEachMatchedListEntryOnce) {
+  const fs::path list = buildList();
+  const fs::path q = write("queries.jsonl", queries());
+  const CliResult r =
+      run({"match", "--format", "te", "--list", list.string(), q.string(), "--device", "cpu"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // a.jpg: exact, d31; b.jpg: exact, near-rot90 (through rot90), d31; v.mp4: exact, d31.
+  EXPECT_EQ(r.out,
+            "pdq " + toHex(q_) + "\npdq " + toHex(d31_) + "\npdq " + toHex(nearRot90_) + "\n");
+  // The lines build a list again (as python-threatexchange reads them).
+  const fs::path te = write("hits.te", r.out);
+  EXPECT_EQ(run({"list", "build", te.string(), "-o", (dir_ / "hits.hsl").string()}).status, 0);
 }
 
 TEST_F(MatchCli, UsageErrors) {

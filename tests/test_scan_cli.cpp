@@ -34,13 +34,6 @@ using nlohmann::json;
 const std::set<std::string> kScanKeys = {"matches", "skipped", "skipped_frames", "warnings",
                                          "video_matches"};
 
-void writePnm(const fs::path& p, const Image& img) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary);
-  out << "P6\n" << img.width << " " << img.height << "\n255\n";
-  out.write(reinterpret_cast<const char*>(img.pixels.data()), std::streamsize(img.pixels.size()));
-}
-
 /// Random 8x8-pixel blocks: high PDQ quality, and unrelated seeds hash ~128 bits apart.
 Image blocks(int w, int h, uint32_t seed) {
   Image img(w, h, PixelFormat::Rgb8);
@@ -51,18 +44,9 @@ Image blocks(int w, int h, uint32_t seed) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       for (int ch = 0; ch < 3; ++ch)
-        img.row(y)[3 * x + ch] = colours[static_cast<size_t>(((y / 8) * bw + x / 8) * 3 + ch)];
+        img.row(y)[3 * x + ch] =
+            colours[static_cast<size_t>((y / 8) * bw + x / 8) * 3 + static_cast<size_t>(ch)];
   return img;
-}
-
-/// Rotated a quarter turn clockwise.
-Image rotate90(const Image& in) {
-  Image out(in.height, in.width, PixelFormat::Rgb8);
-  for (int y = 0; y < in.height; ++y)
-    for (int x = 0; x < in.width; ++x)
-      for (int ch = 0; ch < 3; ++ch)
-        out.row(x)[3 * (in.height - 1 - y) + ch] = in.pixels[size_t((y * in.width + x) * 3 + ch)];
-  return out;
 }
 
 FrameHash cpuHash(const Image& img) {
@@ -90,7 +74,7 @@ bool haveFfmpeg() {
 bool makeVideo(const fs::path& out, const std::vector<Image>& frames, const fs::path& scratch) {
   const fs::path dir = scratch / ("frames-" + out.stem().string());
   for (size_t i = 0; i < frames.size(); ++i)
-    writePnm(dir / numbered("f", long(i), ".ppm"), frames[i]);
+    writePpm(dir / numbered("f", long(i), ".ppm"), frames[i]);
   fs::create_directories(out.parent_path());
   const std::string cmd = "ffmpeg -nostdin -loglevel error -y -framerate 1 -i " +
                           quote((dir / "f%d.ppm").string()) + " -c:v ffv1 " + quote(out.string());
@@ -107,9 +91,9 @@ class ScanCli : public testing::Test {
  protected:
   void SetUp() override {
     listed_ = blocks(160, 120, 1);
-    writePnm(dir_.path() / "in/a-listed.ppm", listed_);
-    writePnm(dir_.path() / "in/b-rotated.ppm", rotate90(listed_));
-    writePnm(dir_.path() / "in/c-unrelated.ppm", blocks(150, 100, 7));
+    writePpm(dir_.path() / "in/a-listed.ppm", listed_);
+    writePpm(dir_.path() / "in/b-rotated.ppm", rotateClockwise(listed_));
+    writePpm(dir_.path() / "in/c-unrelated.ppm", blocks(150, 100, 7));
     writeText(dir_.path() / "in/d-bad.jpg", "not an image at all");
   }
   std::string in(const std::string& rel = "") const { return (dir_.path() / "in" / rel).string(); }
@@ -162,7 +146,7 @@ TEST_F(ScanCli, ImagesRotationsUnrelatedAndBadFiles) {
 
   // The rotated copy: the expected transform and distance are those of the CPU hasher's
   // dihedral variants of the rotated pixels against the listed hash (lowest variant on ties).
-  const FrameHash listedHash = cpuHash(listed_), rotated = cpuHash(rotate90(listed_));
+  const FrameHash listedHash = cpuHash(listed_), rotated = cpuHash(rotateClockwise(listed_));
   int bestV = 0, bestD = 257;
   for (int v = 0; v < kDihedralCount; ++v)
     if (const int d = hamming(rotated.pdqDihedral[v], listedHash.pdq); d < bestD)
@@ -270,27 +254,10 @@ TEST_F(ScanCli, OutputIsIdenticalAcrossThreadsAndThroughAJournal) {
   EXPECT_EQ(mixed.status, 2) << mixed.err;
 }
 
-/// Starts the CLI without waiting (output to /dev/null); the caller kills or waits.
-pid_t spawnCli(const std::vector<std::string>& args) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  for (int fd : {0, 1, 2})
-    posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
-  std::vector<std::string> argv = {cliPath()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
-}
-
 TEST_F(ScanCli, KilledRunsResumeToTheSameOutput) {
   // Enough files that kills land all through the run.
   for (int i = 0; i < 120; ++i)
-    writePnm(dir_.path() / "in/many" / numbered("m", i, ".ppm"), blocks(240, 180, 1000 + i));
+    writePpm(dir_.path() / "in/many" / numbered("m", i, ".ppm"), blocks(240, 180, 1000 + i));
   const std::string list = buildList({in("a-listed.ppm"), in("many/m7.ppm")}, "images");
   const std::vector<std::string> base = {"scan", "-q", "--threads", "2", "--list", list, in()};
   const auto t0 = std::chrono::steady_clock::now();

@@ -217,5 +217,37 @@ TEST_F(ScanMatcherTest, BatchesDoNotChangeAnyRecord) {
     EXPECT_EQ(scan({records[i]})[0].dump(), together[i].dump()) << "record " << i;
 }
 
+TEST_F(ScanMatcherTest, TypedQueriesEqualWhatMatchReadsFromTheRecordLine) {
+  // Scan builds its queries from the typed record; `hashsieve match` reads the JSON line. Every
+  // record kind must give both the same QueryRecord, for each list type.
+  pl::Record digestsOnly = image("d.jpg", false);
+  digestsOnly.digests = {std::string(32, 'a'), std::string(40, 'b'), std::string(64, 'c')};
+  digestsOnly.phash = Hash64{0x0123456789abcdefULL};
+  pl::Record animated = video("anim.gif", videoFrames_);
+  animated.kind = pl::RecordKind::Image;
+  pl::Record oneFrame = image("one.gif", false);
+  oneFrame.frames.push_back({0, 0.0, random(), 70, Hash64{5}});
+  pl::Record readError = pl::errorRecord("r.jpg", "truncated", "d");
+  readError.digests = digestsOnly.digests;
+  pl::Record archive;
+  archive.path = "a.zip";
+  archive.kind = pl::RecordKind::Archive;
+  archive.digests = digestsOnly.digests;
+  const std::vector<pl::Record> records = {image("a.jpg", true),
+                                           image(std::string("bad\xff.jpg"), false, 10),
+                                           digestsOnly,
+                                           video("v.mp4", videoFrames_),
+                                           video("empty.mp4", {}),
+                                           animated,
+                                           oneFrame,
+                                           pl::errorRecord("e", "x", "y"),
+                                           readError,
+                                           archive};
+  for (HashType type : kAllHashTypes)
+    for (const pl::Record& r : records)
+      EXPECT_EQ(scan::queryRecordOf(r, type), queryRecordFromJson(pl::toJson(r), type))
+          << r.path << " as " << hashTypeName(type);
+}
+
 }  // namespace
 }  // namespace hashsieve::test

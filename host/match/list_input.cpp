@@ -11,6 +11,7 @@
 #include "host/core/errors.hpp"
 #include "host/match/list_parser.hpp"
 #include "host/match/ncmec_xml.hpp"
+#include "host/match/prefix_streambuf.hpp"
 #include "host/match/vics_json.hpp"
 
 namespace hashsieve {
@@ -18,29 +19,6 @@ namespace {
 
 /// Bytes read ahead to choose the reader.
 constexpr size_t kSniffBytes = 4096;
-
-/// The bytes already read, then the rest of another stream buffer.
-class PrefixStreambuf : public std::streambuf {
- public:
-  PrefixStreambuf(std::string prefix, std::streambuf* rest)
-      : prefix_(std::move(prefix)), rest_(rest) {
-    setg(prefix_.data(), prefix_.data(), prefix_.data() + prefix_.size());
-  }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    const std::streamsize n = rest_->sgetn(buf_.data(), static_cast<std::streamsize>(buf_.size()));
-    if (n <= 0) return traits_type::eof();
-    setg(buf_.data(), buf_.data(), buf_.data() + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  std::string prefix_;
-  std::streambuf* rest_;
-  std::array<char, 64 * 1024> buf_;
-};
 
 enum class Document { Text, Xml, Vics };
 
@@ -79,6 +57,16 @@ ListParseStats parseListInput(const std::string& input, const ListParseOptions& 
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
   if (in.bad()) throw InputError("unreadable", source);
+  if (regular && sniff(head) == Document::Text) {
+    file.close();
+    return parseListFile(input, opts, sink);  // mapped, not copied
+  }
+  return parseListStream(in, std::move(head), source, opts, sink, remove);
+}
+
+ListParseStats parseListStream(std::istream& in, std::string head, const std::string& source,
+                               const ListParseOptions& opts, const ListEntrySink& sink,
+                               const ListRemoveSink& remove) {
   switch (sniff(head)) {
     case Document::Xml:
       return parseNcmecXml(in, head, source, opts, sink, remove);
@@ -89,10 +77,6 @@ ListParseStats parseListInput(const std::string& input, const ListParseOptions& 
     }
     case Document::Text:
       break;
-  }
-  if (regular) {
-    file.close();
-    return parseListFile(input, opts, sink);  // mapped, not copied
   }
   std::string text = std::move(head);
   text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

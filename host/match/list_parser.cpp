@@ -566,7 +566,7 @@ ListParseStats parseListText(std::string_view text, std::string_view source,
       sink(ListEntryView{k.hash, perceptual ? r.quality : -1, id,
                          perceptual ? std::span<const ListVideoFrame>(r.frames)
                                     : std::span<const ListVideoFrame>(),
-                         k.type, r.meta});
+                         k.type, r.meta, lineNo});
       ++stats.entries;
     }
   }

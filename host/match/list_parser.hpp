@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,6 +63,7 @@ struct ListEntryView {
   std::span<const ListVideoFrame> frames;
   HashType type = HashType::Pdq;  // the hash's kind (always the list's type unless autoType)
   std::string_view meta;          // metadata as a compact JSON object, or empty
+  size_t line = 0;                // 1-based line of a text format (0: XML / VICS documents)
 };
 
 struct ListParseStats {
@@ -96,5 +98,10 @@ ListParseStats parseListFile(const std::filesystem::path& path, const ListParseO
 /// VICS JSON are detected from the first bytes and parsed streaming; text formats as above.
 ListParseStats parseListInput(const std::string& input, const ListParseOptions& opts,
                               const ListEntrySink& sink, const ListRemoveSink& remove);
+/// The same from a stream whose first bytes, `head`, were already read from it (to look at
+/// them first); `source` names it in messages.
+ListParseStats parseListStream(std::istream& in, std::string head, const std::string& source,
+                               const ListParseOptions& opts, const ListEntrySink& sink,
+                               const ListRemoveSink& remove);
 
 }  // namespace hashsieve

@@ -27,6 +27,7 @@ struct QueryFrame {
   std::optional<Hash256> hash;   // the list type's hash (pHash: w[0]); absent when missing
   int quality = -1;              // PDQ quality 0..100; -1 when the record has none
   std::optional<std::array<Hash256, kDihedralCount>> dihedral;  // pdq_dihedral, PDQ images only
+  bool operator==(const QueryFrame&) const = default;
 };
 
 struct QueryRecord {
@@ -40,13 +41,14 @@ struct QueryRecord {
   const std::optional<Hash256>& digest(HashType t) const {
     return t == HashType::Md5 ? md5 : t == HashType::Sha1 ? sha1 : sha256;
   }
+  bool operator==(const QueryRecord&) const = default;
 };
 
 /// Parses one JSON line. Throws FormatError when it is not a JSON object, lacks "path", or a
 /// hash field is present but malformed. A record without the list type's hash gets frames
 /// whose `hash` is empty (reported as skipped).
 QueryRecord parseQueryRecord(std::string_view line, HashType type);
-/// The same from an already parsed record (`hashsieve scan` matches the records it makes).
+/// The same from an already parsed record.
 QueryRecord queryRecordFromJson(const nlohmann::ordered_json& j, HashType type);
 
 /// Why a frame is not matched, or nullopt when it is.

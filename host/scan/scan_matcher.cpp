@@ -6,8 +6,67 @@
 
 #include "host/match/hash_keys.hpp"
 #include "host/match/hash_list.hpp"
+#include "host/pipeline/path_text.hpp"
 
 namespace hashsieve::scan {
+namespace {
+
+using pipeline::RecordKind;
+
+/// The matched hash of a frame as a list of `type` stores it (pHash: in w[0]).
+Hash256 listHash(const Hash256& pdq, Hash64 phash, HashType type) {
+  if (type == HashType::Pdq) return pdq;
+  Hash256 h;
+  h.w[0] = phash.v;
+  return h;
+}
+
+}  // namespace
+
+QueryRecord queryRecordOf(const pipeline::Record& r, HashType type) {
+  QueryRecord q;
+  // The JSON form's path: display text, with the exact bytes in path_hex when not UTF-8.
+  if (pipeline::isValidUtf8(r.path)) {
+    q.path = r.path;
+  } else {
+    q.path = pipeline::utf8Display(r.path);
+    q.pathHex = pipeline::bytesToHex(r.path);
+  }
+  // Error records carry digests only when the file was read (md5 set).
+  if (r.kind != RecordKind::Error || !r.digests.md5.empty()) {
+    q.md5 = parseTypedHash(r.digests.md5, HashType::Md5);
+    q.sha1 = parseTypedHash(r.digests.sha1, HashType::Sha1);
+    q.sha256 = parseTypedHash(r.digests.sha256, HashType::Sha256);
+  }
+  if (r.kind == RecordKind::Error) {
+    q.error = true;
+    return q;
+  }
+  if (!isPerceptual(type) || r.kind == RecordKind::Archive) return q;
+  // Videos, and animated images hashed frame by frame, are matched frame by frame.
+  if (!r.frames.empty() && (r.kind == RecordKind::Video || r.frames.size() > 1)) {
+    for (const pipeline::FrameRecord& f : r.frames) {
+      QueryFrame qf;
+      qf.frame = f.index;
+      qf.t = f.t;
+      qf.hash = listHash(f.pdq, f.phash, type);
+      if (type == HashType::Pdq) qf.quality = f.quality;
+      q.frames.push_back(qf);
+    }
+    return q;
+  }
+  QueryFrame qf;
+  // A video without sampled frames has no hash: it is reported as skipped.
+  if (r.kind == RecordKind::Image) {
+    qf.hash = listHash(r.pdq, r.phash, type);
+    if (type == HashType::Pdq) {
+      qf.quality = r.pdqQuality;
+      qf.dihedral = r.dihedral;
+    }
+  }
+  q.frames.push_back(qf);
+  return q;
+}
 
 ScanMatcher::ScanMatcher(const HashList& list, Matcher& matcher, const ScanSettings& settings)
     : ScanMatcher(&list, &matcher, {}, settings) {}
@@ -52,8 +111,8 @@ std::vector<ScanResult> ScanMatcher::match(std::span<const pipeline::Record> rec
     ScanResult& res = results[i];
     res.record = pipeline::toJson(records[i]);
     if (!list_) continue;  // digest lists only
-    // The same reader `hashsieve match` runs on the same record: one set of semantics.
-    res.query = queryRecordFromJson(res.record, list_->type());
+    // The QueryRecord `hashsieve match` reads from this record's line: one set of semantics.
+    res.query = queryRecordOf(records[i], list_->type());
     res.frames.resize(res.query.frames.size());
     for (size_t f = 0; f < res.query.frames.size(); ++f) {
       const QueryFrame& frame = res.query.frames[f];

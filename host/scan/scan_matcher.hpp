@@ -1,6 +1,6 @@
 // Matching of freshly hashed records (pipeline::Record) against a list, many records per
 // matcher call: what `hashsieve scan` attaches to each record. The semantics are `hashsieve
-// match`'s (the record goes through the same query reader), plus vPDQ video percentages.
+// match`'s (the same QueryRecord, built from the typed record), plus vPDQ video percentages.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +51,10 @@ struct ScanResult {
   bool videoMatched = false;        // a video checked against the list's videos
   std::vector<VideoMatch> videos;   // when videoMatched
 };
+
+/// What `hashsieve match` reads from this record's JSON line (queryRecordFromJson(toJson(r),
+/// type)), built from the typed record: scan matches without a JSON round trip.
+QueryRecord queryRecordOf(const pipeline::Record& r, HashType type);
 
 class ScanMatcher {
  public:

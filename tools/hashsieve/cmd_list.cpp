@@ -16,6 +16,7 @@
 #include "host/match/list_builder.hpp"
 #include "host/match/list_parser.hpp"
 #include "host/match/list_set.hpp"
+#include "host/match/te_lines.hpp"
 #include "tools/hashsieve/commands.hpp"
 
 namespace hashsieve::cli {
@@ -296,10 +297,9 @@ int runExport(const ExportArgs& a) {
   const ListSet lists = ListSet::open(a.list, {a.verify});
   std::string out;
   for (const HashList& l : lists.lists()) {
-    const std::string type = hashTypeName(l.type());
     for (size_t i = 0; i < l.size(); ++i) {
       if (a.format == "te") {
-        out += type + " " + l.hashHex(i) + "\n";
+        out += threatExchangeLine(l, i);
       } else {
         for (size_t j = 0; j < l.idCountOf(i); ++j)
           out += l.hashHex(i) + "," + std::string(l.id(i, j)) + "\n";

@@ -1,12 +1,13 @@
-// `hashsieve match --list LIST.hsl [QUERIES.jsonl|-]`: exact matching of hash records (the
-// output of `hashsieve hash`) against a list; one JSON record per (query, list entry) pair.
+// `hashsieve match --list LIST.hsl [QUERIES|-]`: exact matching of hash records (the output of
+// `hashsieve hash`), or of a list text's hashes, against a list; one JSON record per (query,
+// list entry) pair, or the matched entries as ThreatExchange lines.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,7 +18,9 @@
 #include "host/match/exact_index.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/list_set.hpp"
+#include "host/match/query_input.hpp"
 #include "host/match/query_records.hpp"
+#include "host/match/te_lines.hpp"
 #include "tools/hashsieve/commands.hpp"
 #include "tools/hashsieve/run_audit.hpp"
 
@@ -29,8 +32,6 @@ using Clock = std::chrono::steady_clock;
 /// Query frames matched per matcher call: large enough to amortise a list scan (and a GPU
 /// launch), small enough that output starts streaming early.
 constexpr size_t kBatchFrames = 8192;
-/// Unreadable query lines named on stderr; the rest are counted.
-constexpr size_t kMalformedShown = 5;
 
 struct MatchArgs {
   std::string list;
@@ -46,7 +47,8 @@ struct MatchArgs {
   size_t degenerate = kDegenerateMatches;
   bool stats = false;
   bool verify = true;
-  std::string audit;  // --audit FILE
+  std::string audit;             // --audit FILE
+  std::string format = "jsonl";  // te: the matched list entries as ThreatExchange lines
 };
 
 struct Totals {
@@ -76,7 +78,12 @@ class BatchMatcher {
   /// digest lists; `exact`: one index per digest list.
   BatchMatcher(const MatchArgs& a, const HashList* list, Matcher* matcher,
                std::span<const ExactIndex> exact, Totals& totals)
-      : a_(a), list_(list), matcher_(matcher), exact_(exact), totals_(totals) {}
+      : a_(a),
+        te_(a.format == "te"),
+        list_(list),
+        matcher_(matcher),
+        exact_(exact),
+        totals_(totals) {}
 
   void add(QueryRecord r) {
     frames_ += std::max<size_t>(1, r.frames.size());
@@ -124,7 +131,7 @@ class BatchMatcher {
         ++totals_.frames;
         if (slots[s].skip) {
           ++totals_.skipped;
-          out += skipRecordJson(rec, fr, *slots[s].skip);
+          if (!te_) out += skipRecordJson(rec, fr, *slots[s].skip);
           continue;
         }
         const uint32_t q = static_cast<uint32_t>(queryOfSlot[s]);
@@ -136,11 +143,12 @@ class BatchMatcher {
         if (kept > 0) recordMatched[r] = 1;
         if (kept > a_.degenerate) {
           ++totals_.degenerate;
-          out += degenerateRecordJson(rec, fr, kept);
+          if (!te_) out += degenerateRecordJson(rec, fr, kept);
         }
         for (; m < end; ++m)
           if (!a_.thresholdGiven || matches[m].distance <= a_.threshold)
-            out += matchRecordJson(rec, fr, matches[m], *list_);
+            out += te_ ? teLineOnce(*list_, matches[m].entry)
+                       : matchRecordJson(rec, fr, matches[m], *list_);
         totals_.matches += kept;
       }
     }
@@ -151,6 +159,12 @@ class BatchMatcher {
   }
 
  private:
+  /// A matched entry's ThreatExchange line the first time it matches, else nothing: the output
+  /// is the list of entries hit, as `list export --format te` writes entries.
+  std::string teLineOnce(const HashList& list, uint32_t entry) {
+    return written_.emplace(&list, entry).second ? threatExchangeLine(list, entry) : std::string();
+  }
+
   /// Per record, the match lines of its digests found in the digest lists (error records
   /// included: files that were read but not decoded carry digests).
   std::vector<std::string> matchExact(std::vector<char>& recordMatched) {
@@ -169,8 +183,9 @@ class BatchMatcher {
       index.findBatch(keys, found);
       for (size_t k = 0; k < keys.size(); ++k) {
         if (found[k] < 0) continue;
-        lines[owner[k]] +=
-            exactMatchRecordJson(records_[owner[k]], static_cast<uint32_t>(found[k]), index.list());
+        const auto entry = static_cast<uint32_t>(found[k]);
+        lines[owner[k]] += te_ ? teLineOnce(index.list(), entry)
+                               : exactMatchRecordJson(records_[owner[k]], entry, index.list());
         recordMatched[owner[k]] = 1;
         ++totals_.matches;
         ++totals_.exactMatches;
@@ -181,12 +196,14 @@ class BatchMatcher {
   }
 
   const MatchArgs& a_;
+  const bool te_;
   const HashList* list_;
   Matcher* matcher_;
   std::span<const ExactIndex> exact_;
   Totals& totals_;
   std::vector<QueryRecord> records_;
   size_t frames_ = 0;
+  std::set<std::pair<const HashList*, uint32_t>> written_;  // --format te
 };
 
 int runMatch(MatchArgs a) {
@@ -212,47 +229,46 @@ int runMatch(MatchArgs a) {
   const bool dihedral =
       perceptual && perceptual->type() == HashType::Pdq && (!a.dihedralGiven || a.dihedral);
 
-  std::ifstream file;
-  if (a.queries != "-") {
-    file.open(a.queries, std::ios::binary);
-    if (!file) throw UsageError("cannot read " + a.queries);
-  }
-  std::istream& in = a.queries == "-" ? std::cin : file;
+  if (a.queries != "-" && !std::ifstream(a.queries)) throw UsageError("cannot read " + a.queries);
   Totals totals;
   BatchMatcher batch(a, perceptual, matcher.get(), exact, totals);
-  std::string text;
-  size_t lineNo = 0;
-  while (std::getline(in, text)) {
-    ++lineNo;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (text.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      QueryRecord record = parseQueryRecord(text, queryType);
-      if (dihedral && lacksVariants(record)) ++totals.withoutVariants;
-      batch.add(std::move(record));
-      ++totals.records;
-    } catch (const FormatError& e) {
-      // The first few are named; the rest counted once below (a CSV or text file given by
-      // mistake would otherwise print one line per input line).
-      if (++totals.malformed <= kMalformedShown)
-        std::fprintf(stderr, "hashsieve match: %s:%zu: %s\n", a.queries.c_str(), lineNo, e.what());
-    }
-  }
+  QueryInputOptions in;
+  in.type = queryType;
+  // A bare 64-hex value is a PDQ hash unless only digest lists (SHA-256) can use it.
+  in.hex64 = perceptual || !lists.find(HashType::Sha256) ? HashType::Pdq : HashType::Sha256;
+  const QueryInputStats read = readQueryInput(a.queries, in, [&](QueryRecord record) {
+    if (dihedral && lacksVariants(record)) ++totals.withoutVariants;
+    batch.add(std::move(record));
+    ++totals.records;
+  });
+  totals.malformed = read.parse.malformed;
+  // The first few are named; the rest counted once (a file given by mistake would otherwise
+  // print one line per input line).
+  for (const std::string& m : read.parse.malformedSamples)
+    std::fprintf(stderr, "hashsieve match: %s\n", m.c_str());
   if (totals.malformed > 0)
     std::fprintf(stderr,
-                 "hashsieve match: %zu lines were not hash records (%zu shown); match reads the "
+                 "hashsieve match: %zu lines were not %s (%zu shown); match reads the "
                  "JSON lines `hashsieve hash` and `hashsieve scan` write (one object per line "
-                 "with \"path\" and \"pdq\"/\"phash\"/\"md5\"/\"sha1\"/\"sha256\"); "
-                 "build a list from other formats with `hashsieve list build`\n",
-                 totals.malformed, std::min(totals.malformed, kMalformedShown));
+                 "with \"path\" and \"pdq\"/\"phash\"/\"md5\"/\"sha1\"/\"sha256\"), "
+                 "or a list text as `hashsieve list build` reads it (CSV with a header, hex "
+                 "lines, ThreatExchange `pdq <hex>` lines, {\"pdq\": ...} JSON lines)\n",
+                 totals.malformed, read.records ? "hash records" : "queries",
+                 read.parse.malformedSamples.size());
   batch.flush();
   std::fflush(stdout);
-  if (totals.withoutVariants > 0)
+  if (totals.withoutVariants > 0 && read.records)
     std::fprintf(stderr,
                  "hashsieve match: warning: %zu image records lack pdq_dihedral and were matched "
                  "as stored only (rotated or flipped copies are missed); hash them again without "
                  "--no-dihedral\n",
                  totals.withoutVariants);
+  else if (totals.withoutVariants > 0)
+    std::fprintf(stderr,
+                 "hashsieve match: warning: %zu queries of a %s list carry no dihedral variants "
+                 "and were matched as stored only (rotated or flipped copies are missed); "
+                 "`hashsieve hash` records carry them\n",
+                 totals.withoutVariants, listTextFormatName(read.parse.format));
   if (a.stats)
     std::fprintf(stderr,
                  "hashsieve match: %s, list %zu entries (load %.3f s), %zu records, %zu query "
@@ -322,7 +338,9 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
   c->add_option("--list", a->list, "The .hsl list (see `hashsieve list build`)")
       ->required()
       ->check(CLI::ExistingFile);
-  c->add_option("queries", a->queries, "JSONL hash records, or - for standard input")
+  c->add_option("queries", a->queries,
+                "JSONL hash records, or a list text (CSV, hex lines, ThreatExchange lines, "
+                "{\"pdq\": ...} JSON lines; each line a query), or - for standard input")
       ->capture_default_str();
   CLI::Option* threshold = c->add_option(
       "--threshold", a->threshold,
@@ -342,6 +360,12 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
   c->add_option(
        "--degenerate-matches", a->degenerate,
        "Warn (a \"degenerate query\" record) when one query matches more entries than this")
+      ->capture_default_str();
+  c->add_option("--format", a->format,
+                "jsonl: one JSON record per match, skip and warning; te: each matched list "
+                "entry once as a ThreatExchange `<type> <hex>` line (as `list export --format "
+                "te`), for python-threatexchange")
+      ->check(CLI::IsMember({"jsonl", "te"}))
       ->capture_default_str();
   c->add_flag("--stats", a->stats, "Print counts and timings to stderr");
   c->add_flag("!--no-verify", a->verify, "Skip the list checksum verification on load");
