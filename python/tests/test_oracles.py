@@ -9,7 +9,7 @@ import pytest
 
 import hashsieve
 import hashsieve.compat.pdqhash as compat
-from conftest import corpus_image_sample
+from conftest import VIDEO_EXTS, corpus_image_sample
 
 SEED = 515
 
@@ -95,9 +95,11 @@ def same_features(got, expected):
 
 
 def all_videos(corpus):
-    """Every file of the corpus's videos/ (the animated GIF included: vpdq decodes it too) and
-    Meta's sample videos under ../shared/refdata/vpdq when present."""
-    files = sorted(p for p in (corpus / "videos").iterdir() if p.is_file())
+    """Every video of the corpus's videos/ and Meta's sample videos under ../shared/refdata/vpdq
+    when present. Not the animated GIF there: hash_video hashes a GIF as decodeFile does, as an
+    image (its first frame, at 0 s), where vpdq decodes it as a video (36 frames at 45 fps)."""
+    files = sorted(p for p in (corpus / "videos").iterdir()
+                   if p.is_file() and p.suffix.lower() in VIDEO_EXTS)
     shared = os.environ.get("HASHSIEVE_SHARED") or str(
         pathlib.Path(__file__).resolve().parents[3] / "shared")
     refdata = pathlib.Path(shared) / "refdata" / "vpdq" / "videos"
