@@ -153,6 +153,7 @@ TEST_F(AuditCliTest, MatchRecordNamesTheListAndCountsMatchedRecords) {
   ASSERT_EQ(a["lists"].size(), 1u);
   EXPECT_EQ(a["lists"][0]["path"], list.string());
   EXPECT_EQ(a["lists"][0]["hash_type"], "pdq");
+  EXPECT_EQ(a["lists"][0]["pdq_luma"], "unknown");  // built without --pdq-luma
   EXPECT_EQ(a["lists"][0]["count"], 1);
   EXPECT_FALSE(a["lists"][0]["checksum"].get<std::string>().empty());
   EXPECT_EQ(a["counts"]["matched"], 1);

@@ -130,6 +130,28 @@ TEST_F(MatchCli, ListInfo) {
   EXPECT_EQ(json::parse(j.out)["ids"], 104);
 }
 
+TEST_F(MatchCli, ListInfoShowsTheDeclaredPdqLuma) {
+  const fs::path list = buildList();  // built without --pdq-luma
+  CliResult r = run({"list", "info", list.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("pdq luma: unknown"), std::string::npos) << r.out;
+  for (const std::string luma : {"float64", "reference"}) {
+    const fs::path out = dir_ / (luma + ".hsl");
+    r = run({"list", "build", "--allow-malformed", "--pdq-luma", luma, (dir_ / "list.txt").string(),
+             "-o", out.string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(HashList::open(out).pdqLuma(),
+              luma == "float64" ? hsl::PdqLuma::Float64 : hsl::PdqLuma::Reference);
+    r = run({"list", "info", out.string()});
+    EXPECT_NE(r.out.find("pdq luma: " + luma + "\n"), std::string::npos) << r.out;
+    r = run({"list", "info", "--json", out.string()});
+    EXPECT_EQ(json::parse(r.out)["pdq_luma"], luma) << r.out;
+  }
+  r = run({"list", "build", "--pdq-luma", "float32", (dir_ / "list.txt").string(), "-o",
+           (dir_ / "bad.hsl").string()});
+  EXPECT_NE(r.status, 0);
+}
+
 TEST_F(MatchCli, MatchRecordsInInputOrderWithTheThresholdEdge) {
   const fs::path list = buildList();
   const fs::path q = write("queries.jsonl", queries());

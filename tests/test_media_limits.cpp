@@ -148,6 +148,67 @@ TEST(MediaDamage, HandMadePngs) {
   EXPECT_EQ(rejectReason(dir / "text.png"), "unsupported format");
 }
 
+/// An 8-bit RLE BMP (compression 1) of `idx` (top-down rows, w x h palette indices), each pixel
+/// a run of one, with a grey palette; `keep` < 1 cuts the RLE data short while the header still
+/// claims all of it.
+Bytes bmpRle8(int w, int h, const Bytes& idx, double keep = 1.0) {
+  Bytes rle;
+  for (int y = h - 1; y >= 0; --y) {  // bottom-up
+    for (int x = 0; x < w; ++x) rle.insert(rle.end(), {1, idx[size_t(y) * w + x]});
+    rle.insert(rle.end(), {0, 0});  // end of line
+  }
+  rle.insert(rle.end(), {0, 1});  // end of bitmap
+  constexpr uint32_t kTableBytes = 256 * 4, kHeaders = 14 + 40;
+  Bytes b = {'B', 'M'};
+  put32le(b, kHeaders + kTableBytes + uint32_t(rle.size()));
+  put32le(b, 0);
+  put32le(b, kHeaders + kTableBytes);
+  for (uint32_t v : {40u, uint32_t(w), uint32_t(h)}) put32le(b, v);
+  put16le(b, 1);
+  put16le(b, 8);
+  for (uint32_t v : {1u, uint32_t(rle.size()), 2835u, 2835u, 256u, 0u}) put32le(b, v);
+  for (int i = 0; i < 256; ++i) b.insert(b.end(), {uint8_t(i), uint8_t(i), uint8_t(i), 0});
+  b.insert(b.end(), rle.begin(), rle.begin() + static_cast<long>(rle.size() * keep));
+  return b;
+}
+
+// FFmpeg's BMP decoder decodes RLE data cut short with only a log message ("not enough data
+// ..., trying to decode anyway"): the file must be refused as corrupt, naming FFmpeg's message,
+// and each of several parallel decodes must get its own file's verdict (the messages are
+// routed per codec context, not through a process-wide flag).
+TEST(MediaDamage, FFmpegWarningsRefuseStillsPerFile) {
+  TempDir dir;
+  constexpr int kW = 48, kH = 32;
+  const Bytes idx = noise(kW * kH, 63);
+  writeBytes(dir / "whole.bmp", bmpRle8(kW, kH, idx));
+  writeBytes(dir / "cut.bmp", bmpRle8(kW, kH, idx, 0.6));
+  const Decoded whole = decodeAll(dir / "whole.bmp");
+  ASSERT_EQ(whole.frames.size(), 1u);
+  Bytes rgb;
+  for (uint8_t v : idx) rgb.insert(rgb.end(), {v, v, v});
+  EXPECT_EQ(whole.frames[0].pixels, rgb);
+  try {
+    decodeAll(dir / "cut.bmp");
+    ADD_FAILURE() << "a cut-short RLE BMP was decoded";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.reason(), "corrupt");
+    EXPECT_NE(std::string(e.what()).find("FFmpeg: bmp: "), std::string::npos) << e.what();
+  }
+  constexpr int kThreads = 4, kRounds = 25;
+  std::vector<std::future<int>> runs;
+  for (int t = 0; t < kThreads; ++t)
+    runs.push_back(std::async(std::launch::async, [&, t] {
+      int wrong = 0;
+      for (int i = 0; i < kRounds; ++i) {
+        const bool cut = (i + t) % 2 == 0;
+        const std::string why = rejectReason(dir / (cut ? "cut.bmp" : "whole.bmp"));
+        wrong += why != (cut ? "corrupt" : "");
+      }
+      return wrong;
+    }));
+  for (auto& r : runs) EXPECT_EQ(r.get(), 0);
+}
+
 // Files that only point at other resources (an SDP session opens RTP sockets, playlists fetch
 // URLs or files) are refused without touching anything else.
 TEST(MediaDamage, ReferenceFilesRefused) {

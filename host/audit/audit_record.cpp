@@ -97,6 +97,7 @@ Json toJson(const AuditRecord& r) {
     e["hash_type"] = l.hashType;
     e["count"] = l.count;
     e["checksum"] = l.checksum;
+    if (!l.pdqLuma.empty()) e["pdq_luma"] = l.pdqLuma;
     lists.push_back(std::move(e));
   }
   j["lists"] = std::move(lists);

@@ -21,6 +21,7 @@ struct ListInfo {
   std::string hashType;  // "pdq", "phash", ...
   int64_t count = 0;     // entries after duplicates were merged
   std::string checksum;  // the list's own checksum as its loader verified it (hex)
+  std::string pdqLuma;   // PDQ lists: the luma rounding the list declares, or "unknown"
 };
 
 /// Thresholds in force; unset ones are omitted (e.g. `hash` matches nothing).

@@ -37,6 +37,7 @@ hsl::Image BundleBuilder::build(std::vector<TypeSummary>* summaries) {
   std::vector<hsl::Image> images;
   for (auto& [type, b] : builders_) {
     ListBuilder::Summary s;
+    b.setPdqLuma(pdqLuma_);
     images.push_back(b.build(&s));
     if (summaries) summaries->push_back({type, s});
   }

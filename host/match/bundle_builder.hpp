@@ -33,12 +33,15 @@ class BundleBuilder {
   /// was added. The builder is left empty.
   hsl::Image build(std::vector<TypeSummary>* summaries = nullptr);
   bool empty() const { return builders_.empty(); }
+  /// The luma rounding of the PDQ entries, recorded in the PDQ list's header.
+  void setPdqLuma(hsl::PdqLuma luma) { pdqLuma_ = luma; }
 
  private:
   ListBuilder& builder(HashType type);
 
   std::map<HashType, ListBuilder> builders_;  // ascending type: the bundle's order
   std::unordered_set<uint64_t> seen_;         // hashes of ids passed to remove(id, false)
+  hsl::PdqLuma pdqLuma_ = hsl::PdqLuma::Unknown;
 };
 
 }  // namespace hashsieve

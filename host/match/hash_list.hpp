@@ -42,6 +42,8 @@ class HashList {
   size_t idCount() const { return static_cast<size_t>(header_.idCount); }
   const hsl::Checksum& checksum() const { return header_.checksum; }
   uint64_t fileBytes() const { return header_.fileSize; }
+  /// The luma rounding the builder declared for the PDQ hashes (Unknown when it did not).
+  hsl::PdqLuma pdqLuma() const { return header_.pdqLuma; }
 
   /// Hashes in the block layout of hsl_format.hpp: paddedEntries(size()) x words() uint64.
   std::span<const uint64_t> packedWords() const { return packed_; }

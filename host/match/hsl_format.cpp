@@ -94,6 +94,19 @@ void encodeHeader(const Header& h, std::span<std::byte> out) {
   putSection(out, kOffMetaOffsets, h.metaOffsets);
   putSection(out, kOffMetaData, h.metaData);
   put<uint64_t>(out, kOffMetaCount, h.metaCount);
+  put<uint32_t>(out, kOffPdqLuma, static_cast<uint32_t>(h.pdqLuma));
+}
+
+const char* pdqLumaName(PdqLuma l) {
+  switch (l) {
+    case PdqLuma::Reference:
+      return "reference";
+    case PdqLuma::Float64:
+      return "float64";
+    case PdqLuma::Unknown:
+      break;
+  }
+  return "unknown";
 }
 
 Header decodeHeader(std::span<const std::byte> file) {
@@ -122,6 +135,9 @@ Header decodeHeader(std::span<const std::byte> file) {
   h.metaOffsets = getSection(file, kOffMetaOffsets);
   h.metaData = getSection(file, kOffMetaData);
   h.metaCount = get<uint64_t>(file, kOffMetaCount);
+  const uint32_t luma = get<uint32_t>(file, kOffPdqLuma);
+  h.pdqLuma = luma <= static_cast<uint32_t>(PdqLuma::Float64) ? static_cast<PdqLuma>(luma)
+                                                              : PdqLuma::Unknown;
   return h;
 }
 

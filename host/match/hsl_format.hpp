@@ -109,6 +109,16 @@ inline constexpr size_t kOffMetaIndex = 184;
 inline constexpr size_t kOffMetaOffsets = 200;
 inline constexpr size_t kOffMetaData = 216;
 inline constexpr size_t kOffMetaCount = 232;
+/// uint32 PdqLuma: the luma rounding the list's PDQ hashes were made with, as its builder
+/// declared it. Zero (unknown) in lists built without it, and in lists of other types.
+inline constexpr size_t kOffPdqLuma = 240;
+
+/// PDQ's two luma roundings give hashes a few bits apart on small pictures (README), so a
+/// list says which one made it: `reference` (Meta's C++ library, hashsieve's default) or
+/// `float64` (the pdqhash binding: python-threatexchange, HMA).
+enum class PdqLuma : uint32_t { Unknown = 0, Reference = 1, Float64 = 2 };
+/// "reference", "float64" or "unknown".
+const char* pdqLumaName(PdqLuma l);
 
 /// Per id of a list with videos, in the IdVideo section after IdData (64-byte aligned):
 /// idCount records. A video-frame id's string is its video's name.
@@ -135,6 +145,7 @@ struct Header {
   uint64_t videoCount = 0;
   SectionRef metaIndex, metaOffsets, metaData;  // size 0: no metadata
   uint64_t metaCount = 0;
+  PdqLuma pdqLuma = PdqLuma::Unknown;
 };
 
 using Checksum = std::array<uint8_t, kChecksumBytes>;

@@ -200,6 +200,7 @@ hsl::Header ListBuilder::layout(const Grouped& g) const {
   for (uint32_t r : g.idRefs) idBytes += pending_[r].idLength;
   hsl::Header h;
   h.type = type_;
+  if (type_ == HashType::Pdq) h.pdqLuma = pdqLuma_;
   h.words = static_cast<uint32_t>(wordsPerHash(type_));
   h.entryCount = count;
   h.idCount = idCount;

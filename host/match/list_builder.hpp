@@ -35,6 +35,8 @@ class ListBuilder {
   /// Room for `entries` inputs and `idBytes` of ids (an estimate is fine).
   void reserve(size_t entries, size_t idBytes);
   HashType type() const { return type_; }
+  /// Recorded in the header of a PDQ list (ignored for other types).
+  void setPdqLuma(hsl::PdqLuma luma) { pdqLuma_ = luma; }
 
   struct Summary {
     size_t entries = 0;           // distinct hashes written
@@ -81,6 +83,7 @@ class ListBuilder {
                          hsl::Header& h, std::span<std::byte> file) const;
 
   HashType type_;
+  hsl::PdqLuma pdqLuma_ = hsl::PdqLuma::Unknown;
   std::vector<Pending> pending_;
   std::string ids_;  // every id back to back: one allocation instead of millions
   // Frame number per input (-1: not a video frame); empty until the first video frame, so

@@ -3,6 +3,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/media/decoders.hpp"
+#include "host/media/ffmpeg_log.hpp"
 #include "host/media/media.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/plausibility.hpp"
@@ -10,20 +11,14 @@
 
 extern "C" {
 #include <libavformat/avformat.h>
-#include <libavutil/log.h>
 }
 
 namespace hashsieve::media {
 namespace {
 
-// FFmpeg logs to stderr by default; library code stays quiet (errors come back as InputError).
-void silenceFFmpegOnce() {
-  static const bool once = [] {
-    av_log_set_level(AV_LOG_QUIET);
-    return true;
-  }();
-  (void)once;
-}
+// FFmpeg logs to stderr by default; library code stays quiet (errors come back as InputError,
+// warnings reach the decode that caused them).
+void silenceFFmpegOnce() { detail::installFFmpegLogCallback(); }
 
 void decodeSniffed(const detail::DecodeJob& job) {
   const detail::Sniffed sniffed = detail::sniff(job.file);

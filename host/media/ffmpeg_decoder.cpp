@@ -21,6 +21,7 @@ extern "C" {
 #include "host/media/avio_input.hpp"
 #include "host/media/decoders.hpp"
 #include "host/media/exif.hpp"
+#include "host/media/ffmpeg_log.hpp"
 #include "host/media/frame_convert.hpp"
 #include "host/media/gif_header.hpp"
 #include "host/media/orientation.hpp"
@@ -114,6 +115,7 @@ class FFmpegDecode {
     }
     if (const int ret = input_.open(format_); ret < 0) reject(ret, "cannot open container");
     fmt_ = input_.context();
+    fmt_->opaque = &log_;
     formatName_ = fmt_->iformat->name;
     still_ = isStillImageFormat(formatName_);
     converter_.emplace(still_ ? FrameConverter::Mode::Still : FrameConverter::Mode::Video);
@@ -185,6 +187,7 @@ class FFmpegDecode {
     codec_->thread_count = job_.opts.decoderThreads;
     codec_->max_pixels = codecPixelBackstop(limits_.maxPixels);
     codec_->pkt_timebase = stream_->time_base;
+    codec_->opaque = &log_;
     if (stream_->codecpar->codec_id == AV_CODEC_ID_PNG ||
         stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
       codec_->err_recognition = kStrictPngErrorRecognition;
@@ -194,13 +197,17 @@ class FFmpegDecode {
   }
 
   // Transparent pixels of the first frame take their palette colour, as in Pillow's
-  // convert("RGB") (FFmpeg's default is white). A GIF without any colour table is legal but
-  // FFmpeg cannot decode it (Pillow shows the indices as grey levels): "unsupported format".
+  // convert("RGB") (FFmpeg's default is white). A GIF without any colour table got a grey
+  // ramp before it came here (decodeGreyGif).
   void configureGif() {
     const std::optional<GifFirstImage> first = readGifFirstImage(job_.file);
     if (!first) return;
     if (!first->hasColourTable)
       throw InputError("unsupported format", "GIF without a colour table");
+    if (first->decodablePixels && *first->decodablePixels < first->pixels)
+      throw InputError("corrupt", "GIF image data ends after " +
+                                      std::to_string(*first->decodablePixels) + " of " +
+                                      std::to_string(first->pixels) + " pixels");
     if (first->transparentArgb)
       av_opt_set_int(codec_.get(), "trans_color", *first->transparentArgb, AV_OPT_SEARCH_CHILDREN);
   }
@@ -255,6 +262,7 @@ class FFmpegDecode {
 
   void decodeLoop() {
     opening_ = false;
+    log_.arm();
     packet_.reset(av_packet_alloc());
     frame_.reset(av_frame_alloc());
     if (!packet_ || !frame_) throw std::bad_alloc();
@@ -337,6 +345,13 @@ class FFmpegDecode {
       if (still_) reject(AVERROR_INVALIDDATA, "damaged image data");
       ++info.framesDamaged;
     }
+    // A warning while this frame was decoded: FFmpeg concealed damage it found (a short
+    // image stream, bad codes) and returned the frame as if it were whole.
+    if (const std::string warning = log_.first(); !warning.empty()) {
+      if (still_) throw InputError("corrupt", "damaged image data (FFmpeg: " + warning + ")");
+      ++info.framesDamaged;
+      log_.arm();
+    }
     if (n >= maxFrames_)
       throw InputError("too large", "more frames than the duration limit allows");
 
@@ -392,6 +407,7 @@ class FFmpegDecode {
 
   const DecodeJob& job_;
   const Limits& limits_;
+  FFmpegLogCapture log_;  // before input_ and codec_: their contexts point at it until freed
   AvioInput input_;
   const AVInputFormat* format_;
   AVFormatContext* fmt_ = nullptr;
@@ -411,9 +427,39 @@ class FFmpegDecode {
   double nextSampleTime_ = 0.0;
 };
 
+/// Pillow decodes a GIF without any colour table as mode "L", the indices as grey levels: the
+/// file is decoded with a grey ramp as its global table, and each frame delivered as grey
+/// (channel R of the ramp's colours). The original bytes are digested as they are read.
+void decodeGreyGif(const DecodeJob& job, const AVInputFormat* format) {
+  const std::vector<uint8_t> bytes = withGreyColourTable(job.file.readAll());
+  InputFile patched(bytes, job.opts.limits);
+  Image grey;
+  const FrameCallback emitGrey = [&](const ImageView& view, const FrameInfo& frame) {
+    if (view.format == PixelFormat::Gray8) return job.emit(view, frame);
+    grey = Image(view.width, view.height, PixelFormat::Gray8);
+    for (int y = 0; y < view.height; ++y) {
+      const uint8_t* src = view.row(y);
+      uint8_t* dst = grey.row(y);
+      for (int x = 0; x < view.width; ++x) dst[x] = src[3 * x];
+    }
+    job.emit(grey.view(), frame);
+  };
+  FFmpegDecode(DecodeJob{patched, job.opts, job.deadline, job.info, emitGrey}, format).run();
+}
+
 }  // namespace
 
 void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format) {
+  const std::string_view name = format ? format->name : "";
+  if (name == "gif") {
+    const std::optional<GifFirstImage> first = readGifFirstImage(job.file);
+    if (first && !first->hasColourTable) return decodeGreyGif(job, format);
+  }
+  // FFmpeg's APNG demuxer skips a default image (IDAT) that is not part of the animation;
+  // Pillow, which the Python tools hash with, opens on the default image in both cases. The
+  // PNG decoder reads IDAT alone, so the first picture is Pillow's. With --all-frames the
+  // frames are the animation's as FFmpeg delivers them.
+  if (name == "apng" && !job.opts.allFrames) format = av_find_input_format("png_pipe");
   FFmpegDecode(job, format).run();
 }
 

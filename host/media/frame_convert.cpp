@@ -143,15 +143,19 @@ ImageView FrameConverter::convert(const AVFrame& frame) {
 ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
   const int w = frame.width, h = frame.height;
   const AVPixelFormat dstFormat = out == PixelFormat::Rgb8 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
-  // The target is an AVFrame allocated as vPDQ allocates it (av_frame_get_buffer, align 1):
-  // swscale's SIMD writers may run past the last row, which FFmpeg's padded buffers absorb.
+  // The target is an AVFrame with FFmpeg's default row alignment (align 0: rows padded to the
+  // SIMD width). FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8 pixels
+  // and drop the last group when it would overrun the row stride: with tight rows (align 1)
+  // and a width that is not a multiple of 8 (854), the last columns stay unwritten. Padded rows
+  // let them be written; the ffmpeg CLI and the vpdq package get those pixels (measured: with
+  // align 1, the 854-wide corpus video's frames were 2-12 bits from vpdq's; now 0).
   if (!swsOut_ || swsOut_->width != w || swsOut_->height != h || swsOut_->format != dstFormat) {
     swsOut_.reset(av_frame_alloc());
     if (!swsOut_) throw std::bad_alloc();
     swsOut_->format = dstFormat;
     swsOut_->width = w;
     swsOut_->height = h;
-    if (av_frame_get_buffer(swsOut_.get(), 1) < 0) throw std::bad_alloc();
+    if (av_frame_get_buffer(swsOut_.get(), 0) < 0) throw std::bad_alloc();
   }
   // vPDQ: sws_getContext(w, h, pix_fmt, w, h, RGB24, SWS_AREA, NULL, NULL, NULL); no
   // sws_setColorspaceDetails, so the frame's colour-space tags are ignored just as there.
@@ -161,10 +165,8 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw InputError("unsupported format", std::string("pixel format ") + (name ? name : "?"));
   }
-  // FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8 pixels only: on widths
-  // that are not a multiple of 8 the last columns stay unwritten (854 wide: 6). Zero them, so the
-  // hash never depends on stale memory. vPDQ hashes whatever its buffer held there: on the 854-wide
-  // corpus video its frames differ from ours by 2-12 bits (widths divisible by 8 are identical).
+  // Zeroed all the same, so no converter that skips a column can make the hash depend on
+  // stale memory.
   std::memset(swsOut_->data[0], 0, static_cast<size_t>(swsOut_->linesize[0]) * h);
   sws_scale(sws_.get(), frame.data, frame.linesize, 0, h, swsOut_->data, swsOut_->linesize);
   return ImageView{swsOut_->data[0], w, h, swsOut_->linesize[0], out};

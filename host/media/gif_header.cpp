@@ -1,6 +1,7 @@
 // A bounded walk over GIF blocks (header, colour tables, extensions) to the first image.
 #include "host/media/gif_header.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -11,6 +12,10 @@ namespace {
 constexpr size_t kHeaderBytes = 13;  // signature, logical screen descriptor
 constexpr uint8_t kExtension = 0x21, kImage = 0x2C, kGraphicControl = 0xF9;
 constexpr size_t kImageDescriptorBytes = 9;
+constexpr size_t kFlagsOffset = 10;         // packed fields of the logical screen descriptor
+constexpr uint8_t kGlobalTableFlag = 0x80;  // a global colour table follows the header
+constexpr uint8_t kTableSizeBits = 0x07;    // 2^(bits + 1) entries: 7 gives 256
+constexpr size_t kRampEntries = 256;
 // Extensions before the first image (comments, XMP) rarely exceed a few KiB; past this the
 // file is left to FFmpeg as it is.
 constexpr int64_t kMaxScanBytes = 1 << 20;
@@ -41,6 +46,54 @@ class Reader {
 
 using Palette = std::array<uint8_t, 256 * 3>;
 
+uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
+
+constexpr int kMaxLzwBits = 12;  // GIF's LZW codes are at most 12 bits wide
+
+/// How many pixels the LZW data at the reader yields (the code lengths alone; no pixels are
+/// made), stopping at the end code, at `wanted` pixels, or where the data ends. nullopt when
+/// the data is unreadable or longer than the scan allows: FFmpeg then judges the file alone.
+std::optional<int64_t> lzwPixels(Reader& r, int64_t wanted) {
+  uint8_t minCode = 0;
+  if (!r.byte(minCode) || minCode < 1 || minCode > 11) return std::nullopt;
+  const int clear = 1 << minCode, end = clear + 1;
+  std::array<uint16_t, 1 << kMaxLzwBits> length{};
+  int next = clear + 2, width = minCode + 1, prev = -1;
+  const auto lengthOf = [&](int code) { return code < clear ? 1 : int{length[code]}; };
+  int64_t pixels = 0;
+  uint32_t bits = 0;
+  int nbits = 0;
+  for (uint8_t len = 0; pixels < wanted;) {
+    if (!r.byte(len)) return std::nullopt;
+    if (len == 0) break;  // the image's data ends
+    uint8_t block[255];
+    if (!r.read(block, len)) return std::nullopt;
+    for (int i = 0; i < len && pixels < wanted; ++i) {
+      bits |= uint32_t{block[i]} << nbits;
+      nbits += 8;
+      while (nbits >= width && pixels < wanted) {
+        const int code = static_cast<int>(bits & ((1u << width) - 1));
+        bits >>= width;
+        nbits -= width;
+        if (code == clear) {
+          next = clear + 2, width = minCode + 1, prev = -1;
+          continue;
+        }
+        if (code == end) return pixels;
+        const bool known = code < clear || (code > end && code < next);
+        if (!known && (code != next || prev < 0)) return pixels;  // a code no encoder makes
+        pixels += known ? lengthOf(code) : lengthOf(prev) + 1;
+        if (prev >= 0 && next < (1 << kMaxLzwBits)) {
+          length[next] = static_cast<uint16_t>(lengthOf(prev) + 1);
+          if (++next == (1 << width) && width < kMaxLzwBits) ++width;
+        }
+        prev = code;
+      }
+    }
+  }
+  return pixels;
+}
+
 bool readTable(Reader& r, uint8_t flags, Palette& table) {
   const size_t entries = size_t{1} << ((flags & 0x07) + 1);
   return r.read(table.data(), entries * 3);
@@ -53,8 +106,8 @@ std::optional<GifFirstImage> readGifFirstImage(InputFile& file) {
   uint8_t head[kHeaderBytes];
   if (!r.read(head, sizeof head) || std::memcmp(head, "GIF", 3) != 0) return std::nullopt;
   Palette global{}, local{};
-  const bool hasGlobal = head[10] & 0x80;
-  if (hasGlobal && !readTable(r, head[10], global)) return std::nullopt;
+  const bool hasGlobal = head[kFlagsOffset] & kGlobalTableFlag;
+  if (hasGlobal && !readTable(r, head[kFlagsOffset], global)) return std::nullopt;
   int transparentIndex = -1;
   for (uint8_t block = 0; r.byte(block);) {
     if (block == kExtension) {
@@ -82,9 +135,23 @@ std::optional<GifFirstImage> readGifFirstImage(InputFile& file) {
       const uint8_t* c = (hasLocal ? local : global).data() + 3 * transparentIndex;
       first.transparentArgb = 0xFF000000u | uint32_t{c[0]} << 16 | uint32_t{c[1]} << 8 | c[2];
     }
+    first.pixels = int64_t{le16(desc + 4)} * le16(desc + 6);
+    first.decodablePixels = lzwPixels(r, first.pixels);
     return first;
   }
   return std::nullopt;
+}
+
+std::vector<uint8_t> withGreyColourTable(std::span<const uint8_t> gif) {
+  std::vector<uint8_t> out(gif.begin(), gif.begin() + std::min(gif.size(), kHeaderBytes));
+  if (out.size() < kHeaderBytes) return {gif.begin(), gif.end()};
+  out[kFlagsOffset] =
+      static_cast<uint8_t>((out[kFlagsOffset] & ~(kGlobalTableFlag | kTableSizeBits)) |
+                           kGlobalTableFlag | kTableSizeBits);
+  out.reserve(gif.size() + 3 * kRampEntries);
+  for (size_t i = 0; i < kRampEntries; ++i) out.insert(out.end(), 3, static_cast<uint8_t>(i));
+  out.insert(out.end(), gif.begin() + kHeaderBytes, gif.end());
+  return out;
 }
 
 }  // namespace hashsieve::media::detail

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "host/media/input_file.hpp"
 
@@ -16,10 +18,19 @@ struct GifFirstImage {
   /// 0xFFRRGGBB of the first image's transparent index in its colour table (FFmpeg's
   /// trans_color option takes ARGB), when a graphic control extension sets one.
   std::optional<uint32_t> transparentArgb;
+  /// Width x height of the first image, and how many of its pixels its LZW data yields
+  /// (nullopt: not known). FFmpeg fills a short image silently; Pillow calls it truncated.
+  int64_t pixels = 0;
+  std::optional<int64_t> decodablePixels;
 };
 
 /// Parses the header, the global colour table and the blocks up to the first image descriptor.
 /// nullopt when the file is not a GIF or the blocks are cut short (FFmpeg then reports it).
 std::optional<GifFirstImage> readGifFirstImage(InputFile& file);
+
+/// `gif` (a whole GIF without a global colour table) with a 256-entry grey ramp inserted as its
+/// global table: entry i is (i, i, i), which is how Pillow shows the indices of a GIF that has
+/// no colour table at all (mode "L"). FFmpeg's decoder cannot decode such a file as it is.
+std::vector<uint8_t> withGreyColourTable(std::span<const uint8_t> gif);
 
 }  // namespace hashsieve::media::detail

@@ -5,7 +5,10 @@ exact matcher (every entry within the threshold, no approximation).
     threatexchange config extensions add hashsieve.threatexchange
 
 adds the signal type `hashsieve_pdq` for photos; its index answers the same queries as the `pdq`
-signal type's faiss index.
+signal type's faiss index. With pytx's vPDQ extension importable (it needs the `vpdq` package),
+it also adds `hashsieve_vpdq` for videos: the signal strings of pytx's `vpdq` (same features:
+hashsieve's vPDQ equals the vpdq package's), hashed by hashsieve's decoder, matched with pytx's
+own vPDQ index and comparison.
 """
 import os
 import pathlib
@@ -110,4 +113,34 @@ class HashsievePdqSignal(PdqSignal):
             return cls.hash_from_file(pathlib.Path(f.name))
 
 
-TX_MANIFEST = ThreatExchangeExtensionManifest(signal_types=(HashsievePdqSignal,))
+try:  # pytx's vPDQ extension needs the vpdq package
+    from threatexchange.content_type.video import VideoContent
+    from threatexchange.extensions.vpdq.vpdq import VPDQSignal
+    from threatexchange.extensions.vpdq.vpdq_util import VpdqCompactFeature, vpdq_to_json
+except ImportError:
+    VPDQSignal = None
+
+_SIGNALS: t.Tuple[type, ...] = (HashsievePdqSignal,)
+
+if VPDQSignal is not None:
+    from .video import hash_video
+
+    class HashsieveVpdqSignal(VPDQSignal):
+        """vPDQ computed by hashsieve; the signal strings, index and matches of `vpdq`."""
+
+        @classmethod
+        def get_content_types(cls) -> t.List[t.Type[ContentType]]:
+            return [VideoContent]
+
+        @classmethod
+        def hash_from_file(cls, path: pathlib.Path, seconds_per_hash: float = 1) -> str:
+            try:
+                features = hash_video(path, seconds_per_hash=seconds_per_hash)
+            except Exception as e:  # DecodeError: pytx reports hasher exceptions per file
+                raise ValueError(f"{path}: {e}") from e
+            return vpdq_to_json([VpdqCompactFeature(f.hex, f.quality, f.timestamp)
+                                 for f in features])
+
+    _SIGNALS += (HashsieveVpdqSignal,)
+
+TX_MANIFEST = ThreatExchangeExtensionManifest(signal_types=_SIGNALS)

@@ -138,7 +138,10 @@ std::vector<VpdqFeature> hashVideo(const std::string& path, double secondsPerHas
           hasher.hash(v, false, r);
           out.emplace_back(fi.index, r.quality, r.hash, 0.0);
         });
-    for (auto& [frame, quality, hash, t] : out) t = media::vpdqTimestamp(frame, info.fps);
+    // A still picture (or an animated GIF, which decodeFile treats as one) has no frame rate:
+    // its one frame is frame 0, at 0 s whatever the rate (not 0 / 0).
+    for (auto& [frame, quality, hash, t] : out)
+      t = info.fps > 0 ? media::vpdqTimestamp(frame, info.fps) : 0.0;
   } catch (const InputError& e) {
     throw FileError(e, path);
   }

@@ -48,9 +48,3 @@ VARIANT_STRIDE = 4
 def corpus_image_sample(root, stride=VARIANT_STRIDE):
     files = corpus_files(root / "images", IMAGE_EXTS)
     return [p for p in files if p.parent.name != "originals"][::stride]
-
-
-# Short videos among those the C++ vpdq oracle test (tests/media/run_oracle.sh) holds to equality
-# with PyPI vpdq; that test covers the rest (vpdq decodes slowly: each video costs seconds).
-VPDQ_VIDEOS = ["cockatoo__trim-2s-mid.mp4", "newtonscradle__to-mp4.mp4",
-               "portrait__rotated-metadata.mp4"]

@@ -28,6 +28,10 @@ def tx(tmp_path_factory):
                               capture_output=True, text=True).stdout
 
     run("config", "extensions", "add", "hashsieve.threatexchange")
+    try:  # stock vPDQ, the oracle of hashsieve_vpdq (needs the vpdq package)
+        run("config", "extensions", "add", "threatexchange.extensions.vpdq.manifest")
+    except subprocess.CalledProcessError:
+        pass
     return run
 
 
@@ -79,3 +83,40 @@ def test_pytx_match_equals_stock_pdq(corpus, tx, tmp_path):
     assert got.get("pdq"), "no query matched: the test would compare nothing"
     assert sorted(got.get("hashsieve_pdq", [])) == sorted(got["pdq"])
     print(f"pytx match: {len(queries)} queries, {len(got['pdq'])} match lines equal")
+
+
+# Short videos, the 854-wide one among them (a width that once gave different frames).
+PYTX_VIDEOS = ["cockatoo__trim-2s-mid.mp4", "cockatoo__scale-480p.mp4", "realshort.mp4"]
+
+
+def test_pytx_video_hash_and_match_equal_stock_vpdq(corpus, tx):
+    """`threatexchange hash video` gives the same signal strings for `vpdq` and
+    `hashsieve_vpdq`, and pytx's comparison matches each video with itself across the two."""
+    files = [corpus / "videos" / n for n in PYTX_VIDEOS]
+    got = by_signal(tx("hash", "video", *files))
+    if "vpdq" not in got:
+        pytest.skip("pytx's vPDQ extension did not load (no vpdq package)")
+    assert len(got["vpdq"]) == len(got["hashsieve_vpdq"]) == len(files)
+    assert got["hashsieve_vpdq"] == got["vpdq"]
+    from hashsieve.threatexchange import HashsieveVpdqSignal
+    for ours, stock in zip(got["hashsieve_vpdq"], got["vpdq"]):
+        assert HashsieveVpdqSignal.compare_hash(ours, stock).match
+    print(f"pytx video hash: {len(files)} videos hashsieve_vpdq == vpdq")
+
+
+def test_pytx_video_match_equals_stock_vpdq(corpus, tx, tmp_path):
+    """`threatexchange match video` against a collaboration holding one video under both signal
+    types: the known video matches under both alike, another video under neither."""
+    known, other = corpus / "videos" / "realshort.mp4", corpus / "videos" / PYTX_VIDEOS[0]
+    lines = [ln for ln in tx("hash", "video", known).splitlines() if "vpdq " in ln]
+    if not lines:
+        pytest.skip("pytx's vPDQ extension did not load (no vpdq package)")
+    signals = tmp_path / "video-signals.txt"
+    signals.write_text("".join(ln + "\n" for ln in lines))
+    tx("config", "collab", "edit", "local_file", "--create", "--filename", signals, "videos")
+    tx("fetch")
+    got = by_signal(tx("match", "--all", "video", known, other))
+    assert got.get("vpdq"), "the known video did not match: the test would compare nothing"
+    assert got.get("hashsieve_vpdq") == got["vpdq"]
+    assert len(got["vpdq"]) == 1  # the other video matches nothing
+    print(f"pytx video match: {got['vpdq']}")

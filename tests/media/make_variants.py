@@ -202,6 +202,21 @@ def gifs(out, rgb):
     body += b"\x00\x3b"
     with open(f"{out}/gif-no-colour-table.gif", "wb") as f:
         f.write(body)
+    # The same with a transparent index: Pillow keeps the index as its grey level.
+    gce = b"\x21\xf9\x04\x01\x00\x00" + bytes([int(grey[0, 0])]) + b"\x00"
+    with open(f"{out}/gif-no-colour-table-transparent.gif", "wb") as f:
+        f.write(body[:13] + gce + body[13:])
+    # Image data cut short inside the LZW stream (sub-blocks and trailer intact): FFmpeg fills
+    # the rest and only logs "LZW decode failed"; the file must be refused, not hashed.
+    lzw = gif_lzw_uncompressed(np.asarray(im).flatten(), 6)
+    pal = bytes(im.getpalette()[:192])
+    short = b"GIF89a" + struct.pack("<HHBBB", w, h, 0x85, 0, 0) + pal
+    short += b"\x2c" + struct.pack("<HHHHB", 0, 0, w, h, 0x00) + bytes([6])
+    cut = lzw[: len(lzw) // 3]
+    for i in range(0, len(cut), 255):
+        short += bytes([len(cut[i:i + 255])]) + cut[i:i + 255]
+    with open(f"{out}/gif-lzw-cut-short.gif", "wb") as f:
+        f.write(short + b"\x00\x3b")
 
 
 def gif_lzw_uncompressed(indices, min_code):
@@ -257,7 +272,32 @@ def bmp_bitfields(path, rgb, header_size, masks=BGRA_MASKS):
         f.write(b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + dib + data)
 
 
+def bmp_rle8(path, rgb, keep=1.0):
+    """An 8-bit RLE BMP (compression 1), each pixel a run of one; `keep` < 1 cuts the RLE
+    data short (the header still claims it all): FFmpeg's RLE decoder logs an overrun and
+    returns the frame with the rest unpainted."""
+    im = Image.fromarray(rgb).quantize(colors=64)
+    idx = np.asarray(im)
+    h, w = idx.shape
+    rle = bytearray()
+    for row in idx[::-1]:  # bottom-up
+        for v in row:
+            rle += bytes([1, int(v)])
+        rle += b"\x00\x00"
+    rle += b"\x00\x01"
+    data = bytes(rle[: int(len(rle) * keep)])
+    pal = im.getpalette()[: 3 * 256]
+    pal += [0] * (3 * 256 - len(pal))
+    table = b"".join(bytes([pal[3 * i + 2], pal[3 * i + 1], pal[3 * i], 0]) for i in range(256))
+    dib = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 8, 1, len(rle), 2835, 2835, 256, 0)
+    offset = 14 + len(dib) + len(table)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(rle), 0, 0, offset) + dib + table + data)
+
+
 def bmps(out, rgb):
+    bmp_rle8(f"{out}/bmp-rle8.bmp", rgb)
+    bmp_rle8(f"{out}/bmp-rle8-cut-short.bmp", rgb, keep=0.6)
     Image.fromarray(rgb).save(f"{out}/bmp-rgb24.bmp")
     Image.fromarray(rgb).quantize(colors=16).save(f"{out}/bmp-pal4.bmp")
     bmp_bitfields(f"{out}/bmp-v4-rgba32.bmp", rgb, 108)
@@ -292,6 +332,17 @@ def pngs(out, rgb):
     p.save(f"{out}/png-palette-trns.png", transparency=31)
 
 
+def apngs(out, rgb):
+    """APNG both ways: IDAT as the first animation frame, and IDAT as a default image that is
+    not part of the animation (FFmpeg's APNG demuxer skips it; Pillow opens on it)."""
+    frames = [Image.fromarray(rgb), Image.fromarray(rgb[::-1].copy()),
+              Image.fromarray(255 - rgb)]
+    frames[0].save(f"{out}/apng-idat-first-frame.png", save_all=True,
+                   append_images=frames[1:], duration=100)
+    frames[0].save(f"{out}/apng-default-image.png", save_all=True, append_images=frames[1:],
+                   duration=100, default_image=True)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -306,6 +357,7 @@ def main():
         bmps(d, rgb)
         jpegs(d, rgb)
         pngs(d, rgb)
+        apngs(d, rgb)
     print(f"make_variants: wrote {sum(len(f) for _, _, f in os.walk(out))} files under {out}")
 
 

@@ -32,10 +32,11 @@ case $which in
     set -- "$@" "synthetic=$outdir/synthetic"
     ;;
   vpdq)
-    # One video per codec/container family at vpdq's default 1 s per hash, one short video at
-    # every frame, and all of Meta's sample videos: about a minute on one core.
+    # One video per codec/container family at vpdq's default 1 s per hash, the 854-wide one (a
+    # width that is not a multiple of 8), one short video at every frame, and all of Meta's
+    # sample videos: about a minute on one core.
     [ -n "$corpus" ] && set -- "$@" \
-      "corpus=$corpus/videos@1:cockatoo.mp4,cockatoo__mjpeg.avi,cockatoo__mpeg4-xvid.avi,cockatoo__vp9.webm,cockatoo__hflip.mkv,cockatoo__logo-overlay.mov,cockatoo__vfr.mp4,cockatoo__trim-2s-mid.mp4,newtonscradle__to-mp4.mp4,portrait__rotated-metadata.mp4" \
+      "corpus=$corpus/videos@1:cockatoo.mp4,cockatoo__mjpeg.avi,cockatoo__mpeg4-xvid.avi,cockatoo__vp9.webm,cockatoo__hflip.mkv,cockatoo__logo-overlay.mov,cockatoo__vfr.mp4,cockatoo__trim-2s-mid.mp4,newtonscradle__to-mp4.mp4,portrait__rotated-metadata.mp4,cockatoo__scale-480p.mp4" \
       "corpus=$corpus/videos@0:realshort.mp4"
     [ -d "$shared/refdata/vpdq/videos" ] && set -- "$@" "refdata=$shared/refdata/vpdq/videos@1"
     ;;

@@ -34,7 +34,14 @@ struct BuildArgs {
   std::string type = "auto";
   bool strict = false;
   bool allowMalformed = false;
+  std::string pdqLuma = "unknown";
 };
+
+hsl::PdqLuma parsePdqLuma(const std::string& name) {
+  if (name == "reference") return hsl::PdqLuma::Reference;
+  if (name == "float64") return hsl::PdqLuma::Float64;
+  return hsl::PdqLuma::Unknown;
+}
 
 void printParseStats(const std::string& in, const ListParseStats& s) {
   std::fprintf(stderr,
@@ -59,6 +66,7 @@ int runBuild(const BuildArgs& a) {
   if (!opts.autoType) parseHashTypeName(a.type, opts.type);
   opts.strict = a.strict;
   BundleBuilder builder;
+  builder.setPdqLuma(parsePdqLuma(a.pdqLuma));
   // Reserve for the largest plausible entry count (a bare hash per line) up front: growing
   // a 10M-entry buffer by doubling costs more than the parse.
   uintmax_t bytes = 0;
@@ -179,6 +187,7 @@ nlohmann::ordered_json listInfoJson(const HashList& list, size_t topN) {
   j["entries"] = list.size();
   j["ids"] = list.idCount();
   j["videos"] = list.videoCount();
+  if (list.type() == HashType::Pdq) j["pdq_luma"] = hsl::pdqLumaName(list.pdqLuma());
   j["entries_with_several_ids"] = f.several;
   if (list.hasMeta()) {
     auto& c = j["categories"] = nlohmann::ordered_json::object();
@@ -220,6 +229,10 @@ void printListInfo(const HashList& list, size_t topN, bool inBundle) {
     std::printf("[%s]\ntype: %s\n", hashTypeName(list.type()), hashTypeName(list.type()));
   std::printf("entries: %zu\nids: %zu\nvideos: %zu\nentries with several ids: %zu\n", list.size(),
               list.idCount(), list.videoCount(), f.several);
+  if (list.type() == HashType::Pdq)
+    std::printf("pdq luma: %s\n", list.pdqLuma() == hsl::PdqLuma::Unknown
+                                      ? "unknown (not declared when the list was built)"
+                                      : hsl::pdqLumaName(list.pdqLuma()));
   if (list.hasMeta()) {
     std::printf("ids per category:\n");
     for (const auto& [name, n] : categoryCounts(list))
@@ -340,6 +353,13 @@ void addListCommand(CLI::App& app, int& exitCode) {
                 "Hash type of the list; auto: every type the inputs hold (by column, key, signal "
                 "type or hex length; 64 hex = PDQ), several types making a bundle")
       ->check(CLI::IsMember({"auto", "pdq", "phash", "md5", "sha1", "sha256"}))
+      ->capture_default_str();
+  b->add_option("--pdq-luma", build->pdqLuma,
+                "The luma rounding the PDQ hashes were made with, recorded in the list and shown "
+                "by `list info`: reference (hashsieve's default, Meta's C++ library) or float64 "
+                "(`hash --pdq-luma float64`; the pdqhash binding, so python-threatexchange and "
+                "HMA exports); unknown records nothing")
+      ->check(CLI::IsMember({"unknown", "reference", "float64"}))
       ->capture_default_str();
   b->add_flag("--strict", build->strict,
               "Fail at the first malformed line (default: skip and count, exit 1)");

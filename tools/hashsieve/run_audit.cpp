@@ -40,7 +40,8 @@ audit::AuditRecord startAuditRecord(const std::string& command, const std::strin
 
 audit::ListInfo listAuditInfo(const std::string& path, const HashList& list) {
   return {path, hashTypeName(list.type()), static_cast<int64_t>(list.size()),
-          hsl::checksumHex(list.checksum())};
+          hsl::checksumHex(list.checksum()),
+          list.type() == HashType::Pdq ? hsl::pdqLumaName(list.pdqLuma()) : ""};
 }
 
 audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const std::string& output,
