@@ -1,0 +1,255 @@
+// The feed scheduler driven by a host stand-in for the stream operations: every frame gets its
+// record (the CPU backend's) or its error, exactly once and in input order; batches stay in
+// flight across enqueue calls; failures at launch or at the wait; out-of-memory back-off.
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "host/core/feed_scheduler.hpp"
+#include "tests/feed/feed_test_support.hpp"
+
+namespace hashsieve {
+namespace {
+
+// Stream operations on the host: launch copies the views, finish hashes them on the CPU.
+// Injected failures: a launch or a finish (by batch number) throws; launches of more than
+// `memoryFrames` frames throw OutOfDeviceMemory; shrink() halves the workspace (the frames a
+// batch holds) unless `canShrink` is false or it is down to one frame.
+class HostOps final : public FeedOps {
+ public:
+  explicit HostOps(int slots, size_t batchFrames) : slots_(slots), batchFrames_(batchFrames) {
+    busy_.assign(slots, false);
+    launched_.resize(slots);
+  }
+  int slotCount() const override { return slots_; }
+  size_t batchLength(std::span<const ImageView> frames, size_t maxFrames) const override {
+    return std::min({frames.size(), maxFrames, batchFrames_});
+  }
+  void launch(int slot, std::span<const ImageView> frames, const HashRequest&) override {
+    EXPECT_FALSE(busy_[slot]) << "launch on a busy slot " << slot;
+    const int batch = batches_++;
+    batchSizes.push_back(frames.size());
+    if (frames.size() > memoryFrames) throw OutOfDeviceMemory("host ops: out of memory");
+    busy_[slot] = true;  // the upload is queued: a failure now is one in the middle of a batch
+    if (failLaunch && *failLaunch == batch) throw std::runtime_error("launch failed");
+    launched_[slot] = {batch, std::vector<ImageView>(frames.begin(), frames.end())};
+    maxBusy = std::max(maxBusy, size_t(std::count(busy_.begin(), busy_.end(), true)));
+  }
+  void finish(int slot, const HashRequest& req, std::span<FrameHash> out) override {
+    EXPECT_TRUE(busy_[slot]);
+    auto& [batch, frames] = launched_[slot];
+    EXPECT_EQ(out.size(), frames.size());
+    busy_[slot] = false;
+    if (failFinish && *failFinish == batch) throw std::runtime_error("kernel failed");
+    cpu_->hash(frames, req, out);
+  }
+  void abandon(int slot) noexcept override { busy_[slot] = false; }
+  bool shrink() override {
+    EXPECT_EQ(busySlots(), 0) << "shrink with work in flight";
+    if (!canShrink || batchFrames_ == 1) return false;
+    ++shrinks;
+    batchFrames_ /= 2;
+    return true;
+  }
+  int busySlots() const { return int(std::count(busy_.begin(), busy_.end(), true)); }
+
+  std::optional<int> failLaunch, failFinish;
+  size_t memoryFrames = SIZE_MAX;
+  bool canShrink = true;
+  size_t maxBusy = 0;
+  int shrinks = 0;
+  std::vector<size_t> batchSizes;
+
+ private:
+  int slots_;
+  size_t batchFrames_;
+  int batches_ = 0;
+  std::vector<bool> busy_;
+  std::vector<std::pair<int, std::vector<ImageView>>> launched_;
+  std::unique_ptr<Hasher> cpu_ = makeCpuHasher();
+};
+
+struct Outcome {
+  uint64_t tag;
+  std::optional<FrameHash> hash;
+  std::string error;
+};
+
+FeedDone recordInto(std::vector<Outcome>& seen) {
+  return [&seen](uint64_t tag, const FrameHash* h, std::exception_ptr e) {
+    Outcome o{tag, std::nullopt, {}};
+    if (h) o.hash = *h;
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        o.error = x.what();
+      }
+    }
+    seen.push_back(std::move(o));
+  };
+}
+
+std::vector<uint64_t> iota(size_t n, uint64_t from = 0) {
+  std::vector<uint64_t> v(n);
+  std::iota(v.begin(), v.end(), from);
+  return v;
+}
+
+class FeedSchedulerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    frames_ = test::randomFrames(40, 11);
+    views_ = test::viewsOf(frames_);
+    req_.dihedral = true;
+    want_ = test::cpuRecords(views_, req_);
+  }
+  // Every tag 0..n-1 once, in order; records equal the CPU's except for tags in `failed`,
+  // which carry `error`.
+  void expectOutcomes(const std::vector<Outcome>& seen, const std::set<uint64_t>& failed,
+                      const std::string& error) {
+    ASSERT_EQ(seen.size(), views_.size());
+    for (size_t i = 0; i < seen.size(); ++i) {
+      SCOPED_TRACE("frame " + std::to_string(i));
+      EXPECT_EQ(seen[i].tag, i);
+      if (failed.count(i)) {
+        EXPECT_FALSE(seen[i].hash.has_value());
+        EXPECT_EQ(seen[i].error, error);
+      } else {
+        ASSERT_TRUE(seen[i].hash.has_value()) << seen[i].error;
+        EXPECT_TRUE(test::sameRecord(*seen[i].hash, want_[i]));
+      }
+    }
+  }
+  std::vector<Image> frames_;
+  std::vector<ImageView> views_;
+  HashRequest req_;
+  std::vector<FrameHash> want_;
+};
+
+TEST_F(FeedSchedulerTest, RecordsInInputOrderWithBatchesInFlightAcrossCalls) {
+  HostOps ops(3, 4);
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  const std::span<const ImageView> all(views_);
+  const std::span<const uint64_t> allTags(tags);
+  // Two calls of 20 frames (5 batches each): the first returns with all three slots in flight.
+  sched.enqueue(all.first(20), allTags.first(20), req_, recordInto(seen));
+  EXPECT_EQ(sched.inFlight(), 3u);
+  EXPECT_EQ(ops.busySlots(), 3);
+  EXPECT_EQ(seen.size(), 8u);  // batches 0 and 1 were collected to free their slots
+  sched.enqueue(all.subspan(20), allTags.subspan(20), req_, recordInto(seen));
+  EXPECT_EQ(sched.inFlight(), 3u);
+  sched.drain();
+  EXPECT_EQ(sched.inFlight(), 0u);
+  EXPECT_EQ(ops.maxBusy, 3u);  // upload n+1 was queued while n and n-1 were in flight
+  EXPECT_EQ(sched.batchesLaunched(), 10u);
+  expectOutcomes(seen, {}, "");
+}
+
+TEST_F(FeedSchedulerTest, BatchesFollowTheOpsLengthAndTheFrameLimit) {
+  HostOps ops(2, 7);
+  FeedScheduler sched(ops, 5);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  sched.enqueue(views_, tags, req_, recordInto(seen));
+  sched.drain();
+  for (size_t n : ops.batchSizes) EXPECT_LE(n, 5u);
+  EXPECT_EQ(ops.batchSizes.size(), 8u);
+  expectOutcomes(seen, {}, "");
+}
+
+TEST_F(FeedSchedulerTest, LaunchFailureInTheMiddleFailsOnlyThatBatch) {
+  HostOps ops(2, 4);
+  ops.failLaunch = 3;  // frames 12..15
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  sched.enqueue(views_, tags, req_, recordInto(seen));
+  sched.drain();
+  expectOutcomes(seen, {12, 13, 14, 15}, "launch failed");
+}
+
+TEST_F(FeedSchedulerTest, DeviceFailureAtTheWaitFailsOnlyThatBatch) {
+  HostOps ops(3, 6);
+  ops.failFinish = 3;  // frames 13..18 (the second call's first batch), found at its wait
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  const std::span<const ImageView> all(views_);
+  const std::span<const uint64_t> allTags(tags);
+  sched.enqueue(all.first(13), allTags.first(13), req_, recordInto(seen));
+  sched.enqueue(all.subspan(13), allTags.subspan(13), req_, recordInto(seen));
+  sched.drain();
+  expectOutcomes(seen, {13, 14, 15, 16, 17, 18}, "kernel failed");
+}
+
+TEST_F(FeedSchedulerTest, OutOfMemoryShrinksTheWorkspaceAndRetries) {
+  HostOps ops(2, 16);
+  ops.memoryFrames = 5;  // 16 fails, 8 fails, 4 fits
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  sched.enqueue(views_, tags, req_, recordInto(seen));
+  sched.drain();
+  expectOutcomes(seen, {}, "");
+  EXPECT_EQ(ops.shrinks, 2);
+  EXPECT_EQ(ops.batchSizes[0], 16u);
+  EXPECT_EQ(ops.batchSizes[1], 8u);
+  for (size_t i = 2; i < ops.batchSizes.size(); ++i) EXPECT_EQ(ops.batchSizes[i], 4u);
+}
+
+TEST_F(FeedSchedulerTest, OutOfMemoryWithNothingToShrinkHalvesTheBatch) {
+  HostOps ops(2, 64);
+  ops.memoryFrames = 5;
+  ops.canShrink = false;
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  sched.enqueue(views_, tags, req_, recordInto(seen));
+  sched.drain();
+  expectOutcomes(seen, {}, "");
+  EXPECT_LE(sched.batchFramesLimit(), 5u);
+  // The batches that went through: 64 -> 40 (OOM), 20 (OOM), 10 (OOM), 5, 5, ...
+  EXPECT_EQ(ops.batchSizes.front(), 40u);
+}
+
+TEST_F(FeedSchedulerTest, OutOfMemoryEvenForOneFrameFailsEachFrameOnce) {
+  HostOps ops(2, 4);
+  ops.memoryFrames = 0;
+  FeedScheduler sched(ops, 4);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  sched.enqueue(views_, tags, req_, recordInto(seen));
+  sched.drain();
+  std::set<uint64_t> all;
+  for (uint64_t t = 0; t < views_.size(); ++t) all.insert(t);
+  expectOutcomes(seen, all, "host ops: out of memory");
+}
+
+TEST_F(FeedSchedulerTest, OutOfMemoryCollectsTheBatchesInFlightFirst) {
+  HostOps ops(3, 4);
+  FeedScheduler sched(ops, 64);
+  std::vector<Outcome> seen;
+  const auto tags = iota(views_.size());
+  const std::span<const ImageView> all(views_);
+  const std::span<const uint64_t> allTags(tags);
+  sched.enqueue(all.first(12), allTags.first(12), req_, recordInto(seen));
+  EXPECT_EQ(sched.inFlight(), 3u);
+  ops.memoryFrames = 2;  // the next launch fails: shrink() runs only with no slot busy
+  sched.enqueue(all.subspan(12), allTags.subspan(12), req_, recordInto(seen));
+  sched.drain();
+  expectOutcomes(seen, {}, "");
+}
+
+TEST(FeedSchedulerSetup, NeedsTwoSlots) {
+  HostOps ops(1, 4);
+  EXPECT_THROW(FeedScheduler(ops, 4), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace hashsieve
