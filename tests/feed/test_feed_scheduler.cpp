@@ -10,67 +10,10 @@
 
 #include "host/core/feed_scheduler.hpp"
 #include "tests/feed/feed_test_support.hpp"
+#include "tests/feed/host_feed_ops.hpp"
 
 namespace hashsieve {
 namespace {
-
-// Stream operations on the host: launch copies the views, finish hashes them on the CPU.
-// Injected failures: a launch or a finish (by batch number) throws; launches of more than
-// `memoryFrames` frames throw OutOfDeviceMemory; shrink() halves the workspace (the frames a
-// batch holds) unless `canShrink` is false or it is down to one frame.
-class HostOps final : public FeedOps {
- public:
-  explicit HostOps(int slots, size_t batchFrames) : slots_(slots), batchFrames_(batchFrames) {
-    busy_.assign(slots, false);
-    launched_.resize(slots);
-  }
-  int slotCount() const override { return slots_; }
-  size_t batchLength(std::span<const ImageView> frames, size_t maxFrames) const override {
-    return std::min({frames.size(), maxFrames, batchFrames_});
-  }
-  void launch(int slot, std::span<const ImageView> frames, const HashRequest&) override {
-    EXPECT_FALSE(busy_[slot]) << "launch on a busy slot " << slot;
-    const int batch = batches_++;
-    batchSizes.push_back(frames.size());
-    if (frames.size() > memoryFrames) throw OutOfDeviceMemory("host ops: out of memory");
-    busy_[slot] = true;  // the upload is queued: a failure now is one in the middle of a batch
-    if (failLaunch && *failLaunch == batch) throw std::runtime_error("launch failed");
-    launched_[slot] = {batch, std::vector<ImageView>(frames.begin(), frames.end())};
-    maxBusy = std::max(maxBusy, size_t(std::count(busy_.begin(), busy_.end(), true)));
-  }
-  void finish(int slot, const HashRequest& req, std::span<FrameHash> out) override {
-    EXPECT_TRUE(busy_[slot]);
-    auto& [batch, frames] = launched_[slot];
-    EXPECT_EQ(out.size(), frames.size());
-    busy_[slot] = false;
-    if (failFinish && *failFinish == batch) throw std::runtime_error("kernel failed");
-    cpu_->hash(frames, req, out);
-  }
-  void abandon(int slot) noexcept override { busy_[slot] = false; }
-  bool shrink() override {
-    EXPECT_EQ(busySlots(), 0) << "shrink with work in flight";
-    if (!canShrink || batchFrames_ == 1) return false;
-    ++shrinks;
-    batchFrames_ /= 2;
-    return true;
-  }
-  int busySlots() const { return int(std::count(busy_.begin(), busy_.end(), true)); }
-
-  std::optional<int> failLaunch, failFinish;
-  size_t memoryFrames = SIZE_MAX;
-  bool canShrink = true;
-  size_t maxBusy = 0;
-  int shrinks = 0;
-  std::vector<size_t> batchSizes;
-
- private:
-  int slots_;
-  size_t batchFrames_;
-  int batches_ = 0;
-  std::vector<bool> busy_;
-  std::vector<std::pair<int, std::vector<ImageView>>> launched_;
-  std::unique_ptr<Hasher> cpu_ = makeCpuHasher();
-};
 
 struct Outcome {
   uint64_t tag;
@@ -131,7 +74,7 @@ class FeedSchedulerTest : public ::testing::Test {
 };
 
 TEST_F(FeedSchedulerTest, RecordsInInputOrderWithBatchesInFlightAcrossCalls) {
-  HostOps ops(3, 4);
+  test::HostOps ops(3, 4);
   FeedScheduler sched(ops, 64);
   std::vector<Outcome> seen;
   const auto tags = iota(views_.size());
@@ -152,7 +95,7 @@ TEST_F(FeedSchedulerTest, RecordsInInputOrderWithBatchesInFlightAcrossCalls) {
 }
 
 TEST_F(FeedSchedulerTest, BatchesFollowTheOpsLengthAndTheFrameLimit) {
-  HostOps ops(2, 7);
+  test::HostOps ops(2, 7);
   FeedScheduler sched(ops, 5);
   std::vector<Outcome> seen;
   const auto tags = iota(views_.size());
@@ -164,7 +107,7 @@ TEST_F(FeedSchedulerTest, BatchesFollowTheOpsLengthAndTheFrameLimit) {
 }
 
 TEST_F(FeedSchedulerTest, LaunchFailureInTheMiddleFailsOnlyThatBatch) {
-  HostOps ops(2, 4);
+  test::HostOps ops(2, 4);
   ops.failLaunch = 3;  // frames 12..15
   FeedScheduler sched(ops, 64);
   std::vector<Outcome> seen;
@@ -175,7 +118,7 @@ TEST_F(FeedSchedulerTest, LaunchFailureInTheMiddleFailsOnlyThatBatch) {
 }
 
 TEST_F(FeedSchedulerTest, DeviceFailureAtTheWaitFailsOnlyThatBatch) {
-  HostOps ops(3, 6);
+  test::HostOps ops(3, 6);
   ops.failFinish = 3;  // frames 13..18 (the second call's first batch), found at its wait
   FeedScheduler sched(ops, 64);
   std::vector<Outcome> seen;
@@ -189,7 +132,7 @@ TEST_F(FeedSchedulerTest, DeviceFailureAtTheWaitFailsOnlyThatBatch) {
 }
 
 TEST_F(FeedSchedulerTest, OutOfMemoryShrinksTheWorkspaceAndRetries) {
-  HostOps ops(2, 16);
+  test::HostOps ops(2, 16);
   ops.memoryFrames = 5;  // 16 fails, 8 fails, 4 fits
   FeedScheduler sched(ops, 64);
   std::vector<Outcome> seen;
@@ -204,7 +147,7 @@ TEST_F(FeedSchedulerTest, OutOfMemoryShrinksTheWorkspaceAndRetries) {
 }
 
 TEST_F(FeedSchedulerTest, OutOfMemoryWithNothingToShrinkHalvesTheBatch) {
-  HostOps ops(2, 64);
+  test::HostOps ops(2, 64);
   ops.memoryFrames = 5;
   ops.canShrink = false;
   FeedScheduler sched(ops, 64);
@@ -219,7 +162,7 @@ TEST_F(FeedSchedulerTest, OutOfMemoryWithNothingToShrinkHalvesTheBatch) {
 }
 
 TEST_F(FeedSchedulerTest, OutOfMemoryEvenForOneFrameFailsEachFrameOnce) {
-  HostOps ops(2, 4);
+  test::HostOps ops(2, 4);
   ops.memoryFrames = 0;
   FeedScheduler sched(ops, 4);
   std::vector<Outcome> seen;
@@ -232,7 +175,7 @@ TEST_F(FeedSchedulerTest, OutOfMemoryEvenForOneFrameFailsEachFrameOnce) {
 }
 
 TEST_F(FeedSchedulerTest, OutOfMemoryCollectsTheBatchesInFlightFirst) {
-  HostOps ops(3, 4);
+  test::HostOps ops(3, 4);
   FeedScheduler sched(ops, 64);
   std::vector<Outcome> seen;
   const auto tags = iota(views_.size());
@@ -247,7 +190,7 @@ TEST_F(FeedSchedulerTest, OutOfMemoryCollectsTheBatchesInFlightFirst) {
 }
 
 TEST(FeedSchedulerSetup, NeedsTwoSlots) {
-  HostOps ops(1, 4);
+  test::HostOps ops(1, 4);
   EXPECT_THROW(FeedScheduler(ops, 4), std::invalid_argument);
 }
 

@@ -107,8 +107,10 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
   cmd->add_option("--journal", a.journal,
                   "Resume journal: finished records are committed here (fsync'd); rerunning the "
                   "same command skips them and writes the same output");
-  cmd->add_option("--batch-frames", a.batchFrames, "Frames per GPU batch (batched backends only)")
-      ->check(CLI::Range(1, 4096))
+  cmd->add_option("--batch-frames", a.batchFrames,
+                  "Frames per GPU batch at most (batched backends only); 0: as many as the "
+                  "device holds")
+      ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   addArchiveOptions(cmd, a);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress line and no summary on stderr");
