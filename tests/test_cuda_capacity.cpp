@@ -27,7 +27,7 @@ TEST(CudaCapacity, LargeDeviceTakes24MegapixelPhotosAnd4kFrames) {
   EXPECT_EQ(deviceRejection(frame(1, 1), cap), "");
   EXPECT_GE(cap.planeFloats, uint64_t(100) * 1920 * 1080);  // >= 100 1080p frames per batch
   EXPECT_EQ(cap.pixelBytes, 3 * cap.planeFloats);
-  // Bytes per batch pixel on the device: 2 slots x 3 (RGB) + 2 planes x 4 + temp + compact.
+  // Bytes per batch pixel on the device: 3 slots x 3 (RGB) + 2 planes x 4 + temp + compact.
   EXPECT_LE(cap.planeFloats * 16, (uint64_t(78) << 30) / 2);
 }
 
