@@ -25,7 +25,6 @@ namespace {
 // Capacity policy (chooseCapacity). A batch should give every pass several waves of 32-line
 // warps on every SM: ~2 Mpx per SM is about one 1080p frame (1080 row lines, 1920 column lines).
 constexpr uint64_t kPixelsPerSm = uint64_t{2} << 20;
-constexpr double kDeviceMemoryShare = 0.5;  // of the free memory: the matcher and others keep half
 constexpr uint64_t kMaxPinnedPixelBytes = uint64_t{1} << 30;  // per slot, host page-locked
 constexpr uint64_t kMinBatchPixels = uint64_t{1} << 20;
 constexpr int kMaxFramesPerBatch = 4096;
@@ -68,14 +67,13 @@ uint64_t pdqTableBytes(int frames) {
 
 }  // namespace
 
-BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t freeBytes) {
+BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t deviceBytes) {
   // Device bytes per batch pixel: every slot's RGB staging, two float planes, the pHash temp
   // and the compact buffer (bounded below by their own limits).
   constexpr uint64_t kDeviceBytesPerPixel = kFeedSlots * kRgbBytes + 2 * sizeof(float) + 1 + 1;
   uint64_t pixels = uint64_t(prop.multiProcessorCount) * kPixelsPerSm;
   pixels = std::min(pixels, kMaxPinnedPixelBytes / kRgbBytes);
-  pixels =
-      std::min(pixels, uint64_t(double(freeBytes) * kDeviceMemoryShare) / kDeviceBytesPerPixel);
+  pixels = std::min(pixels, uint64_t(deviceBytes) / kDeviceBytesPerPixel);
   BatchCapacity c;
   c.planeFloats = pixels;
   c.pixelBytes = pixels * kRgbBytes;
@@ -159,17 +157,28 @@ size_t fittingFrames(std::span<const ImageView> frames, size_t maxFrames,
 
 }  // namespace
 
-CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity)
-    : fixedCapacity_(capacity.has_value()), cpu_(makeCpuHasher()) {
-  int device = 0;
-  HS_CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp prop{};
-  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-  size_t freeBytes = 0, totalBytes = 0;
-  HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
-  cap_ = capacity ? *capacity : chooseCapacity(prop, freeBytes);
+std::shared_ptr<StagingPool> CudaHasher::makePinnedPool() {
+  return std::make_shared<StagingPool>(
+      SlabAllocator{[](size_t bytes) {
+                      void* p = nullptr;
+                      HS_CUDA_CHECK(cudaHostAlloc(&p, bytes, cudaHostAllocPortable));
+                      return p;
+                    },
+                    [](void* p) { HS_CUDA_CHECK_NOTHROW(cudaFreeHost(p)); }});
+}
+
+CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity, int device,
+                       std::shared_ptr<StagingPool> staging)
+    : res_(CudaResources::forDevice(device)),
+      budget_(res_->reserve(size_t(double(res_->budgetBytes()) * kHasherShareOfBudget))),
+      fixedCapacity_(capacity.has_value()),
+      cpu_(makeCpuHasher()),
+      pool_(staging ? std::move(staging) : makePinnedPool()) {
+  res_->makeCurrent();
+  cap_ = capacity ? *capacity : chooseCapacity(res_->properties(), budget_.bytes());
   uploadPdqDctMatrix();
-  // Another process may take memory between cudaMemGetInfo and here: on out-of-memory, halve.
+  // Another process may take memory between the budget's cudaMemGetInfo and here: on
+  // out-of-memory, halve.
   for (;;) {
     try {
       allocate();
@@ -180,17 +189,11 @@ CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity)
       if (!shrink()) throw;
     }
   }
-  pool_ = std::make_shared<StagingPool>(
-      SlabAllocator{[](size_t bytes) {
-                      void* p = nullptr;
-                      HS_CUDA_CHECK(cudaHostAlloc(&p, bytes, cudaHostAllocPortable));
-                      return p;
-                    },
-                    [](void* p) { HS_CUDA_CHECK_NOTHROW(cudaFreeHost(p)); }});
   sched_ = std::make_unique<FeedScheduler>(static_cast<FeedOps&>(*this), size_t(cap_.frames));
 }
 
 CudaHasher::~CudaHasher() {
+  HS_CUDA_CHECK_NOTHROW(cudaSetDevice(res_->device()));
   sched_.reset();  // abandons (waits for) whatever is still in flight
   release();
 }
@@ -244,7 +247,13 @@ bool CudaHasher::shrink() {
 
 void CudaHasher::enqueue(std::span<const ImageView> frames, std::span<const uint64_t> tags,
                          const HashRequest& req, FeedDone done) {
+  res_->makeCurrent();  // the feed runs on the batcher's thread
   sched_->enqueue(frames, tags, req, std::move(done));
+}
+
+void CudaHasher::drain() {
+  res_->makeCurrent();
+  sched_->drain();
 }
 
 size_t CudaHasher::batchLength(std::span<const ImageView> frames, size_t maxFrames) const {

@@ -16,6 +16,7 @@
 #include "host/core/feed_scheduler.hpp"
 #include "host/core/hasher.hpp"
 #include "kernels/cuda_raii.hpp"
+#include "kernels/cuda_resources.hpp"
 #include "kernels/pdq_batch.hpp"
 #include "kernels/phash_batch.hpp"
 
@@ -34,8 +35,12 @@ struct BatchCapacity {
   int maxRowBytes = 0;         // widest frame pHash pass 1 stages in shared memory
 };
 
-/// Capacity for device `prop` with `freeBytes` of free device memory (cudaMemGetInfo).
-BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t freeBytes);
+/// Capacity for device `prop` when the hasher may use `deviceBytes` of device memory.
+BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t deviceBytes);
+
+/// The hasher's share of its device's budget (CudaResources); a matcher on the same device
+/// (`scan`) takes from the rest.
+inline constexpr double kHasherShareOfBudget = 0.5;
 
 /// Empty when `frame` fits a batch of `cap`; else why it must be hashed on the CPU.
 std::string deviceRejection(const ImageView& frame, const BatchCapacity& cap);
@@ -45,13 +50,18 @@ inline constexpr int kFeedSlots = 3;
 
 class CudaHasher final : public FeedHasher, private FeedOps {
  public:
-  /// On the current device. `capacity` overrides chooseCapacity (tests force small batches).
-  explicit CudaHasher(std::optional<BatchCapacity> capacity = std::nullopt);
+  /// On device `device`, within kHasherShareOfBudget of its budget. `capacity` overrides
+  /// chooseCapacity (tests force small batches). `staging`: a pinned pool shared with the
+  /// hashers of other devices (portable memory); null: a pool of its own.
+  explicit CudaHasher(std::optional<BatchCapacity> capacity = std::nullopt, int device = 0,
+                      std::shared_ptr<StagingPool> staging = nullptr);
+  /// A pinned pool any device can read from (cudaHostAllocPortable).
+  static std::shared_ptr<StagingPool> makePinnedPool();
   ~CudaHasher() override;
   std::string name() const override { return "cuda"; }
   void enqueue(std::span<const ImageView> frames, std::span<const uint64_t> tags,
                const HashRequest& req, FeedDone done) override;
-  void drain() override { sched_->drain(); }
+  void drain() override;
   std::shared_ptr<StagingPool> staging() const override { return pool_; }
   size_t batchBytes() const override { return size_t(cap_.pixelBytes); }
   const BatchCapacity& capacity() const { return cap_; }
@@ -71,6 +81,8 @@ class CudaHasher final : public FeedHasher, private FeedOps {
   void release() noexcept;
   void submit(Slot& slot, std::span<const ImageView> frames, const HashRequest& req);
 
+  std::shared_ptr<CudaResources> res_;
+  CudaResources::Reservation budget_;
   BatchCapacity cap_;
   bool fixedCapacity_ = false;
   std::unique_ptr<Hasher> cpu_;  // frames the workspace cannot take

@@ -354,5 +354,21 @@ TEST_F(CudaHasherTest, StagedFramesAcrossEnqueueCallsMatchCpu) {
   for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
 }
 
+// One budget per device: a hasher reserves its share of the device's CudaResources budget
+// (not of whatever is free when it is made) and gives it back when it goes.
+TEST_F(CudaHasherTest, HashersShareTheDeviceBudget) {
+  const std::shared_ptr<CudaResources> res = CudaResources::forDevice(0);
+  const size_t before = res->availableBytes();
+  {
+    CudaHasher first;
+    const size_t taken = before - res->availableBytes();
+    EXPECT_GT(taken, 0u);
+    EXPECT_LE(taken, size_t(double(res->budgetBytes()) * kHasherShareOfBudget));
+    CudaHasher second;  // takes from what is left, never beyond the budget
+    EXPECT_LE(before - res->availableBytes(), res->budgetBytes());
+  }
+  EXPECT_EQ(res->availableBytes(), before);
+}
+
 }  // namespace
 }  // namespace hashsieve::cuda

@@ -60,8 +60,9 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
       ->capture_default_str();
   cmd->add_option("--threads", a.threads, threadsHelp)->check(CLI::Range(1, 1024));
   cmd->add_option("--device", a.device,
-                  "Hashing backend: auto (CUDA when a device is present, else CPU), cpu, cuda")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+                  "Hashing backend: auto (CUDA when a device is present, else CPU), cpu, cuda "
+                  "(device 0), cuda:all (every device), cuda:0,2 (these devices)")
+      ->check([](const std::string& s) { return deviceSpecError(s); })
       ->capture_default_str();
   cmd->add_option("--video-fps", a.videoFps,
                   "Video frames hashed per second of media time (vPDQ sampling); 0 = every frame")
@@ -153,7 +154,7 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.decodeMemory = media::decodeMemory;
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
-  setPipelineHasher(opts, parseDevice(a.device));
+  setPipelineHasher(opts, parseDeviceSpec(a.device));
   return opts;
 }
 
