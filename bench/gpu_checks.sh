@@ -82,7 +82,8 @@ skip() {
   STEPS+=("$1	skipped: $2	-")
 }
 
-# parity CORPUS: `hash` on the CPU and on CUDA; every record's hashes must be identical.
+# parity CORPUS: `hash` on the CPU, on CUDA and on every device (cuda:all, the multi-device
+# dealing); every record's hashes must be identical.
 # shellcheck disable=SC2317  # invoked through step
 parity() {
   local dir=$1 n
@@ -93,15 +94,19 @@ parity() {
   fi
   "$HS" hash --device cpu -o "$LOGS/parity_cpu.jsonl" "$dir" || [ $? -eq 1 ]
   "$HS" hash --device cuda -o "$LOGS/parity_cuda.jsonl" "$dir" || [ $? -eq 1 ]
-  python3 - "$LOGS/parity_cpu.jsonl" "$LOGS/parity_cuda.jsonl" <<'PY'
+  "$HS" hash --device cuda:all -o "$LOGS/parity_cuda_all.jsonl" "$dir" || [ $? -eq 1 ]
+  python3 - "$LOGS/parity_cpu.jsonl" "$LOGS/parity_cuda.jsonl" "$LOGS/parity_cuda_all.jsonl" <<'PY'
 import json, sys
 keys = ("pdq", "pdq_quality", "phash", "pdq_dihedral", "frames", "error")
 def load(path):
     return {r["path"]: {k: r.get(k) for k in keys} for r in map(json.loads, open(path))}
-cpu, gpu = load(sys.argv[1]), load(sys.argv[2])
-diff = [p for p in cpu if cpu[p] != gpu.get(p)]
-print(f"{len(cpu)} records; {len(diff)} differ" + (f", first: {diff[0]}" if diff else ""))
-sys.exit(1 if diff or set(cpu) != set(gpu) else 0)
+cpu, bad = load(sys.argv[1]), False
+for other in sys.argv[2:]:
+    gpu = load(other)
+    diff = [p for p in cpu if cpu[p] != gpu.get(p)]
+    print(f"{other}: {len(cpu)} records; {len(diff)} differ" + (f", first: {diff[0]}" if diff else ""))
+    bad = bad or bool(diff) or set(cpu) != set(gpu)
+sys.exit(1 if bad else 0)
 PY
 }
 

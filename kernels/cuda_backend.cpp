@@ -4,6 +4,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "kernels/cuda_check.hpp"
@@ -11,7 +12,6 @@
 #include "kernels/pdq_finish.cuh"
 
 namespace hashsieve::cuda {
-namespace {
 
 // Without a driver cudaGetDeviceCount fails and leaves the count untouched: start at 0.
 int deviceCount() {
@@ -22,8 +22,6 @@ int deviceCount() {
   }
   return n;
 }
-
-}  // namespace
 
 CudaProbeFacts probeFacts() {
   CudaProbeFacts f;
@@ -88,6 +86,19 @@ std::string describeDevices() {
 std::unique_ptr<Hasher> makeCudaHasher() {
   if (deviceCount() == 0) throw std::runtime_error("no CUDA device");
   return std::make_unique<CudaHasher>();
+}
+
+std::vector<std::unique_ptr<FeedHasher>> makeCudaHashers(const std::vector<int>& ordinals) {
+  const int n = deviceCount();
+  std::shared_ptr<StagingPool> pool = CudaHasher::makePinnedPool();
+  std::vector<std::unique_ptr<FeedHasher>> out;
+  for (int d : ordinals) {
+    if (d < 0 || d >= n)
+      throw std::runtime_error("no CUDA device " + std::to_string(d) + " (" + std::to_string(n) +
+                               " found)");
+    out.push_back(std::make_unique<CudaHasher>(std::nullopt, d, pool));
+  }
+  return out;
 }
 
 }  // namespace hashsieve::cuda

@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "host/backend/gpu_status.hpp"
+#include "host/core/feed_hasher.hpp"
 #include "host/core/hasher.hpp"
 #include "host/match/cuda_matcher_options.hpp"
 #include "host/match/matcher.hpp"
@@ -27,10 +29,16 @@ bool deviceAvailable();
 /// One line per device: name, memory, compute capability; plus runtime/driver versions.
 std::string describeDevices();
 
+/// Devices the runtime finds (0 without a driver).
+int deviceCount();
+
 /// A batched PDQ/pHash hasher on device 0. Throws CudaError (e.g. out of memory) on failure.
 std::unique_ptr<Hasher> makeCudaHasher();
 
-/// A matcher on the current device over `list` (which must outlive it). The list is copied to
+/// One hasher per device in `ordinals` (each must exist), sharing one pinned staging pool.
+std::vector<std::unique_ptr<FeedHasher>> makeCudaHashers(const std::vector<int>& ordinals);
+
+/// A matcher on device opts.device over `list` (which must outlive it). The list is copied to
 /// the device once when it fits opts.maxListBytes (default: most of the free memory), else it
 /// is streamed through in chunks on every call. Throws CudaError (e.g. no device) on failure.
 std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts = {});

@@ -1,10 +1,12 @@
-// The CUDA Hasher. Frames are grouped into batches that fit the workspace; two slots alternate:
-// while the device runs batch i on slot A's stream, the host packs batch i+1 into slot B's pinned
-// staging and B's stream copies it up. Synchronisation points (all host-side waits):
-//  1. before reusing a slot's pinned staging: its resultsReady event (the batch two back is done);
-//  2. at the end of hash(): every slot still in flight.
-// Device-side ordering only otherwise: a slot's kernels wait (cudaStreamWaitEvent) for the other
-// slot's kernels, because the float planes and the pHash temp are shared by both slots.
+// The CUDA Hasher: the stream operations (FeedOps) the feed scheduler drives. Three slots, each
+// with a stream: while slot A's kernels run, slot B uploads the next batch and slot C downloads
+// the previous one. Frames staged in the pinned pool are copied up by DMA straight from there;
+// other frames (synchronous hash() callers) are packed into the slot's pinned buffer first.
+// Synchronisation points (all host-side waits):
+//  1. finish(): the slot's resultsReady event (the scheduler reuses a slot only after it);
+//  2. abandon(), shrink() and the destructor: the slot streams.
+// Device-side ordering only otherwise: a batch's kernels wait (cudaStreamWaitEvent) for the
+// previous batch's kernels, because the float planes and the pHash temp are shared by the slots.
 #include "kernels/cuda_hasher.hpp"
 
 #include <algorithm>
@@ -23,7 +25,6 @@ namespace {
 // Capacity policy (chooseCapacity). A batch should give every pass several waves of 32-line
 // warps on every SM: ~2 Mpx per SM is about one 1080p frame (1080 row lines, 1920 column lines).
 constexpr uint64_t kPixelsPerSm = uint64_t{2} << 20;
-constexpr double kDeviceMemoryShare = 0.5;  // of the free memory: the matcher and others keep half
 constexpr uint64_t kMaxPinnedPixelBytes = uint64_t{1} << 30;  // per slot, host page-locked
 constexpr uint64_t kMinBatchPixels = uint64_t{1} << 20;
 constexpr int kMaxFramesPerBatch = 4096;
@@ -66,14 +67,13 @@ uint64_t pdqTableBytes(int frames) {
 
 }  // namespace
 
-BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t freeBytes) {
-  // Device bytes per batch pixel: two slots of RGB staging, two float planes, the pHash temp
+BatchCapacity chooseCapacity(const cudaDeviceProp& prop, size_t deviceBytes) {
+  // Device bytes per batch pixel: every slot's RGB staging, two float planes, the pHash temp
   // and the compact buffer (bounded below by their own limits).
-  constexpr uint64_t kDeviceBytesPerPixel = 2 * kRgbBytes + 2 * sizeof(float) + 1 + 1;
+  constexpr uint64_t kDeviceBytesPerPixel = kFeedSlots * kRgbBytes + 2 * sizeof(float) + 1 + 1;
   uint64_t pixels = uint64_t(prop.multiProcessorCount) * kPixelsPerSm;
   pixels = std::min(pixels, kMaxPinnedPixelBytes / kRgbBytes);
-  pixels =
-      std::min(pixels, uint64_t(double(freeBytes) * kDeviceMemoryShare) / kDeviceBytesPerPixel);
+  pixels = std::min(pixels, uint64_t(deviceBytes) / kDeviceBytesPerPixel);
   BatchCapacity c;
   c.planeFloats = pixels;
   c.pixelBytes = pixels * kRgbBytes;
@@ -104,7 +104,6 @@ struct CudaHasher::Slot {
       : pdqTables(pdqTableBytes(cap.frames)),
         phashItems(alignUp(cap.frames * sizeof(PhashItem))),
         tableBytes(pdqTables + phashItems + alignUp(cap.tapBytes)),
-        hPixels(cap.pixelBytes),
         dPixels(cap.pixelBytes),
         hTables(tableBytes),
         dTables(tableBytes),
@@ -114,7 +113,7 @@ struct CudaHasher::Slot {
         dGrey(size_t(cap.frames) * kPhashCells) {}
 
   size_t pdqTables, phashItems, tableBytes;
-  PinnedBuffer<uint8_t> hPixels;
+  PinnedBuffer<uint8_t> hPixels;  // allocated on first use: staged frames never need it
   DeviceBuffer<uint8_t> dPixels;
   PinnedBuffer<uint8_t> hTables;  // PDQ tables | pHash items | pHash taps
   DeviceBuffer<uint8_t> dTables;
@@ -127,40 +126,116 @@ struct CudaHasher::Slot {
   CudaEvent resultsReady;  // hResults / hGrey hold this batch's outputs
   bool kernelsRecorded = false;
   bool busy = false;
-  std::vector<size_t> index;  // input positions of this batch's frames
+  size_t frames = 0;
+  std::string cpuNote;  // non-empty: a frame the workspace cannot take, hashed on the CPU
+  ImageView cpuFrame;
 };
 
-struct CudaHasher::Batch {
-  std::vector<size_t> index;
-};
+namespace {
 
-CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity) : cpu_(makeCpuHasher()) {
-  int device = 0;
-  HS_CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp prop{};
-  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-  size_t freeBytes = 0, totalBytes = 0;
-  HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
-  cap_ = capacity ? *capacity : chooseCapacity(prop, freeBytes);
+// Frames (from the first) that fit one batch of `cap`, at most `maxFrames`; stops before a
+// frame the workspace cannot take (it goes alone, to the CPU).
+size_t fittingFrames(std::span<const ImageView> frames, size_t maxFrames,
+                     const BatchCapacity& cap) {
+  FrameCost used{};
+  size_t n = 0;
+  for (const ImageView& f : frames) {
+    if (n == maxFrames || int(n) == cap.frames || !deviceRejection(f, cap).empty()) break;
+    const FrameCost c = costOf(f);
+    if (used.pixelBytes + c.pixelBytes > cap.pixelBytes ||
+        used.planeFloats + c.planeFloats > cap.planeFloats ||
+        used.compactFloats + c.compactFloats > cap.compactFloats ||
+        used.tapBytes + c.tapBytes > cap.tapBytes || used.tempBytes + c.tempBytes > cap.tempBytes)
+      break;
+    used = FrameCost{used.pixelBytes + c.pixelBytes, used.planeFloats + c.planeFloats,
+                     used.compactFloats + c.compactFloats, used.tapBytes + c.tapBytes,
+                     used.tempBytes + c.tempBytes};
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::shared_ptr<StagingPool> CudaHasher::makePinnedPool() {
+  return std::make_shared<StagingPool>(
+      SlabAllocator{[](size_t bytes) {
+                      void* p = nullptr;
+                      HS_CUDA_CHECK(cudaHostAlloc(&p, bytes, cudaHostAllocPortable));
+                      return p;
+                    },
+                    [](void* p) { HS_CUDA_CHECK_NOTHROW(cudaFreeHost(p)); }});
+}
+
+CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity, int device,
+                       std::shared_ptr<StagingPool> staging)
+    : res_(CudaResources::forDevice(device)),
+      budget_(res_->reserve(size_t(double(res_->budgetBytes()) * kHasherShareOfBudget))),
+      fixedCapacity_(capacity.has_value()),
+      cpu_(makeCpuHasher()),
+      pool_(staging ? std::move(staging) : makePinnedPool()) {
+  res_->makeCurrent();
+  cap_ = capacity ? *capacity : chooseCapacity(res_->properties(), budget_.bytes());
   uploadPdqDctMatrix();
-  // Another process may take memory between cudaMemGetInfo and here: on out-of-memory, halve.
+  // Another process may take memory between the budget's cudaMemGetInfo and here: on
+  // out-of-memory, halve.
   for (;;) {
     try {
-      plane1_ = DeviceBuffer<float>(cap_.planeFloats);
-      plane2_ = DeviceBuffer<float>(cap_.planeFloats);
-      compact_ = DeviceBuffer<float>(cap_.compactFloats);
-      a_ = DeviceBuffer<float>(size_t(cap_.frames) * pdq::kBufDim * pdq::kBufDim);
-      phashTemp_ = DeviceBuffer<uint8_t>(cap_.tempBytes);
-      slots_[0] = std::make_unique<Slot>(cap_);
-      slots_[1] = std::make_unique<Slot>(cap_);
+      allocate();
       break;
     } catch (const CudaError& e) {
-      if (!e.outOfMemory() || capacity || cap_.planeFloats / 2 < kMinBatchPixels) throw;
+      if (!e.outOfMemory()) throw;
       cudaGetLastError();  // clear the (non-sticky) allocation error
-      slots_[0].reset();
-      slots_[1].reset();
-      for (auto* b : {&plane1_, &plane2_, &compact_, &a_}) b->reset();
-      phashTemp_.reset();
+      if (!shrink()) throw;
+    }
+  }
+  sched_ = std::make_unique<FeedScheduler>(static_cast<FeedOps&>(*this), size_t(cap_.frames));
+}
+
+CudaHasher::~CudaHasher() {
+  HS_CUDA_CHECK_NOTHROW(cudaSetDevice(res_->device()));
+  sched_.reset();  // abandons (waits for) whatever is still in flight
+  release();
+}
+
+void CudaHasher::allocate() {
+  plane1_ = DeviceBuffer<float>(cap_.planeFloats);
+  plane2_ = DeviceBuffer<float>(cap_.planeFloats);
+  compact_ = DeviceBuffer<float>(cap_.compactFloats);
+  a_ = DeviceBuffer<float>(size_t(cap_.frames) * pdq::kBufDim * pdq::kBufDim);
+  phashTemp_ = DeviceBuffer<uint8_t>(cap_.tempBytes);
+  for (auto& s : slots_) s = std::make_unique<Slot>(cap_);
+  lastLaunched_ = -1;
+}
+
+void CudaHasher::release() noexcept {
+  for (auto& s : slots_) {
+    if (s) HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(s->stream.get()));
+    s.reset();
+  }
+  for (auto* b : {&plane1_, &plane2_, &compact_, &a_}) b->reset();
+  phashTemp_.reset();
+  lastLaunched_ = -1;
+}
+
+bool CudaHasher::shrink() {
+  // Called with nothing in flight. Halve every pixel-sized workspace and allocate again.
+  if (fixedCapacity_ || cap_.planeFloats / 2 < kMinBatchPixels) return false;
+  release();
+  cap_.planeFloats /= 2;
+  cap_.pixelBytes /= 2;
+  cap_.compactFloats /= 2;
+  cap_.tempBytes /= 2;
+  cap_.tapBytes /= 2;
+  for (;;) {
+    try {
+      allocate();
+      return true;
+    } catch (const CudaError& e) {
+      if (!e.outOfMemory()) throw;
+      cudaGetLastError();
+      release();
+      if (cap_.planeFloats / 2 < kMinBatchPixels) throw OutOfDeviceMemory(e.what());
       cap_.planeFloats /= 2;
       cap_.pixelBytes /= 2;
       cap_.compactFloats /= 2;
@@ -170,90 +245,85 @@ CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity) : cpu_(makeCpuHash
   }
 }
 
-CudaHasher::~CudaHasher() {
-  for (auto& s : slots_)
-    if (s) HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(s->stream.get()));
+void CudaHasher::enqueue(std::span<const ImageView> frames, std::span<const uint64_t> tags,
+                         const HashRequest& req, FeedDone done) {
+  res_->makeCurrent();  // the feed runs on the batcher's thread
+  sched_->enqueue(frames, tags, req, std::move(done));
 }
 
-void CudaHasher::hash(std::span<const ImageView> frames, const HashRequest& req,
-                      std::span<FrameHash> out) {
-  if (out.size() != frames.size()) throw std::invalid_argument("CudaHasher::hash: out.size()");
-  // Frames the workspace cannot take go to the CPU backend, with a note in their record.
-  std::vector<size_t> onDevice;
-  for (size_t i = 0; i < frames.size(); ++i) {
-    out[i] = FrameHash{};
-    std::string why = deviceRejection(frames[i], cap_);
-    if (why.empty()) {
-      onDevice.push_back(i);
-      continue;
+void CudaHasher::drain() {
+  res_->makeCurrent();
+  sched_->drain();
+}
+
+size_t CudaHasher::batchLength(std::span<const ImageView> frames, size_t maxFrames) const {
+  return std::max<size_t>(1, fittingFrames(frames, maxFrames, cap_));
+}
+
+void CudaHasher::launch(int slotIndex, std::span<const ImageView> frames, const HashRequest& req) {
+  Slot& slot = *slots_[slotIndex];
+  slot.cpuNote.clear();
+  slot.frames = frames.size();
+  if (frames.size() == 1) {
+    std::string why = deviceRejection(frames[0], cap_);
+    if (!why.empty()) {
+      // Frames the workspace cannot take go to the CPU backend (in finish(), so outcomes stay
+      // in order), with a note in their record.
+      slot.cpuNote = std::move(why);
+      slot.cpuFrame = frames[0];
+      slot.busy = true;
+      return;
     }
-    cpu_->hash(frames.subspan(i, 1), req, out.subspan(i, 1));
-    out[i].note = std::move(why);
   }
-  // Greedy batches in input order.
-  std::vector<Batch> batches;
-  FrameCost used{};
-  for (size_t i : onDevice) {
-    const FrameCost c = costOf(frames[i]);
-    const bool full = batches.empty() || int(batches.back().index.size()) == cap_.frames ||
-                      used.pixelBytes + c.pixelBytes > cap_.pixelBytes ||
-                      used.planeFloats + c.planeFloats > cap_.planeFloats ||
-                      used.compactFloats + c.compactFloats > cap_.compactFloats ||
-                      used.tapBytes + c.tapBytes > cap_.tapBytes ||
-                      used.tempBytes + c.tempBytes > cap_.tempBytes;
-    if (full) {
-      batches.emplace_back();
-      used = FrameCost{};
-    }
-    batches.back().index.push_back(i);
-    used = FrameCost{used.pixelBytes + c.pixelBytes, used.planeFloats + c.planeFloats,
-                     used.compactFloats + c.compactFloats, used.tapBytes + c.tapBytes,
-                     used.tempBytes + c.tempBytes};
-  }
-  int cur = 0;
   try {
-    for (const Batch& b : batches) {
-      Slot& slot = *slots_[cur];
-      if (slot.busy) collect(slot, req, out);  // sync point 1
-      submit(slot, *slots_[cur ^ 1], b, frames, req);
-      cur ^= 1;
-    }
-    // Sync point 2: the older batch first (order does not matter for the outputs).
-    for (int k = 0; k < 2; ++k) {
-      Slot& slot = *slots_[(cur + k) % 2];
-      if (slot.busy) collect(slot, req, out);
-    }
-  } catch (...) {
-    // Never leave a batch in flight for the next call to collect into the wrong outputs.
-    for (auto& s : slots_) {
-      if (s->busy) HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(s->stream.get()));
-      s->busy = false;
+    submit(slot, frames, req);
+  } catch (const CudaError& e) {
+    if (e.outOfMemory()) {  // the scheduler backs off to a smaller batch
+      cudaGetLastError();
+      throw OutOfDeviceMemory(e.what());
     }
     throw;
   }
+  lastLaunched_ = slotIndex;
 }
 
-void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
-                        std::span<const ImageView> frames, const HashRequest& req) {
+void CudaHasher::abandon(int slotIndex) noexcept {
+  Slot& slot = *slots_[slotIndex];
+  // Whatever part of the batch was queued must be done before its frames' memory is reused.
+  HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(slot.stream.get()));
+  slot.busy = false;
+}
+
+void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const HashRequest& req) {
   const bool pdqWanted = req.pdq || req.dihedral;
   std::vector<FrameGeom> geoms;
-  geoms.reserve(batch.index.size());
-  for (size_t i : batch.index)
-    geoms.push_back({frames[i].width, frames[i].height, channelsOf(frames[i])});
+  geoms.reserve(frames.size());
+  for (const ImageView& f : frames) geoms.push_back({f.width, f.height, channelsOf(f)});
   const PdqBatchPlan pdqPlan = planPdqBatch(geoms, req.pdqLuma);
   std::vector<uint64_t> pixelOffsets;
   for (const FinishItem& fi : pdqPlan.finish) pixelOffsets.push_back(fi.pixelOffset);
 
-  // Host packing into pinned staging (free: sync point 1 retired this slot's previous batch).
-  for (size_t k = 0; k < batch.index.size(); ++k) {
-    const ImageView& f = frames[batch.index[k]];
+  cudaStream_t s = slot.stream.get();
+  // Pixels up: a frame the decode workers staged in the pinned pool is copied by DMA from where
+  // it lies; any other frame is packed into the slot's pinned buffer first (free: sync point 1
+  // retired this slot's previous batch).
+  for (size_t k = 0; k < frames.size(); ++k) {
+    const ImageView& f = frames[k];
     const size_t rowBytes = size_t(f.width) * channelsOf(f);
-    uint8_t* dst = slot.hPixels.data() + pixelOffsets[k];
-    if (f.stride == std::ptrdiff_t(rowBytes)) {
-      std::memcpy(dst, f.data, rowBytes * f.height);
-    } else {
-      for (int y = 0; y < f.height; ++y) std::memcpy(dst + y * rowBytes, f.row(y), rowBytes);
+    const size_t bytes = rowBytes * f.height;
+    const uint8_t* src = f.data;
+    if (f.stride != std::ptrdiff_t(rowBytes) || !pool_->owns(f.data, bytes)) {
+      if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
+      uint8_t* dst = slot.hPixels.data() + pixelOffsets[k];
+      if (f.stride == std::ptrdiff_t(rowBytes)) {
+        std::memcpy(dst, f.data, bytes);
+      } else {
+        for (int y = 0; y < f.height; ++y) std::memcpy(dst + y * rowBytes, f.row(y), rowBytes);
+      }
+      src = dst;
     }
+    HS_CUDA_CHECK(cudaMemcpyAsync(slot.dPixels.data() + pixelOffsets[k], src, bytes,
+                                  cudaMemcpyHostToDevice, s));
   }
   const PdqTableLayout layout = pdqTableLayout(pdqPlan);
   packPdqTables(pdqPlan, layout, slot.hTables.data());
@@ -272,14 +342,13 @@ void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
       req.phash ? slot.pdqTables + slot.phashItems + phashPlan.taps.size() * sizeof(int32_t)
                 : layout.bytes;
 
-  cudaStream_t s = slot.stream.get();
-  HS_CUDA_CHECK(cudaMemcpyAsync(slot.dPixels.data(), slot.hPixels.data(), pdqPlan.pixelBytes,
-                                cudaMemcpyHostToDevice, s));
   HS_CUDA_CHECK(cudaMemcpyAsync(slot.dTables.data(), slot.hTables.data(), tableBytes,
                                 cudaMemcpyHostToDevice, s));
-  // The shared planes and temp are free once the other slot's kernels are done (device wait).
-  if (other.kernelsRecorded) other.kernelsDone.waitOn(s);
-  const int n = int(batch.index.size());
+  // The shared planes and temp are free once the previous batch's kernels are done (device
+  // wait; that batch waited for the one before it).
+  if (lastLaunched_ >= 0 && slots_[lastLaunched_]->kernelsRecorded)
+    slots_[lastLaunched_]->kernelsDone.waitOn(s);
+  const int n = int(frames.size());
   if (pdqWanted) {
     PdqDeviceBatch d;
     d.pixels = slot.dPixels.data();
@@ -310,15 +379,21 @@ void CudaHasher::submit(Slot& slot, Slot& other, const Batch& batch,
     HS_CUDA_CHECK(cudaMemcpyAsync(slot.hGrey.data(), slot.dGrey.data(), size_t(n) * kPhashCells,
                                   cudaMemcpyDeviceToHost, s));
   slot.resultsReady.record(s);
-  slot.index = batch.index;
   slot.busy = true;
 }
 
-void CudaHasher::collect(Slot& slot, const HashRequest& req, std::span<FrameHash> out) {
-  slot.resultsReady.synchronize();
+void CudaHasher::finish(int slotIndex, const HashRequest& req, std::span<FrameHash> out) {
+  Slot& slot = *slots_[slotIndex];
+  slot.busy = false;
+  if (!slot.cpuNote.empty()) {
+    cpu_->hash(std::span<const ImageView>(&slot.cpuFrame, 1), req, out.first(1));
+    out[0].note = slot.cpuNote;
+    return;
+  }
+  slot.resultsReady.synchronize();  // sync point 1
   const bool pdqWanted = req.pdq || req.dihedral;
-  for (size_t k = 0; k < slot.index.size(); ++k) {
-    FrameHash& o = out[slot.index[k]];
+  for (size_t k = 0; k < slot.frames; ++k) {
+    FrameHash& o = out[k];
     if (pdqWanted) {
       const PdqFrameResult& r = slot.hResults[k];
       o.pdq = r.hash;
@@ -329,7 +404,6 @@ void CudaHasher::collect(Slot& slot, const HashRequest& req, std::span<FrameHash
     // The DCT of pHash runs here, on the host, with the CPU path's own function.
     if (req.phash) o.phash = phashFromGrey32(slot.hGrey.data() + k * kPhashCells);
   }
-  slot.busy = false;
 }
 
 }  // namespace hashsieve::cuda

@@ -14,6 +14,7 @@
 #include "kernels/cuda_backend.hpp"
 #include "kernels/cuda_check.hpp"
 #include "kernels/cuda_raii.hpp"
+#include "kernels/cuda_resources.hpp"
 #include "kernels/hamming.cuh"
 
 namespace hashsieve::cuda {
@@ -29,8 +30,9 @@ static_assert(sizeof(DeviceHit) == sizeof(RowHit) &&
                   offsetof(DeviceHit, distance) == offsetof(RowHit, distance),
               "hits are copied from the device straight into RowHit vectors");
 
-/// Share of free device memory a resident list may take by default (the rest: queries, hits).
-constexpr double kListShareOfFree = 0.75;
+/// Share of the device's budget a resident list may take by default (the rest: queries, hits,
+/// and a hasher on the same device, which reserves its share first when made first).
+constexpr double kListShareOfBudget = 0.75;
 /// Queries per top-k launch: bounds the partial results (at most 4096 x 1024 keys when each
 /// query group gets one block) and keeps gridDim.y within CUDA's limit.
 constexpr size_t kTopKQueryBatch = 4096;
@@ -46,21 +48,21 @@ void ensureCapacity(DeviceBuffer<T>& buf, size_t count) {
 
 class CudaMatcher final : public Matcher {
  public:
-  CudaMatcher(const HashList& list, const CudaMatcherOptions& opts) : list_(list), opts_(opts) {
-    int device = 0;
-    HS_CUDA_CHECK(cudaGetDevice(&device));
-    HS_CUDA_CHECK(cudaDeviceGetAttribute(&smCount_, cudaDevAttrMultiProcessorCount, device));
-    cudaDeviceProp prop{};
-    HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-    deviceName_ = prop.name;
+  CudaMatcher(const HashList& list, const CudaMatcherOptions& opts)
+      : res_(CudaResources::forDevice(opts.device)), list_(list), opts_(opts) {
+    res_->makeCurrent();
+    smCount_ = res_->properties().multiProcessorCount;
+    deviceName_ = res_->properties().name;
     words_ = list.words();
     totalBlocks_ = hsl::paddedEntries(list.size()) / hsl::kBlockEntries;
     const size_t blockBytes = static_cast<size_t>(words_) * hsl::kBlockEntries * sizeof(uint64_t);
-    size_t freeBytes = 0, totalBytes = 0;
-    HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
-    const size_t budget =
-        opts.maxListBytes ? opts.maxListBytes
-                          : static_cast<size_t>(static_cast<double>(freeBytes) * kListShareOfFree);
+    // The list's part of the device budget: all of it when it fits, else chunks of what is left.
+    const size_t listBytes = totalBlocks_ * blockBytes;
+    const size_t cap =
+        static_cast<size_t>(static_cast<double>(res_->budgetBytes()) * kListShareOfBudget);
+    budget_ = res_->reserve(opts.maxListBytes ? std::min(opts.maxListBytes, listBytes)
+                                              : std::min(cap, listBytes));
+    const size_t budget = budget_.bytes();
     chunkBlocks_ = std::clamp<size_t>(budget / blockBytes, 1, std::max<size_t>(totalBlocks_, 1));
     resident_ = chunkBlocks_ >= totalBlocks_;
     dList_ = DeviceBuffer<uint64_t>(chunkBlocks_ * words_ * hsl::kBlockEntries);
@@ -80,6 +82,7 @@ class CudaMatcher final : public Matcher {
   }
 
   std::vector<Match> range(std::span<const MatchQuery> queries, int threshold) override {
+    res_->makeCurrent();  // callers' threads start on device 0
     checkThreshold(threshold);
     const std::vector<QueryRow> rows = hd::expandQueries(queries, words_);
     if (rows.empty() || list_.size() == 0) return {};
@@ -89,6 +92,7 @@ class CudaMatcher final : public Matcher {
   }
 
   std::vector<Match> topK(std::span<const MatchQuery> queries, int k) override {
+    res_->makeCurrent();
     checkTopK(k);
     std::vector<Match> out;
     if (list_.size() == 0) return out;
@@ -217,6 +221,8 @@ class CudaMatcher final : public Matcher {
     }
   }
 
+  std::shared_ptr<CudaResources> res_;
+  CudaResources::Reservation budget_;  // the list's part of the device budget
   const HashList& list_;
   CudaMatcherOptions opts_;
   int smCount_ = 1;

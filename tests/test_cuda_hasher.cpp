@@ -305,5 +305,70 @@ TEST_F(CudaHasherTest, StridedRowsAreRead) {
   EXPECT_EQ(got.phash, want.phash);
 }
 
+// The asynchronous feed as the pipeline drives it: frames staged in the hasher's pinned pool,
+// small batches over several enqueue() calls (all three slots in flight across calls), one
+// drain(); every outcome once, in order, bit-identical to the CPU.
+TEST_F(CudaHasherTest, StagedFramesAcrossEnqueueCallsMatchCpu) {
+  const unsigned seed = 13;
+  std::mt19937 rng(seed);
+  int device = 0;
+  HS_CUDA_CHECK(cudaGetDevice(&device));
+  cudaDeviceProp prop{};
+  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+  BatchCapacity cap = chooseCapacity(prop, size_t(1) << 30);
+  cap.frames = 5;
+  CudaHasher gpu(cap);
+  std::vector<Image> frames;
+  std::vector<StagingPool::Block> blocks;
+  std::vector<ImageView> staged;
+  for (int i = 0; i < 83; ++i) {
+    frames.push_back(makeFrame(40 + 9 * i, 300 - 2 * i,
+                               i % 5 ? PixelFormat::Rgb8 : PixelFormat::Gray8, Content(i % 4),
+                               rng));
+    const Image& f = frames.back();
+    blocks.push_back(gpu.staging()->take(f.pixels.size()));
+    std::memcpy(blocks.back().data(), f.pixels.data(), f.pixels.size());
+    staged.push_back(ImageView{blocks.back().data(), f.width, f.height, f.stride(), f.format});
+  }
+  const HashRequest req{true, true, true};
+  std::vector<FrameHash> want(frames.size());
+  makeCpuHasher()->hash(staged, req, want);
+  std::vector<uint64_t> tags(frames.size());
+  for (size_t i = 0; i < tags.size(); ++i) tags[i] = i;
+  std::vector<uint64_t> order;
+  const FeedDone done = [&](uint64_t tag, const FrameHash* h, std::exception_ptr e) {
+    order.push_back(tag);
+    ASSERT_TRUE(h != nullptr) << (e ? "error" : "no hash");
+    EXPECT_EQ(toHex(h->pdq), toHex(want[tag].pdq)) << describe(frames[tag], seed, tag);
+    EXPECT_EQ(h->pdqDihedral, want[tag].pdqDihedral) << describe(frames[tag], seed, tag);
+    EXPECT_EQ(toHex(h->phash), toHex(want[tag].phash)) << describe(frames[tag], seed, tag);
+  };
+  const std::span<const ImageView> all(staged);
+  const std::span<const uint64_t> allTags(tags);
+  for (size_t at = 0; at < staged.size(); at += 17) {
+    const size_t n = std::min<size_t>(17, staged.size() - at);
+    gpu.enqueue(all.subspan(at, n), allTags.subspan(at, n), req, done);
+  }
+  gpu.drain();
+  ASSERT_EQ(order.size(), frames.size());
+  for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
+}
+
+// One budget per device: a hasher reserves its share of the device's CudaResources budget
+// (not of whatever is free when it is made) and gives it back when it goes.
+TEST_F(CudaHasherTest, HashersShareTheDeviceBudget) {
+  const std::shared_ptr<CudaResources> res = CudaResources::forDevice(0);
+  const size_t before = res->availableBytes();
+  {
+    CudaHasher first;
+    const size_t taken = before - res->availableBytes();
+    EXPECT_GT(taken, 0u);
+    EXPECT_LE(taken, size_t(double(res->budgetBytes()) * kHasherShareOfBudget));
+    CudaHasher second;  // takes from what is left, never beyond the budget
+    EXPECT_LE(before - res->availableBytes(), res->budgetBytes());
+  }
+  EXPECT_EQ(res->availableBytes(), before);
+}
+
 }  // namespace
 }  // namespace hashsieve::cuda

@@ -33,6 +33,25 @@ TEST(DeviceChoice, ParsesTheThreeNamesAndRejectsOthers) {
     EXPECT_EQ(parseDevice(deviceName(d)), d);
 }
 
+TEST(DeviceChoice, ParsesDeviceListsInTheSameParser) {
+  const DeviceSpec all = parseDeviceSpec("cuda:all");
+  EXPECT_EQ(all.kind, Device::Cuda);
+  EXPECT_TRUE(all.allDevices);
+  EXPECT_TRUE(all.ordinals.empty());
+  const DeviceSpec two = parseDeviceSpec("cuda:0,2");
+  EXPECT_EQ(two.kind, Device::Cuda);
+  EXPECT_FALSE(two.allDevices);
+  EXPECT_EQ(two.ordinals, (std::vector<int>{0, 2}));
+  EXPECT_EQ(parseDeviceSpec("cuda:3").ordinals, std::vector<int>{3});
+  EXPECT_EQ(parseDevice("cuda:1,0"), Device::Cuda);
+  EXPECT_TRUE(parseDeviceSpec("cuda").ordinals.empty());
+  for (const char* text : {"cuda:all", "cuda:0,2", "cuda:7", "cuda", "cpu", "auto"})
+    EXPECT_EQ(deviceSpecName(parseDeviceSpec(text)), text);
+  for (const char* bad : {"cuda:", "cuda:,1", "cuda:1,", "cuda:-1", "cuda:256", "cuda:x", "cuda:1 ",
+                          "cuda:ALL", "cpu:0", "auto:all", "cuda:0,0", "cuda:+1"})
+    EXPECT_THROW(parseDeviceSpec(bad), UsageError) << bad;
+}
+
 TEST(DeviceChoice, CpuGivesTheCpuHasherAndMatcher) {
   EXPECT_EQ(makeHasher(Device::Cpu)->name(), "cpu");
   const HashList list = HashList::fromImage(ListBuilder(HashType::Pdq).build());

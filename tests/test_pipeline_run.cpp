@@ -13,6 +13,7 @@
 #include "host/pipeline/fatal_error.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/reorder_buffer.hpp"
+#include "tests/feed/host_feed_ops.hpp"
 #include "tests/test_pipeline_support.hpp"
 
 namespace hashsieve::pipeline {
@@ -213,6 +214,33 @@ TEST(Pipeline, ByteIdenticalForAnyThreadCountInlineOrBatched) {
     EXPECT_TRUE(r.stats.batched);
     EXPECT_GT(r.stats.batches, 0u);
     // Frames here are at most 120x100 RGB (36 KB): the queue stays inside its 64 KiB bound.
+    EXPECT_LE(r.stats.peakQueuedFrameBytes, o.batcher.maxQueuedBytes);
+  }
+}
+
+// A FeedHasher (CPU hashers behind the feed scheduler, posing as a device) in the batched
+// stage: the same bytes as inline CPU hashing, every frame staged in the hasher's pool.
+TEST(Pipeline, FeedHasherOutputIsByteIdenticalToInlineCpu) {
+  ScratchDir dir("pipe-feed");
+  makeTree(dir.path(), 60, 3);
+  PipelineOptions o = baseOptions(dir.path(), 1);
+  o.request.dihedral = true;
+  const std::string reference = run(o).output;
+  ASSERT_FALSE(reference.empty());
+  o.batched = true;
+  o.batcher.maxQueuedBytes = 256 * 1024;
+  o.batcher.flushAfter = std::chrono::milliseconds(2);
+  for (int threads : {1, 3}) {
+    o.threads = threads;
+    std::atomic<size_t> unstaged{0};
+    o.makeHasher = [&unstaged] {
+      return std::unique_ptr<Hasher>(
+          std::make_unique<test::HostFeedHasher>("feed", 3, 4, &unstaged));
+    };
+    const RunResult r = run(o);
+    EXPECT_EQ(r.output, reference) << threads << " threads, feed";
+    EXPECT_EQ(unstaged.load(), 0u);
+    EXPECT_GT(r.stats.batches, 0u);
     EXPECT_LE(r.stats.peakQueuedFrameBytes, o.batcher.maxQueuedBytes);
   }
 }

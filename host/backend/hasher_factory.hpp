@@ -14,4 +14,9 @@ namespace hashsieve {
 /// reason (gpuStatus) it is not available.
 std::unique_ptr<Hasher> makeHasher(Device d);
 
+/// As makeHasher(spec.kind), on the devices `spec` names: "cuda:all" and lists of more than one
+/// device give one hasher per device behind a MultiDeviceHasher; a device that does not exist
+/// is a DeviceError.
+std::unique_ptr<Hasher> makeHasher(const DeviceSpec& spec);
+
 }  // namespace hashsieve

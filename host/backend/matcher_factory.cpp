@@ -35,4 +35,11 @@ std::unique_ptr<Matcher> makeMatcher(Device device, const HashList& list,
   return makeCpuMatcher(list, opts.cpu);
 }
 
+std::unique_ptr<Matcher> makeMatcher(const DeviceSpec& spec, const HashList& list,
+                                     const MatcherOptions& opts) {
+  MatcherOptions on = opts;
+  on.cuda.device = spec.ordinals.empty() ? 0 : spec.ordinals.front();
+  return makeMatcher(spec.kind, list, on);
+}
+
 }  // namespace hashsieve

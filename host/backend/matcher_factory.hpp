@@ -21,5 +21,8 @@ struct MatcherOptions {
 /// on stderr).
 std::unique_ptr<Matcher> makeMatcher(Device device, const HashList& list,
                                      const MatcherOptions& opts = {});
+/// As above, on the first device `spec` names (device 0 for "cuda" and "cuda:all").
+std::unique_ptr<Matcher> makeMatcher(const DeviceSpec& spec, const HashList& list,
+                                     const MatcherOptions& opts = {});
 
 }  // namespace hashsieve

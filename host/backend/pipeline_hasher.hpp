@@ -11,7 +11,7 @@ namespace hashsieve {
 
 /// The CPU hasher runs inline in the decode workers (one per worker, no frame copies); any
 /// other backend is one shared instance fed large batches: the probe itself is handed over.
-inline void setPipelineHasher(pipeline::PipelineOptions& opts, Device device) {
+inline void setPipelineHasher(pipeline::PipelineOptions& opts, const DeviceSpec& device) {
   std::unique_ptr<Hasher> probe = makeHasher(device);
   if (probe->name() == "cpu") {
     opts.makeHasher = [] { return makeHasher(Device::Cpu); };
@@ -20,6 +20,10 @@ inline void setPipelineHasher(pipeline::PipelineOptions& opts, Device device) {
   auto shared = std::make_shared<std::unique_ptr<Hasher>>(std::move(probe));
   opts.makeHasher = [shared] { return std::move(*shared); };
   opts.batched = true;
+}
+
+inline void setPipelineHasher(pipeline::PipelineOptions& opts, Device device) {
+  setPipelineHasher(opts, DeviceSpec{device, false, {}});
 }
 
 }  // namespace hashsieve

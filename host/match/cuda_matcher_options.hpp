@@ -7,7 +7,10 @@
 namespace hashsieve {
 
 struct CudaMatcherOptions {
-  /// Device bytes the resident list may take; 0 = up to kListShareOfFree of free memory. A list
+  /// The CUDA device (ordinal) the matcher runs on.
+  int device = 0;
+  /// Device bytes the resident list may take; 0 = up to kListShareOfBudget of the device's
+  /// budget (CudaResources, which a hasher on the same device shares). A list
   /// larger than this is streamed through the device in chunks of this size on every call
   /// (tests set it small to exercise chunking).
   size_t maxListBytes = 0;

@@ -2,7 +2,9 @@
 // in its own thread while the decoder's buffer is still valid (no copy; right for the CPU
 // backend, where hashing is as parallel as decoding). Batched: frames are copied into a shared
 // FrameBatcher that feeds one Hasher large batches from a thread of its own (right for the CUDA
-// backend, which needs big batches and must not be driven from N threads).
+// backend, which needs big batches and must not be driven from N threads). A FeedHasher gets
+// its frames copied straight into its staging memory (pinned for CUDA) and keeps batches in
+// flight between calls; the batcher drains it once no frame arrived for flushAfter.
 #pragma once
 
 #include <chrono>
@@ -11,10 +13,12 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "host/core/feed_hasher.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/image.hpp"
 
@@ -44,7 +48,11 @@ class InlineHashStage final : public HashStage {
 };
 
 struct BatcherConfig {
-  size_t batchFrames = 64;                    // frames per Hasher::hash call
+  /// Frames per batch at most; 0: kBatchFrames, or for a FeedHasher kFeedBatchFrames with the
+  /// batch cut at the hasher's batchBytes() (what the device holds).
+  size_t batchFrames = 0;
+  static constexpr size_t kBatchFrames = 64;
+  static constexpr size_t kFeedBatchFrames = 4096;
   size_t maxQueuedBytes = size_t{512} << 20;  // pixel bytes waiting; submit blocks above it
   std::chrono::milliseconds flushAfter{
       20};  // a partial batch goes once its oldest frame waited this long
@@ -73,21 +81,38 @@ class FrameBatcher final {
 
  private:
   struct Pending {
-    Image image;
+    Image image;                // the copy, in host memory ...
+    StagingPool::Block staged;  // ... or in the FeedHasher's staging memory
+    ImageView view;
+    size_t bytes = 0;
     FrameDone done;
     std::chrono::steady_clock::time_point queuedAt;
   };
+  Pending copyFrame(const ImageView& frame, size_t bytes, FrameDone done);
+  bool batchReady() const;
   void run();
+  void hashBatch(std::vector<Pending>& batch);
+  void feedBatch(std::vector<Pending>& batch);
+  void feedDrain();
+  void released(size_t bytes, double hashSecs, bool batchDone);
 
   std::unique_ptr<Hasher> hasher_;
+  FeedHasher* feed_ = nullptr;  // hasher_, when it is fed asynchronously
+  std::shared_ptr<StagingPool> staging_;
   HashRequest request_;
   BatcherConfig config_;
+  size_t batchFrames_ = 0, batchBytes_ = 0;
   std::function<void(std::exception_ptr)> onFatal_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Pending> queue_;
-  size_t queuedBytes_ = 0, peakQueuedBytes_ = 0;
+  size_t queuedBytes_ = 0, peakQueuedBytes_ = 0;  // queued and in flight
+  size_t waitingBytes_ = 0;                       // queued only
+  // Batcher thread only: frames enqueued on feed_ and not yet done, by tag.
+  std::map<uint64_t, Pending> inFlight_;
+  uint64_t nextTag_ = 0;
+  std::exception_ptr feedError_;
   bool finishing_ = false;
   std::exception_ptr failure_;
   double hashSeconds_ = 0.0;

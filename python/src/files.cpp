@@ -55,7 +55,7 @@ pipeline::PipelineOptions pipelineOptions(std::vector<std::string> roots, const 
   opts.archives.mode = archive::ArchiveMode::Nested;
   opts.decodeMemory = media::decodeMemory;
   opts.backgroundCount = false;  // no progress display to feed
-  setPipelineHasher(opts, parseDevice(s.device));
+  setPipelineHasher(opts, parseDeviceSpec(s.device));
   return opts;
 }
 

@@ -224,7 +224,7 @@ int runMatch(MatchArgs a) {
   MatcherOptions opts;
   opts.cpu.threads = a.threads;
   std::unique_ptr<Matcher> matcher;
-  if (perceptual) matcher = makeMatcher(parseDevice(a.device), *perceptual, opts);
+  if (perceptual) matcher = makeMatcher(parseDeviceSpec(a.device), *perceptual, opts);
   const std::string matcherName = matcher ? matcher->name() : std::string("exact");
   const bool dihedral =
       perceptual && perceptual->type() == HashType::Pdq && (!a.dihedralGiven || a.dihedral);
@@ -353,8 +353,8 @@ void addMatchCommand(CLI::App& app, int& exitCode) {
       "--dihedral,!--no-dihedral", a->dihedral,
       "Match all 8 dihedral variants when the record carries pdq_dihedral (default on)");
   c->add_option("--top-k", a->topK, "Report the K nearest entries per query instead (K <= 1024)");
-  c->add_option("--device", a->device, "auto, cpu or cuda")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+  c->add_option("--device", a->device, "auto, cpu, cuda or cuda:N (matching uses one device)")
+      ->check([](const std::string& s) { return deviceSpecError(s); })
       ->capture_default_str();
   c->add_option("--threads", a->threads, "CPU threads (0: all)")->capture_default_str();
   c->add_option(

@@ -165,7 +165,7 @@ int runScan(ScanArgs a) {
   MatcherOptions matcherOpts;
   matcherOpts.cpu.threads = opts.threads;
   std::unique_ptr<Matcher> matcher;
-  if (perceptual) matcher = makeMatcher(parseDevice(a.device), *perceptual, matcherOpts);
+  if (perceptual) matcher = makeMatcher(parseDeviceSpec(a.device), *perceptual, matcherOpts);
   const std::string matcherName = matcher ? matcher->name() : std::string("exact");
   scan::ScanMatcher scanMatcher(perceptual, matcher.get(), exact, settings);
 

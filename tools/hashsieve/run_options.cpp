@@ -61,8 +61,9 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
       ->capture_default_str();
   cmd->add_option("--threads", a.threads, threadsHelp)->check(CLI::Range(1, 1024));
   cmd->add_option("--device", a.device,
-                  "Hashing backend: auto (CUDA when a device is present, else CPU), cpu, cuda")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+                  "Hashing backend: auto (CUDA when a device is present, else CPU), cpu, cuda "
+                  "(device 0), cuda:all (every device), cuda:0,2 (these devices)")
+      ->check([](const std::string& s) { return deviceSpecError(s); })
       ->capture_default_str();
   cmd->add_option("--video-fps", a.videoFps,
                   "Video frames hashed per second of media time (vPDQ sampling); 0 = every frame")
@@ -108,8 +109,10 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
   cmd->add_option("--journal", a.journal,
                   "Resume journal: finished records are committed here (fsync'd); rerunning the "
                   "same command skips them and writes the same output");
-  cmd->add_option("--batch-frames", a.batchFrames, "Frames per GPU batch (batched backends only)")
-      ->check(CLI::Range(1, 4096))
+  cmd->add_option("--batch-frames", a.batchFrames,
+                  "Frames per GPU batch at most (batched backends only); 0: as many as the "
+                  "device holds")
+      ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   addArchiveOptions(cmd, a);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress line and no summary on stderr");
@@ -165,7 +168,7 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.decodeMemory = media::decodeMemory;
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
-  setPipelineHasher(opts, parseDevice(a.device));
+  setPipelineHasher(opts, parseDeviceSpec(a.device));
   return opts;
 }
 

@@ -35,7 +35,7 @@ struct RunArgs {
   std::string statsJson;
   bool quiet = false;
   std::string audit;  // --audit FILE; default OUTPUT.audit.json beside a file output
-  int batchFrames = 64;
+  int batchFrames = 0;
   std::string archives = "nested";  // --archives none|top|nested
   archive::ArchiveOptions archiveLimits;
   std::string shard;  // --shard I/N | auto | auto/N
