@@ -153,7 +153,7 @@ if [ "$DRY_RUN" = 0 ]; then
 fi
 
 # 1. gpu-labelled tests (the hs_add_gtest binary carries the test's name).
-for t in test_cuda_hasher test_cuda_corpus test_match_cuda; do
+for t in test_cuda_hasher test_cuda_corpus test_match_cuda test_nvdec; do
   step "gtest_$t" env HASHSIEVE_REQUIRE_GPU=1 "$BUILD/tests/$t" --gtest_color=no
 done
 

@@ -143,6 +143,14 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
       r.detail = "header not parsed";
       return false;
     }
+    // CMYK/YCCK JPEGs: the CPU decoders convert as Pillow does (Adobe-inverted samples), which
+    // nvImageCodec does not (measured: 2 PDQ bits on the corpus), so those stay on the CPU.
+    if (info.color_spec == NVIMGCODEC_COLORSPEC_CMYK ||
+        info.color_spec == NVIMGCODEC_COLORSPEC_YCCK) {
+      nvimgcodecCodeStreamDestroy(stream);
+      r.detail = "CMYK: decoded on the CPU as Pillow converts it";
+      return false;
+    }
     r.codec = info.codec_name;
     r.width = static_cast<int>(info.plane_info[0].width);
     r.height = static_cast<int>(info.plane_info[0].height);
