@@ -7,11 +7,14 @@
 #      dihedral, top-k (bench_cuda_hash, bench_match, `hashsieve bench`);
 #   5. faiss-gpu GpuIndexBinaryFlat beside our matcher, when its wheel is carried;
 #   6. Nsight Compute counters for the Hamming range and top-k kernels and one box pass (ncu);
-#   7. bench/results/<date>_<gpu>.{json,md}: every step's status and where its log is.
+#   7. GPU decode (issue 12): drift of --decoder gpu against --decoder cpu (PDQ distance median,
+#      p99, max per decoder) on the --corpus, and files/s and frames/s of both on the
+#      --backlogs (jpeg1080p/, jpeg12mp/, h264-1080p/, made by bench/make_decode_backlogs.sh);
+#   8. bench/results/<date>_<gpu>.{json,md}: every step's status and where its log is.
 # What to carry (see README, "Checking a GPU in one run"): the build directory (--build), FFmpeg's
 # runtime libraries unpacked with `dpkg -x` (--libs), Python wheels for faiss-gpu (--wheels), a
-# corpus of >= 2,000 images (--corpus). `--dry-run` prints the steps and runs nothing (tested on
-# the CPU by tests/bench/gpu_checks_dry_run.sh). Exit status: 0 when every step passed.
+# corpus of >= 2,000 images (--corpus), decode backlogs (--backlogs). `--dry-run` prints the steps
+# and runs nothing (tested on the CPU by tests/bench/gpu_checks_dry_run.sh). Exit status: 0 when every step passed.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,13 +22,14 @@ BUILD=$ROOT/build
 LIBS=""
 WHEELS=""
 CORPUS=""
+BACKLOGS=""
 DRY_RUN=0
 RESULTS=$ROOT/bench/results
 PARITY_MIN=2000
 
 usage() {
   sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'
-  echo "usage: $0 [--build DIR] [--libs DIR] [--wheels DIR] [--corpus DIR] [--results DIR] [--dry-run]"
+  echo "usage: $0 [--build DIR] [--libs DIR] [--wheels DIR] [--corpus DIR] [--backlogs DIR] [--results DIR] [--dry-run]"
 }
 
 while [ $# -gt 0 ]; do
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --libs) LIBS=$2; shift 2 ;;
     --wheels) WHEELS=$2; shift 2 ;;
     --corpus) CORPUS=$2; shift 2 ;;
+    --backlogs) BACKLOGS=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -110,6 +115,41 @@ sys.exit(1 if bad else 0)
 PY
 }
 
+# decode_throughput DIR UNIT TARGET [HASH ARGS...]: end-to-end `hash` (decode + PDQ + pHash +
+# digests) of DIR with --decoder cpu, then gpu, on every core; files/s and frames/s of each.
+# Fails when the gpu run is under TARGET UNIT/s (UNIT files or frames; TARGET 0: none) or under
+# 4x the cpu run's rate in that unit.
+# shellcheck disable=SC2317  # invoked through step
+decode_throughput() {
+  local dir=$1 unit=$2 target=$3 d t0 t1
+  shift 3
+  for d in cpu gpu; do
+    t0=$(date +%s.%N)
+    "$HS" hash -q --device cuda --decoder "$d" "$@" -o "$LOGS/throughput_$d.jsonl" "$dir" ||
+      [ $? -eq 1 ]
+    t1=$(date +%s.%N)
+    echo "$d $t0 $t1"
+  done >"$LOGS/throughput_times.txt"
+  python3 - "$LOGS/throughput_cpu.jsonl" "$LOGS/throughput_gpu.jsonl" "$unit" "$target" \
+    "$LOGS/throughput_times.txt" <<'PY'
+import json, sys
+unit, target = sys.argv[3], float(sys.argv[4])
+rates = {}
+for line in open(sys.argv[5]):
+    d, t0, t1 = line.split()
+    recs = [json.loads(l) for l in open(sys.argv[1 if d == "cpu" else 2])]
+    frames = sum(len(r.get("frames", [])) or 1 for r in recs if "error" not in r)
+    secs = float(t1) - float(t0)
+    decoders = sorted({r.get("decoder", "cpu") for r in recs if "error" not in r})
+    rates[d] = (len(recs) if unit == "files" else frames) / secs
+    print(f"{d}: {len(recs)} files, {frames} frames in {secs:.2f} s: {len(recs) / secs:.1f} files/s, "
+          f"{frames / secs:.1f} frames/s; decoders {decoders}")
+ratio = rates["gpu"] / rates["cpu"]
+print(f"gpu/cpu {unit}/s: {ratio:.2f}x (target >= 4x); gpu target {target or '-'} {unit}/s")
+sys.exit(0 if ratio >= 4 and rates["gpu"] >= target else 1)
+PY
+}
+
 if [ "$DRY_RUN" = 0 ]; then
   mkdir -p "$LOGS"
   [ -n "$LIBS" ] && export LD_LIBRARY_PATH="$LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -118,7 +158,7 @@ if [ "$DRY_RUN" = 0 ]; then
 fi
 
 # 1. gpu-labelled tests (the hs_add_gtest binary carries the test's name).
-for t in test_cuda_hasher test_cuda_corpus test_match_cuda; do
+for t in test_cuda_hasher test_cuda_corpus test_match_cuda test_nvdec; do
   step "gtest_$t" env HASHSIEVE_REQUIRE_GPU=1 "$BUILD/tests/$t" --gtest_color=no
 done
 
@@ -183,7 +223,24 @@ else
   skip ncu "ncu not found"
 fi
 
-# 7. The report.
+# 7. GPU decode: drift (goal: median 0, p99 <= 4 bits) and throughput (goals: >= 2,000 1080p
+# JPEG files/s and >= 4x the CPU path; NVDEC >= 1,500 1080p frames/s with every frame sampled).
+if [ -n "$CORPUS" ]; then
+  step decode_drift python3 "$ROOT/bench/decoder_compare.py" --cli "$HS" --corpus "$CORPUS" \
+    --markdown "$LOGS/decode_drift.md" --goal-median 0 --goal-p99 4
+else
+  skip decode_drift "no --corpus given"
+fi
+if [ -n "$BACKLOGS" ]; then
+  step decode_jpeg1080p decode_throughput "$BACKLOGS/jpeg1080p" files 2000
+  step decode_jpeg12mp decode_throughput "$BACKLOGS/jpeg12mp" files 0
+  # Every frame sampled: the NVDEC rate itself.
+  step decode_h264_1080p decode_throughput "$BACKLOGS/h264-1080p" frames 1500 --video-fps 0
+else
+  skip decode_throughput "no --backlogs given"
+fi
+
+# 8. The report.
 if [ "$DRY_RUN" = 1 ]; then
   echo "[report] $OUT.json and $OUT.md"
   exit 0

@@ -12,6 +12,7 @@
 #include "host/core/hasher.hpp"
 #include "host/match/cuda_matcher_options.hpp"
 #include "host/match/matcher.hpp"
+#include "host/media/device_frame.hpp"
 
 namespace hashsieve {
 class HashList;
@@ -42,5 +43,10 @@ std::vector<std::unique_ptr<FeedHasher>> makeCudaHashers(const std::vector<int>&
 /// the device once when it fits opts.maxListBytes (default: most of the free memory), else it
 /// is streamed through in chunks on every call. Throws CudaError (e.g. no device) on failure.
 std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts = {});
+
+/// --decoder gpu: NVDEC surfaces (NV12/P010 on the current device) to host RGB24 frames, one
+/// conversion kernel and one copy per frame (kernels/nvdec_convert.cpp). Thread-safe: each
+/// calling thread gets its own stream and buffers.
+media::DeviceFrameConverter makeNvdecConverter();
 
 }  // namespace hashsieve::cuda

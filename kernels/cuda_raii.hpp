@@ -78,7 +78,11 @@ using PinnedBuffer = detail::Buffer<T, detail::PinnedAlloc>;
 /// A non-blocking stream: never synchronises implicitly with the legacy default stream.
 class CudaStream {
  public:
-  CudaStream() { HS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking)); }
+  /// Non-blocking by default; cudaStreamDefault for work that must follow the legacy default
+  /// stream (FFmpeg's NVDEC copies).
+  explicit CudaStream(unsigned flags = cudaStreamNonBlocking) {
+    HS_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, flags));
+  }
   CudaStream(CudaStream&& o) noexcept : stream_(std::exchange(o.stream_, nullptr)) {}
   CudaStream& operator=(CudaStream&& o) noexcept {
     if (this != &o) {

@@ -20,8 +20,10 @@ HS_DEBIAN_PACKAGES=(
 )
 # nanobind + scikit-build-core build the Python package (python/); pytest runs its suite;
 # threatexchange (pytx) is the host its extension is tested in.
+# nvImageCodec (C API + codec plugins, with nvJPEG, nvJPEG2000, nvTIFF) is --decoder gpu's image
+# decoder; CMake finds it in .venv (cmake/FindNvimgcodec.cmake).
 HS_PYPI_PACKAGES=(pdqhash vpdq imagehash faiss-cpu numpy pillow scipy matplotlib
-                  nanobind scikit-build-core pytest threatexchange)
+                  nanobind scikit-build-core pytest threatexchange "nvidia-nvimgcodec-cu13[all]")
 
 hs_missing_debian_packages() {
   local missing=()
@@ -49,7 +51,7 @@ hs_install_python_venv() {
   if [ ! -x "$py" ]; then
     /usr/bin/python3 -m venv "$root/.venv"
   fi
-  if ! "$py" -c "import pdqhash, vpdq, imagehash, faiss, numpy, PIL, scipy, matplotlib, nanobind, scikit_build_core, pytest, threatexchange" 2>/dev/null; then
+  if ! "$py" -c "import pdqhash, vpdq, imagehash, faiss, numpy, PIL, scipy, matplotlib, nanobind, scikit_build_core, pytest, threatexchange, nvidia.nvimgcodec" 2>/dev/null; then
     echo "hashsieve: installing Python oracles into .venv: ${HS_PYPI_PACKAGES[*]}"
     "$py" -m pip install -q --disable-pip-version-check "${HS_PYPI_PACKAGES[@]}" </dev/null
   fi

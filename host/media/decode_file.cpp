@@ -22,6 +22,7 @@ void silenceFFmpegOnce() { detail::installFFmpegLogCallback(); }
 
 void decodeSniffed(const detail::DecodeJob& job) {
   const detail::Sniffed sniffed = detail::sniff(job.file);
+  if (job.opts.batchDecoder && detail::decodeBatchedStill(job, sniffed)) return;
   switch (sniffed.decoder) {
     case detail::Decoder::Jpeg:
       try {
@@ -73,6 +74,7 @@ MediaInfo decodeOpened(detail::InputFile& file, const Options& opts, const Frame
     throw UndecodableFile(e, std::move(digests));
   }
   info.digests = file.finishDigests();
+  if ((opts.batchDecoder || opts.nvdecConvert) && info.decoder.empty()) info.decoder = "cpu";
   return info;
 }
 

@@ -33,6 +33,11 @@ struct JpegNeedsFFmpeg : std::runtime_error {
 void decodeWebp(const DecodeJob& job);
 /// TIFF through libtiff (Pillow's decoder); every page with --all-frames.
 void decodeTiff(const DecodeJob& job);
+struct Sniffed;
+/// --decoder gpu (job.opts.batchDecoder set): a JPEG, PNG, TIFF or JPEG 2000 still through the
+/// batch decoder. False, with `job.info` untouched and nothing emitted, when the file is not one
+/// of those or the batch decoder did not decode it: the CPU decoders then decode it as always.
+bool decodeBatchedStill(const DecodeJob& job, const Sniffed& sniffed);
 /// Everything else FFmpeg demuxes and decodes: still images and videos.
 void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format);
 

@@ -60,6 +60,33 @@ int exifBlockOrientation(std::span<const uint8_t> block) {
   return tiffOrientation(read, 0);
 }
 
+int jpegOrientation(std::span<const uint8_t> file) {
+  constexpr uint8_t kApp1 = 0xE1, kSos = 0xDA, kEoi = 0xD9;
+  size_t off = 2;  // after SOI
+  while (off + 4 <= file.size()) {
+    if (file[off] != 0xFF) return 0;
+    const uint8_t marker = file[off + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++off;
+      continue;
+    }
+    if (marker == kSos || marker == kEoi) return 0;
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // TEM, RSTn: no length
+      off += 2;
+      continue;
+    }
+    const size_t len = get16(&file[off + 2], false);
+    if (len < 2 || off + 2 + len > file.size()) return 0;
+    // Like the libjpeg path: the first APP1 that yields an orientation.
+    if (marker == kApp1) {
+      if (const int code = exifBlockOrientation(file.subspan(off + 4, len - 2)); code != 0)
+        return code;
+    }
+    off += 2 + len;
+  }
+  return 0;
+}
+
 int pngOrientation(const ReadAtFn& read, uint64_t fileSize) {
   constexpr uint64_t kSignatureBytes = 8;
   uint64_t off = kSignatureBytes;

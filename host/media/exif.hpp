@@ -17,6 +17,9 @@ int tiffOrientation(const ReadAtFn& read, uint64_t base);
 /// The same over a memory block; an "Exif\0\0" prefix (JPEG APP1, some WebP writers) is skipped.
 int exifBlockOrientation(std::span<const uint8_t> block);
 
+/// Orientation from the first APP1 EXIF segment of a JPEG file in memory (markers before SOS);
+/// 0 when it has none.
+int jpegOrientation(std::span<const uint8_t> file);
 /// Orientation from the eXIf chunk of a PNG file of `fileSize` bytes; 0 when it has none.
 int pngOrientation(const ReadAtFn& read, uint64_t fileSize);
 

@@ -12,6 +12,7 @@
 
 extern "C" {
 #include <libavutil/display.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
@@ -24,6 +25,7 @@ extern "C" {
 #include "host/media/ffmpeg_log.hpp"
 #include "host/media/frame_convert.hpp"
 #include "host/media/gif_header.hpp"
+#include "host/media/nvdec.hpp"
 #include "host/media/orientation.hpp"
 #include "host/media/sampling.hpp"
 
@@ -192,6 +194,8 @@ class FFmpegDecode {
         stream_->codecpar->codec_id == AV_CODEC_ID_APNG)
       codec_->err_recognition = kStrictPngErrorRecognition;
     if (stream_->codecpar->codec_id == AV_CODEC_ID_GIF) configureGif();
+    // --decoder gpu: videos through NVDEC when the codec has a CUDA hwaccel and a device opens.
+    if (!still_ && job_.opts.nvdecConvert) attachNvdec(codec_.get(), codec);
     if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
       reject(ret, "cannot open decoder");
   }
@@ -330,8 +334,10 @@ class FFmpegDecode {
     if (n == 0) {
       info.width = f.width;
       info.height = f.height;
-      if (const char* pf = av_get_pix_fmt_name(static_cast<AVPixelFormat>(f.format)))
-        info.pixelFormat = pf;
+      AVPixelFormat format = static_cast<AVPixelFormat>(f.format);
+      if (format == AV_PIX_FMT_CUDA && f.hw_frames_ctx)  // the surface's format, as software has
+        format = reinterpret_cast<const AVHWFramesContext*>(f.hw_frames_ctx->data)->sw_format;
+      if (const char* pf = av_get_pix_fmt_name(format)) info.pixelFormat = pf;
       if (!orientationKnown_) {
         if (const AVFrameSideData* sd = av_frame_get_side_data(&f, AV_FRAME_DATA_DISPLAYMATRIX);
             sd && sd->size >= 9 * sizeof(int32_t)) {
@@ -383,11 +389,28 @@ class FFmpegDecode {
       throw InputError("too large", "longer than the video duration limit");
     if (sample) {
       job_.deadline.check();
-      const ImageView view = converter_->convert(f);
+      const ImageView view = convertFrame(f);
       ++info.framesEmitted;
       job_.emit(view, FrameInfo{n, t});
     }
     if (still_ && !job_.opts.allFrames) done_ = true;
+  }
+
+  // Software frames through the CPU converter; NVDEC surfaces through the device conversion
+  // (NV12/P010), or downloaded and converted on the CPU (other surface formats).
+  ImageView convertFrame(const AVFrame& f) {
+    if (f.format != AV_PIX_FMT_CUDA) return converter_->convert(f);
+    job_.info.decoder = "nvdec";
+    if (const std::optional<DeviceFrame> d = nvdecSurface(f)) {
+      job_.opts.nvdecConvert(*d, nvdecRgb_);
+      return nvdecRgb_.view();
+    }
+    if (!swFrame_) swFrame_.reset(av_frame_alloc());
+    if (!swFrame_) throw std::bad_alloc();
+    av_frame_unref(swFrame_.get());
+    if (const int ret = av_hwframe_transfer_data(swFrame_.get(), &f, 0); ret < 0)
+      reject(ret, "NVDEC frame download failed");
+    return converter_->convert(*swFrame_);
   }
 
   int64_t startPts(int64_t pts) {
@@ -418,6 +441,8 @@ class FFmpegDecode {
   PacketPtr packet_;
   FramePtr frame_;
   std::optional<FrameConverter> converter_;
+  Image nvdecRgb_;    // NVDEC frames converted on the device
+  FramePtr swFrame_;  // NVDEC frames downloaded for the CPU converter
   bool orientationKnown_ = false;
   bool opening_ = true;
   bool done_ = false;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "host/core/file_digests.hpp"
 #include "host/core/image.hpp"
 #include "host/core/policy.hpp"
+#include "host/media/device_frame.hpp"
 
 namespace hashsieve::media {
 
@@ -29,6 +31,8 @@ struct Limits {
 /// timestamp: the first frame at or after each multiple of 1 / videoFps, t = its PTS.
 enum class VideoSampling { FrameNumber, Time };
 
+class BatchQueue;  // host/media/batch_decoder.hpp
+
 struct Options {
   Limits limits;
   bool applyOrientation = false;  // rotate by EXIF orientation / display matrix first
@@ -37,6 +41,12 @@ struct Options {
   double videoFps = policy::kVideoFps;  // frames hashed per second of media time; 0 = every frame
   int decoderThreads = 1;  // FFmpeg decoder threads per file (callers parallelise across
                            // files); 0 = FFmpeg's choice
+  /// --decoder gpu: JPEG, PNG, TIFF and JPEG 2000 stills go through this batch decoder
+  /// (nvImageCodec) first and fall back to the CPU decoders per file; null = CPU decoders only.
+  std::shared_ptr<BatchQueue> batchDecoder;
+  /// --decoder gpu with a device: videos decode on NVDEC (FFmpeg's cuda hwaccel) and their
+  /// frames are converted by this; empty = CPU video decoding.
+  DeviceFrameConverter nvdecConvert;
 };
 
 enum class MediaKind { Image, Video };
@@ -67,6 +77,8 @@ struct MediaInfo {
   std::string pixelFormat;    // source pixel format, e.g. "yuv420p", "rgba", "cmyk", "gray"
   int64_t bytes = 0;          // file size
   FileDigests digests;        // MD5/SHA-1/SHA-256 of the file's bytes
+  std::string decoder;        // under --decoder gpu: what produced the pixels ("nvimgcodec-cpu",
+                              // "nvimgcodec-gpu", "nvdec", or "cpu"); else empty
 };
 
 /// Receives each sampled frame; the view is valid only during the call.

@@ -76,6 +76,7 @@ Record FileJob::recordOfDecode() const {
   r.orientationDegrees = info_.orientationDegrees;
   r.orientationApplied = info_.orientationApplied;
   r.mirrored = info_.mirrored;
+  r.decoder = info_.decoder;
   if (r.kind == RecordKind::Image) {
     r.pdq = frames_.front().pdq;
     r.pdqQuality = frames_.front().quality;

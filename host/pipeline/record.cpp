@@ -106,6 +106,7 @@ Json toJson(const Record& r) {
     return j;
   }
   j["kind"] = r.kind == RecordKind::Image ? "image" : "video";
+  if (!r.decoder.empty()) j["decoder"] = r.decoder;
   putFileFields(j, r);
   if (r.kind == RecordKind::Image) {
     j["pdq"] = toHex(r.pdq);
@@ -163,6 +164,7 @@ Record recordFromJson(const Json& j) {
   }
   if (kind != "image" && kind != "video") throw FormatError("record kind \"" + kind + "\"");
   r.kind = kind == "image" ? RecordKind::Image : RecordKind::Video;
+  if (j.contains("decoder")) r.decoder = field<std::string>(j, "decoder");
   r.width = field<int>(j, "width");
   r.height = field<int>(j, "height");
   r.digests = digestFields(j);

@@ -38,6 +38,7 @@ struct Record {
   int orientationDegrees = 0;  // clockwise rotation the file asks for at display
   bool orientationApplied = false;
   bool mirrored = false;
+  std::string decoder;  // --decoder gpu|auto: what produced the pixels; empty (left out) = cpu
 
   // Image: the hash of its (first) frame.
   Hash256 pdq;

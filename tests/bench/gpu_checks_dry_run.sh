@@ -26,6 +26,14 @@ grep -q '^\[gtest_test_cuda_hasher\] env HASHSIEVE_REQUIRE_GPU=1 /carried/build/
   "$tmp/plan.txt" || fail "GPU tests must run from --build with HASHSIEVE_REQUIRE_GPU=1"
 grep -q '^\[parity\] skipped: no --corpus' "$tmp/plan.txt" || fail "parity without a corpus"
 grep -q '^\[faiss_gpu\] skipped' "$tmp/plan.txt" || fail "faiss-gpu without wheels"
+grep -q '^\[decode_drift\] skipped: no --corpus' "$tmp/plan.txt" || fail "drift without a corpus"
+grep -q '^\[decode_throughput\] skipped: no --backlogs' "$tmp/plan.txt" ||
+  fail "decode throughput without backlogs"
+"$SCRIPT" --dry-run --corpus /c --backlogs /b --results "$tmp/results" >"$tmp/plan2.txt" ||
+  fail "--dry-run with --corpus --backlogs exited $?"
+for s in decode_drift decode_jpeg1080p decode_jpeg12mp decode_h264_1080p; do
+  grep -q "^\[$s\] " "$tmp/plan2.txt" || fail "step $s missing from the plan with backlogs"
+done
 [ ! -e "$tmp/results" ] || fail "--dry-run wrote results"
 
 "$SCRIPT" --dry-run --corpus /carried/corpus --results "$tmp/results" >"$tmp/plan2.txt" ||

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "host/backend/build_info.hpp"
+#include "host/media/batch_decoder.hpp"
 #include "tools/hashsieve/commands.hpp"
 
 namespace hashsieve::cli {
@@ -15,6 +16,9 @@ void addInfoCommand(CLI::App& app, int& exitCode) {
     std::string s = "hashsieve " HASHSIEVE_VERSION " (commit " HASHSIEVE_GIT_COMMIT ")\n";
     s += describeDeviceSupport();
     s += describeBuild();
+    // --decoder gpu's image decoder: its version, or why it is unavailable.
+    s += "image decoders: cpu (libjpeg-turbo, libwebp, libtiff, FFmpeg); nvimgcodec " +
+         media::nvimgcodecStatus() + "\n";
     s += "algorithms:\n"
          "  pdq: Meta PDQ, library path (full-resolution luma, 2x Jarosz box filter, 64x64\n"
          "       decimation, 16x16 DCT, lower median), bit-exact with Meta's C++ library; the\n"

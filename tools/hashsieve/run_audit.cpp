@@ -7,6 +7,7 @@
 #include "host/audit/build_stamp.hpp"
 #include "host/audit/machine_info.hpp"
 #include "host/backend/gpu_status.hpp"
+#include "host/media/batch_decoder.hpp"
 
 namespace hashsieve::cli {
 
@@ -62,6 +63,7 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
   r.algorithms["digests"] = "md5, sha1, sha256 of the file bytes";
   const media::Options& m = opts.media;
   r.settings["threads"] = opts.threads;
+  r.settings["decoder"] = opts.media.batchDecoder ? opts.media.batchDecoder->name() : "cpu";
   r.settings["video_fps"] = m.videoFps;
   r.settings["video_sampling"] = m.videoSampling == media::VideoSampling::Time ? "time" : "frame";
   r.settings["all_frames"] = m.allFrames;

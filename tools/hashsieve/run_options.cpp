@@ -7,9 +7,12 @@
 #include <sstream>
 #include <thread>
 
+#include "host/backend/gpu_status.hpp"
+#include "host/backend/nvdec_factory.hpp"
 #include "host/backend/pipeline_hasher.hpp"
 #include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
+#include "host/media/batch_decoder.hpp"
 #include "host/pipeline/files_from.hpp"
 #include "host/pipeline/shard.hpp"
 #include "host/pipeline/walk_plan.hpp"
@@ -109,6 +112,13 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
   cmd->add_option("--journal", a.journal,
                   "Resume journal: finished records are committed here (fsync'd); rerunning the "
                   "same command skips them and writes the same output");
+  cmd->add_option("--decoder", a.decoder,
+                  "Image decoder: cpu (libjpeg-turbo/libwebp/libtiff/FFmpeg, bit-exact with the "
+                  "references), gpu (nvImageCodec for JPEG, PNG, TIFF, JPEG 2000, in batches, on "
+                  "the device or its CPU backends without one; other files and files it rejects "
+                  "fall back to cpu), auto (gpu when the CUDA backend is active)")
+      ->check(CLI::IsMember({"cpu", "gpu", "auto"}))
+      ->capture_default_str();
   cmd->add_option("--batch-frames", a.batchFrames,
                   "Frames per GPU batch at most (batched backends only); 0: as many as the "
                   "device holds")
@@ -169,6 +179,14 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
   setPipelineHasher(opts, parseDeviceSpec(a.device));
+  if (a.decoder == "gpu" || (a.decoder == "auto" && opts.batched)) {
+    // Without a device nvImageCodec runs on its CPU backends, through the same code.
+    const bool cpuOnly = !gpuStatus().usable();
+    const auto workers = static_cast<size_t>(opts.threads);
+    opts.media.batchDecoder = std::make_shared<media::BatchQueue>(
+        media::makeNvimgcodecDecoder(cpuOnly, opts.threads), workers, workers);
+    opts.media.nvdecConvert = makeNvdecFrameConverter();  // videos: empty without a device
+  }
   return opts;
 }
 
@@ -185,6 +203,7 @@ std::string runFingerprint(const RunArgs& a) {
   // Member records depend on how archives are read; the defaults are left out as above.
   if (a.archives != "nested") s << "; archives=" << a.archives;
   if (a.videoSampling != "frame") s << "; video_sampling=" << a.videoSampling;
+  if (a.decoder != "cpu") s << "; decoder=" << a.decoder;
   return s.str();
 }
 

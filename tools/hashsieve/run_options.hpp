@@ -22,6 +22,7 @@ struct RunArgs {
   std::string output = "-";
   int threads = 0;  // 0 = all cores
   std::string device = "auto";
+  std::string decoder = "cpu";  // --decoder cpu|gpu|auto (images through nvImageCodec)
   double videoFps = policy::kVideoFps;
   std::string videoSampling = "frame";  // frame (vPDQ) or time (presentation timestamps)
   bool allFrames = false;
