@@ -353,6 +353,25 @@ TEST_F(ScanCli, VideosReportVpdqPercentages) {
   EXPECT_FALSE(parseJsonLines(r.out)[0].contains("video_matches"));
 }
 
+TEST_F(ScanCli, AListHashedWithTheOtherLumaIsSaidOnce) {
+  buildList({in("a-listed.ppm")}, "images");  // images.jsonl, hashed with the reference luma
+  const std::string f64 = dir_ / "f64.hsl";
+  CliResult r = run({"list", "build", "--type", "pdq", "--pdq-luma", "float64",
+                     dir_ / "images.jsonl", "-o", f64});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string warning = "was hashed with --pdq-luma float64 and this run uses reference";
+  r = run({"scan", "-q", "--list", f64, in("a-listed.ppm")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const size_t at = r.err.find(warning);
+  EXPECT_NE(at, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(warning, at + 1), std::string::npos) << r.err;  // once, not per file
+  r = run({"scan", "-q", "--pdq-luma", "float64", "--list", f64, in("a-listed.ppm")});
+  EXPECT_EQ(r.err.find("--pdq-luma"), std::string::npos) << r.err;
+  // Undeclared (unknown) luma: nothing to compare against, nothing said.
+  r = run({"scan", "-q", "--list", dir_ / "images.hsl", in("a-listed.ppm")});
+  EXPECT_EQ(r.err.find("--pdq-luma"), std::string::npos) << r.err;
+}
+
 TEST_F(ScanCli, UsageAndFatalErrors) {
   const std::string list = buildList({in("a-listed.ppm")}, "images");
   EXPECT_EQ(run({"scan", in()}).status, 2);            // no --list

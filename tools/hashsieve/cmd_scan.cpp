@@ -113,6 +113,19 @@ std::string scanStatsJson(const pl::RunStats& run, const scan::ScanStats& s, con
   return j.dump(2) + "\n";
 }
 
+/// A PDQ list declared as hashed with the other luma rounding still matches, but tiny or
+/// near-flat pictures can land further away (README, "PDQ"): say so rather than miss silently.
+void warnIfLumaDiffers(const HashList& list, const std::string& path, const std::string& luma) {
+  if (list.type() != HashType::Pdq || list.pdqLuma() == hsl::PdqLuma::Unknown) return;
+  const std::string listLuma = hsl::pdqLumaName(list.pdqLuma());
+  if (listLuma == luma) return;
+  std::fprintf(stderr,
+               "hashsieve scan: warning: list %s was hashed with --pdq-luma %s and this run uses "
+               "%s; pictures under ~26 px a side or near-flat may differ by a few bits. Add "
+               "--pdq-luma %s to hash as the list did\n",
+               path.c_str(), listLuma.c_str(), luma.c_str(), listLuma.c_str());
+}
+
 /// What else changes a scan's output bytes: format, the list (by checksum) and the matching.
 std::string scanOutputFingerprint(const ScanArgs& a, const ListSet& lists,
                                   const scan::ScanSettings& s) {
@@ -147,6 +160,7 @@ int runScan(ScanArgs a) {
   const auto t0 = Clock::now();
   const ListSet lists = ListSet::open(a.list, {a.verify});
   const HashList* perceptual = lists.perceptual();
+  if (perceptual) warnIfLumaDiffers(*perceptual, a.list, a.pdqLuma);
   std::vector<ExactIndex> exact;
   for (const HashList& l : lists.lists())
     if (!isPerceptual(l.type())) exact.emplace_back(l);
