@@ -109,9 +109,7 @@ class CudaMatcher final : public Matcher {
   std::vector<Match> topKBatch(std::span<const MatchQuery> queries, int k) {
     const std::vector<QueryRow> rows = hd::expandQueries(queries, words_);
     if (rows.empty()) return {};
-    std::vector<uint32_t> firstRow(queries.size() + 1, 0);
-    for (const QueryRow& r : rows) ++firstRow[r.query + 1];
-    for (size_t q = 0; q < queries.size(); ++q) firstRow[q + 1] += firstRow[q];
+    const std::vector<uint32_t> firstRow = hd::queryFirstRows(rows, queries.size());
     uploadRows(rows, {});
     ensureCapacity(dFirstRow_, firstRow.size());
     HS_CUDA_CHECK(cudaMemcpyAsync(dFirstRow_.data(), firstRow.data(),

@@ -92,9 +92,7 @@ class CpuMatcher final : public Matcher {
   std::vector<Match> topK(std::span<const MatchQuery> queries, int k) override {
     checkTopK(k);
     const std::vector<QueryRow> rows = detail::expandQueries(queries, list_.words());
-    std::vector<size_t> firstRow(queries.size() + 1, 0);  // rows of query q: [first[q], first[q+1])
-    for (const QueryRow& r : rows) ++firstRow[r.query + 1];
-    for (size_t q = 0; q < queries.size(); ++q) firstRow[q + 1] += firstRow[q];
+    const std::vector<uint32_t> firstRow = detail::queryFirstRows(rows, queries.size());
     const size_t blocks = blockCount();
     std::vector<Match> out;
     if (blocks == 0) return out;

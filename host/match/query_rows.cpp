@@ -35,6 +35,13 @@ std::vector<QueryRow> expandQueries(std::span<const MatchQuery> queries, int wor
   return rows;
 }
 
+std::vector<uint32_t> queryFirstRows(std::span<const QueryRow> rows, size_t queryCount) {
+  std::vector<uint32_t> first(queryCount + 1, 0);
+  for (const QueryRow& r : rows) ++first[r.query + 1];
+  for (size_t q = 0; q < queryCount; ++q) first[q + 1] += first[q];
+  return first;
+}
+
 std::vector<Match> mergeRowHits(std::vector<RowHit>& hits, std::span<const QueryRow> rows) {
   // Rows of a query are contiguous and in variant order, so ordering by (query, entry,
   // distance, row) puts the pair's winning variant first.

@@ -34,6 +34,10 @@ struct RowHit {
 /// (words == 1) clear w[1..3].
 std::vector<QueryRow> expandQueries(std::span<const MatchQuery> queries, int words);
 
+/// Where each query's rows start in expandQueries' output: the rows of query q are
+/// [first[q], first[q + 1]), so the result has queryCount + 1 entries.
+std::vector<uint32_t> queryFirstRows(std::span<const QueryRow> rows, size_t queryCount);
+
 /// Applies the dihedral rule (minimum distance per (query, entry), lowest variant on ties) and
 /// sorts by query, distance, entry. `hits` is reordered.
 std::vector<Match> mergeRowHits(std::vector<RowHit>& hits, std::span<const QueryRow> rows);

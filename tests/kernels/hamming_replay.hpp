@@ -136,9 +136,7 @@ class ReplayMatcher {
 
   std::vector<Match> topK(const std::vector<MatchQuery>& queries, int k) {
     const auto rows = hd::expandQueries(queries, list_.words());
-    std::vector<uint32_t> firstRow(queries.size() + 1, 0);
-    for (const auto& r : rows) ++firstRow[r.query + 1];
-    for (size_t q = 0; q < queries.size(); ++q) firstRow[q + 1] += firstRow[q];
+    const std::vector<uint32_t> firstRow = hd::queryFirstRows(rows, queries.size());
     const std::vector<uint64_t> words = rowWords(rows);
     TopKMerger merger(queries.size(), uint32_t(k));
     forEachChunk([&](const uint64_t* packed, uint32_t entries, uint32_t entryBase) {
