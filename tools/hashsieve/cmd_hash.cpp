@@ -119,19 +119,14 @@ int runHash(HashArgs a) {
   if (io.auditPath) {
     audit::AuditRecord r =
         hashAuditRecord(opts, a.output, result, started, std::chrono::system_clock::now(), status);
-    if (shard)
-      r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
-    if (!a.plan.empty()) r.settings["plan"] = a.plan;  // the inputs; input_roots is empty
+    noteShard(r, shard, a.plan);
     audit::writeAuditRecord(r, *io.auditPath);
   }
   if (shard) {
     pl::ShardIndex index = out.finish(result.ordinals);
     index.command = "hash";
     index.fingerprint = shardFingerprint(a, journalFingerprint(a), "format=" + a.format, opts);
-    index.shard = shard->index;
-    index.shards = shard->count;
-    index.walked = result.walked;
-    writeRunShardIndex(std::move(index), a, io.auditPath);
+    writeRunShardIndex(std::move(index), a, *shard, result.walked, io.auditPath);
   }
   return status;
 }

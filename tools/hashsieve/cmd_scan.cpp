@@ -244,9 +244,7 @@ int runScan(ScanArgs a) {
     r.settings["top_k"] = a.topK;
     r.settings["checksum_verified"] = a.verify;
     r.counts.matched = static_cast<int64_t>(scanStats.recordsWithMatches);
-    if (shard)
-      r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
-    if (!a.plan.empty()) r.settings["plan"] = a.plan;  // the inputs; input_roots is empty
+    noteShard(r, shard, a.plan);
     audit::writeAuditRecord(r, *io.auditPath);
   }
   if (shard) {
@@ -254,10 +252,7 @@ int runScan(ScanArgs a) {
     index.command = "scan";
     index.fingerprint =
         shardFingerprint(a, journalFingerprint(a), scanOutputFingerprint(a, lists, settings), opts);
-    index.shard = shard->index;
-    index.shards = shard->count;
-    index.walked = result.walked;
-    writeRunShardIndex(std::move(index), a, io.auditPath);
+    writeRunShardIndex(std::move(index), a, *shard, result.walked, io.auditPath);
   }
   return status;
 }

@@ -28,6 +28,13 @@ std::string deviceDescription(const std::string& backend) {
          std::to_string(cpu.logicalCpus) + " logical CPUs";
 }
 
+void noteShard(audit::AuditRecord& r, const std::optional<pipeline::ShardSpec>& shard,
+               const std::string& plan) {
+  if (shard)
+    r.settings["shard"] = std::to_string(shard->index) + "/" + std::to_string(shard->count);
+  if (!plan.empty()) r.settings["plan"] = plan;
+}
+
 audit::AuditRecord startAuditRecord(const std::string& command, const std::string& backend) {
   audit::AuditRecord r;
   r.command = command;

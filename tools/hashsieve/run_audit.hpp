@@ -10,6 +10,7 @@
 #include "host/match/hash_list.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/run_stats.hpp"
+#include "host/pipeline/shard.hpp"
 
 namespace hashsieve::cli {
 
@@ -22,6 +23,11 @@ audit::AuditRecord hashAuditRecord(const pipeline::PipelineOptions& opts, const 
                                    const pipeline::RunStats& stats,
                                    std::chrono::system_clock::time_point start,
                                    std::chrono::system_clock::time_point end, int exitStatus);
+
+/// A sharded run's `settings.shard` ("I/N") and, for a plan chunk, `settings.plan` (its inputs;
+/// input_roots is then empty).
+void noteShard(audit::AuditRecord& r, const std::optional<pipeline::ShardSpec>& shard,
+               const std::string& plan);
 
 /// A record with what every command shares filled in: version, build commit, backend, device.
 audit::AuditRecord startAuditRecord(const std::string& command, const std::string& backend);

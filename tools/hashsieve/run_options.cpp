@@ -239,8 +239,12 @@ std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerp
 }
 
 void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
+                        const pipeline::ShardSpec& shard, uint64_t walked,
                         const std::optional<std::filesystem::path>& auditPath) {
   namespace fs = std::filesystem;
+  index.shard = shard.index;
+  index.shards = shard.count;
+  index.walked = walked;
   if (!a.statsJson.empty() && a.statsJson != "-") index.stats = fs::absolute(a.statsJson).string();
   if (auditPath) index.audit = fs::absolute(*auditPath).string();
   pipeline::writeShardIndex(index, pipeline::shardIndexPath(a.output));

@@ -67,7 +67,9 @@ std::string shardFingerprint(const RunArgs& a, const std::string& journalFingerp
                              const std::string& extra, const pipeline::PipelineOptions& opts);
 
 /// Writes OUTPUT.shard for a finished sharded run (last, so that it marks a complete shard).
+/// `index` carries the command, fingerprint and records; the shard and the walk size are set here.
 void writeRunShardIndex(pipeline::ShardIndex index, const RunArgs& a,
+                        const pipeline::ShardSpec& shard, uint64_t walked,
                         const std::optional<std::filesystem::path>& auditPath);
 
 /// The run's writable places, all opened before any work so that a bad path fails first.
