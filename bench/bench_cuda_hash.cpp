@@ -164,16 +164,18 @@ void BM_CudaKernels(benchmark::State& state) {
                phash = state.range(3) != 0;
     CudaStream stream;
     CudaEvent start(true), stop(true);
+    const size_t optin = CudaResources::forDevice(0)->sharedMemOptin();
     auto enqueue = [&] {
       if (pdq) {
-        PdqDeviceBatch b{d.pixels.data(),  d.tables.data(), d.plane1.data(),  d.plane2.data(),
-                         d.compact.data(), d.a.data(),      d.results.data(), nullptr};
+        PdqDeviceBatch b{d.pixels.data(),  d.tables.data(),  d.plane1.data(),
+                         d.plane2.data(),  d.compact.data(), d.a.data(),
+                         d.results.data(), nullptr,          optin};
         enqueuePdqBatch(d.plan, d.layout, b, dihedral, stream.get());
       }
       if (phash)
         enqueuePhashBatch(d.phashPlan,
                           PhashDeviceBatch{d.pixels.data(), d.phashItems.data(), d.taps.data(),
-                                           d.phashTemp.data(), d.grey.data()},
+                                           d.phashTemp.data(), d.grey.data(), optin},
                           stream.get());
     };
     enqueue();  // warm-up: module load, first-touch

@@ -40,8 +40,10 @@ std::unique_ptr<Hasher> makeCudaHasher();
 std::vector<std::unique_ptr<FeedHasher>> makeCudaHashers(const std::vector<int>& ordinals);
 
 /// A matcher on device opts.device over `list` (which must outlive it). The list is copied to
-/// the device once when it fits opts.maxListBytes (default: most of the free memory), else it
-/// is streamed through in chunks on every call. Throws CudaError (e.g. no device) on failure.
+/// the device once when it fits opts.maxListBytes (default: most of what is left of the
+/// device's budget), else it is streamed through in chunks on every call. Its query and hit
+/// buffers come from the same budget; queries that do not fit run in smaller groups. Throws
+/// CudaError (e.g. no device) on failure, OutOfDeviceMemory when one query does not fit.
 std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts = {});
 
 /// --decoder gpu: NVDEC surfaces (NV12/P010 on the current device) to host RGB24 frames, one

@@ -4,7 +4,8 @@
 // other frames (synchronous hash() callers) are packed into the slot's pinned buffer first.
 // Synchronisation points (all host-side waits):
 //  1. finish(): the slot's resultsReady event (the scheduler reuses a slot only after it);
-//  2. abandon(), shrink() and the destructor: the slot streams.
+//  2. abandon(), shrink() and the destructor: the slot streams (the device's, shared with its
+//     other hashers: such a wait may also cover their work).
 // Device-side ordering only otherwise: a batch's kernels wait (cudaStreamWaitEvent) for the
 // previous batch's kernels, because the float planes and the pHash temp are shared by the slots.
 #include "kernels/cuda_hasher.hpp"
@@ -100,8 +101,9 @@ std::string deviceRejection(const ImageView& f, const BatchCapacity& cap) {
 
 // One in-flight batch's staging and outputs (pinned host + device), its stream and events.
 struct CudaHasher::Slot {
-  explicit Slot(const BatchCapacity& cap)
-      : pdqTables(pdqTableBytes(cap.frames)),
+  Slot(const BatchCapacity& cap, cudaStream_t s)
+      : stream(s),
+        pdqTables(pdqTableBytes(cap.frames)),
         phashItems(alignUp(cap.frames * sizeof(PhashItem))),
         tableBytes(pdqTables + phashItems + alignUp(cap.tapBytes)),
         dPixels(cap.pixelBytes),
@@ -112,6 +114,7 @@ struct CudaHasher::Slot {
         hGrey(size_t(cap.frames) * kPhashCells),
         dGrey(size_t(cap.frames) * kPhashCells) {}
 
+  cudaStream_t stream;  // the device's, shared with the same slot of its other hashers
   size_t pdqTables, phashItems, tableBytes;
   PinnedBuffer<uint8_t> hPixels;  // allocated on first use: staged frames never need it
   DeviceBuffer<uint8_t> dPixels;
@@ -121,7 +124,6 @@ struct CudaHasher::Slot {
   DeviceBuffer<PdqFrameResult> dResults;
   PinnedBuffer<uint8_t> hGrey;
   DeviceBuffer<uint8_t> dGrey;
-  CudaStream stream;
   CudaEvent kernelsDone;   // the shared workspaces are free again
   CudaEvent resultsReady;  // hResults / hGrey hold this batch's outputs
   bool kernelsRecorded = false;
@@ -204,13 +206,14 @@ void CudaHasher::allocate() {
   compact_ = DeviceBuffer<float>(cap_.compactFloats);
   a_ = DeviceBuffer<float>(size_t(cap_.frames) * pdq::kBufDim * pdq::kBufDim);
   phashTemp_ = DeviceBuffer<uint8_t>(cap_.tempBytes);
-  for (auto& s : slots_) s = std::make_unique<Slot>(cap_);
+  for (int i = 0; i < kFeedSlots; ++i)
+    slots_[i] = std::make_unique<Slot>(cap_, res_->hashStream(i));
   lastLaunched_ = -1;
 }
 
 void CudaHasher::release() noexcept {
   for (auto& s : slots_) {
-    if (s) HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(s->stream.get()));
+    if (s) HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(s->stream));
     s.reset();
   }
   for (auto* b : {&plane1_, &plane2_, &compact_, &a_}) b->reset();
@@ -290,7 +293,7 @@ void CudaHasher::launch(int slotIndex, std::span<const ImageView> frames, const 
 void CudaHasher::abandon(int slotIndex) noexcept {
   Slot& slot = *slots_[slotIndex];
   // Whatever part of the batch was queued must be done before its frames' memory is reused.
-  HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(slot.stream.get()));
+  HS_CUDA_CHECK_NOTHROW(cudaStreamSynchronize(slot.stream));
   slot.busy = false;
 }
 
@@ -303,27 +306,29 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
   std::vector<uint64_t> pixelOffsets;
   for (const FinishItem& fi : pdqPlan.finish) pixelOffsets.push_back(fi.pixelOffset);
 
-  cudaStream_t s = slot.stream.get();
-  // Pixels up: a frame the decode workers staged in the pinned pool is copied by DMA from where
-  // it lies; any other frame is packed into the slot's pinned buffer first (free: sync point 1
-  // retired this slot's previous batch).
+  cudaStream_t s = slot.stream;
+  // Pixels up: a frame decoded (or copied) into the pinned pool is copied by DMA from where it
+  // lies, a 2D copy packing padded rows (swscale's targets); any other frame is packed into the
+  // slot's pinned buffer first (free: sync point 1 retired this slot's previous batch).
   for (size_t k = 0; k < frames.size(); ++k) {
     const ImageView& f = frames[k];
     const size_t rowBytes = size_t(f.width) * channelsOf(f);
     const size_t bytes = rowBytes * f.height;
-    const uint8_t* src = f.data;
-    if (f.stride != std::ptrdiff_t(rowBytes) || !pool_->owns(f.data, bytes)) {
-      if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
-      uint8_t* dst = slot.hPixels.data() + pixelOffsets[k];
-      if (f.stride == std::ptrdiff_t(rowBytes)) {
-        std::memcpy(dst, f.data, bytes);
-      } else {
-        for (int y = 0; y < f.height; ++y) std::memcpy(dst + y * rowBytes, f.row(y), rowBytes);
-      }
-      src = dst;
+    uint8_t* dDst = slot.dPixels.data() + pixelOffsets[k];
+    if (f.stride >= std::ptrdiff_t(rowBytes) &&
+        pool_->owns(f.data, size_t(f.stride) * (f.height - 1) + rowBytes)) {
+      HS_CUDA_CHECK(cudaMemcpy2DAsync(dDst, rowBytes, f.data, size_t(f.stride), rowBytes,
+                                      size_t(f.height), cudaMemcpyHostToDevice, s));
+      continue;
     }
-    HS_CUDA_CHECK(cudaMemcpyAsync(slot.dPixels.data() + pixelOffsets[k], src, bytes,
-                                  cudaMemcpyHostToDevice, s));
+    if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
+    uint8_t* hDst = slot.hPixels.data() + pixelOffsets[k];
+    if (f.stride == std::ptrdiff_t(rowBytes)) {
+      std::memcpy(hDst, f.data, bytes);
+    } else {
+      for (int y = 0; y < f.height; ++y) std::memcpy(hDst + y * rowBytes, f.row(y), rowBytes);
+    }
+    HS_CUDA_CHECK(cudaMemcpyAsync(dDst, hDst, bytes, cudaMemcpyHostToDevice, s));
   }
   const PdqTableLayout layout = pdqTableLayout(pdqPlan);
   packPdqTables(pdqPlan, layout, slot.hTables.data());
@@ -358,6 +363,7 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
     d.compact = compact_.data();
     d.a = a_.data();
     d.results = slot.dResults.data();
+    d.sharedMemOptin = res_->sharedMemOptin();
     enqueuePdqBatch(pdqPlan, layout, d, req.dihedral, s);
   }
   if (req.phash) {
@@ -368,6 +374,7 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
         reinterpret_cast<const int32_t*>(slot.dTables.data() + slot.pdqTables + slot.phashItems);
     d.temp = phashTemp_.data();
     d.grey = slot.dGrey.data();
+    d.sharedMemOptin = res_->sharedMemOptin();
     enqueuePhashBatch(phashPlan, d, s);
   }
   slot.kernelsDone.record(s);

@@ -45,8 +45,8 @@ inline constexpr double kHasherShareOfBudget = 0.5;
 /// Empty when `frame` fits a batch of `cap`; else why it must be hashed on the CPU.
 std::string deviceRejection(const ImageView& frame, const BatchCapacity& cap);
 
-/// Batches in flight at once: upload of n+1, kernels of n, download of n-1.
-inline constexpr int kFeedSlots = 3;
+/// Batches in flight at once: upload of n+1, kernels of n, download of n-1; one stream each.
+inline constexpr int kFeedSlots = CudaResources::kHashStreams;
 
 class CudaHasher final : public FeedHasher, private FeedOps {
  public:

@@ -1,7 +1,10 @@
 // Per-device resources and the shared memory budget.
 #include "kernels/cuda_resources.hpp"
 
+#include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "kernels/cuda_check.hpp"
@@ -28,6 +31,20 @@ CudaResources::CudaResources(int ordinal) : device_(ordinal) {
   size_t freeBytes = 0, totalBytes = 0;
   HS_CUDA_CHECK(cudaMemGetInfo(&freeBytes, &totalBytes));
   budget_ = size_t(double(freeBytes) * kBudgetShareOfFree);
+  for (int i = 0; i <= kHashStreams; ++i) streams_.emplace_back();  // on this device (current)
+}
+
+CudaResources::~CudaResources() {
+  // Users hold the resources while they queue work, so the streams are idle by now; destroy
+  // them with their device current.
+  HS_CUDA_CHECK_NOTHROW(cudaSetDevice(device_));
+  streams_.clear();
+}
+
+cudaStream_t CudaResources::hashStream(int slot) const {
+  if (slot < 0 || slot >= kHashStreams)
+    throw std::out_of_range("CudaResources::hashStream: slot " + std::to_string(slot));
+  return streams_[slot].get();
 }
 
 void CudaResources::makeCurrent() const { HS_CUDA_CHECK(cudaSetDevice(device_)); }
@@ -56,6 +73,23 @@ CudaResources::Reservation& CudaResources::Reservation::operator=(Reservation&& 
     bytes_ = std::exchange(o.bytes_, 0);
   }
   return *this;
+}
+
+bool CudaResources::Reservation::grow(size_t more) {
+  if (!owner_) return false;
+  std::lock_guard lock(owner_->mutex_);
+  if (owner_->budget_ - owner_->reserved_ < more) return false;
+  owner_->reserved_ += more;
+  bytes_ += more;
+  return true;
+}
+
+void CudaResources::Reservation::giveBack(size_t less) {
+  if (!owner_) return;
+  less = std::min(less, bytes_);
+  std::lock_guard lock(owner_->mutex_);
+  owner_->reserved_ -= less;
+  bytes_ -= less;
 }
 
 CudaResources::Reservation::~Reservation() {

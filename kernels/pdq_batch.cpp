@@ -47,7 +47,7 @@ void enqueuePdqBatch(const PdqBatchPlan& plan, const PdqTableLayout& layout,
   float* dst[kLinePasses] = {d.plane1, d.plane2, d.compact, d.a};
   for (int p = 0; p < kLinePasses; ++p)
     launchPdqLinePass(p, items(p), int(plan.pass[p].size()), plan.passWarps[p], plan.maxWindow[p],
-                      d.pixels, src[p], dst[p], stream);
+                      d.sharedMemOptin, d.pixels, src[p], dst[p], stream);
   launchPdqFinish(reinterpret_cast<const FinishItem*>(d.tables + layout.finishOffset),
                   int(plan.finish.size()), d.pixels, d.a, dihedral, d.results, d.dct, stream);
 }

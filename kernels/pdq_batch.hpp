@@ -33,6 +33,7 @@ struct PdqDeviceBatch {
   float* a = nullptr;                 // plan.aFloats (pass 3 output, 64x64 per frame)
   PdqFrameResult* results = nullptr;  // plan.finish.size()
   float* dct = nullptr;               // optional: 256 floats per frame (stage tests)
+  size_t sharedMemOptin = 0;          // of the stream's device (CudaResources::sharedMemOptin)
 };
 
 /// Enqueues the whole PDQ chain of `plan` on `stream` (no host synchronisation).

@@ -18,17 +18,6 @@ constexpr int kMaxWarpsPerBlock = 4;  // 128 threads; the ring (2-4 tiles of 4.2
 
 size_t ringBytes(int slots) { return size_t(slots) * kTileFloats * sizeof(float); }
 
-// Shared memory a block may opt in to on device 0 (the backend drives one device).
-size_t sharedMemOptin() {
-  static const size_t bytes = [] {
-    int device = 0, value = 0;
-    HS_CUDA_CHECK(cudaGetDevice(&device));
-    HS_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-    return size_t(value);
-  }();
-  return bytes;
-}
-
 // Tiles hold floats; bit-exactness relies on -fmad=false (target option) and the explicit
 // round-to-nearest ops inside pdq::BoxPass: each add, subtract and IEEE divide rounds alone.
 // No minimum-blocks bound: capping registers for 5 or 6 blocks of 128 threads per SM (96 / 80
@@ -76,10 +65,9 @@ __global__ void __launch_bounds__(kMaxWarpsPerBlock* kWarpLanes)
 }
 
 template <bool kFromPixels, bool kDecimated>
-void launchBox(const LinePassItem* dItems, int nItems, int totalWarps, int maxWindow,
+void launchBox(const LinePassItem* dItems, int nItems, int totalWarps, int maxWindow, size_t optin,
                const uint8_t* dPixels, const float* dSrc, float* dDst, cudaStream_t stream) {
   const int slots = pdqbox::ringSlots(maxWindow);
-  const size_t optin = sharedMemOptin();
   if (ringBytes(slots) > optin)
     throw std::invalid_argument("launchPdqLinePass: box window beyond maxSupportedBoxWindow");
   // Fewer warps per block when long windows make the ring large (huge frames).
@@ -100,19 +88,25 @@ void launchBox(const LinePassItem* dItems, int nItems, int totalWarps, int maxWi
 }  // namespace
 
 void launchPdqLinePass(int pass, const LinePassItem* dItems, int nItems, int totalWarps,
-                       int maxWindow, const uint8_t* dPixels, const float* dSrc, float* dDst,
-                       cudaStream_t stream) {
+                       int maxWindow, size_t sharedMemOptin, const uint8_t* dPixels,
+                       const float* dSrc, float* dDst, cudaStream_t stream) {
   if (nItems == 0 || totalWarps == 0) return;
+  if (sharedMemOptin == 0)
+    throw std::invalid_argument("launchPdqLinePass: the device's shared-memory limit is required");
+  const size_t optin = sharedMemOptin;
   switch (pass) {
     case 0:
-      launchBox<true, false>(dItems, nItems, totalWarps, maxWindow, dPixels, dSrc, dDst, stream);
+      launchBox<true, false>(dItems, nItems, totalWarps, maxWindow, optin, dPixels, dSrc, dDst,
+                             stream);
       break;
     case 1:
-      launchBox<false, false>(dItems, nItems, totalWarps, maxWindow, dPixels, dSrc, dDst, stream);
+      launchBox<false, false>(dItems, nItems, totalWarps, maxWindow, optin, dPixels, dSrc, dDst,
+                              stream);
       break;
     case 2:
     case 3:
-      launchBox<false, true>(dItems, nItems, totalWarps, maxWindow, dPixels, dSrc, dDst, stream);
+      launchBox<false, true>(dItems, nItems, totalWarps, maxWindow, optin, dPixels, dSrc, dDst,
+                             stream);
       break;
     default:
       throw std::invalid_argument("launchPdqLinePass: pass must be 0..3");

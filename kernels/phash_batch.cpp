@@ -11,7 +11,8 @@ namespace hashsieve::cuda {
 void enqueuePhashBatch(const PhashBatchPlan& plan, const PhashDeviceBatch& d, cudaStream_t stream) {
   const int n = int(plan.items.size());
   // Pass 2 reads what pass 1 wrote; same stream, so no extra synchronisation.
-  launchPhashPass1(d.items, n, plan.pass1Work, plan.maxRowBytes, d.taps, d.pixels, d.temp, stream);
+  launchPhashPass1(d.items, n, plan.pass1Work, plan.maxRowBytes, d.sharedMemOptin, d.taps, d.pixels,
+                   d.temp, stream);
   launchPhashPass2(d.items, n, d.taps, d.temp, d.grey, stream);
 }
 

@@ -18,6 +18,7 @@ struct PhashDeviceBatch {
   const int32_t* taps = nullptr;     // plan.taps
   uint8_t* temp = nullptr;           // plan.tempBytes
   uint8_t* grey = nullptr;           // 1024 bytes per frame (32x32 row-major)
+  size_t sharedMemOptin = 0;         // of the stream's device (CudaResources::sharedMemOptin)
 };
 
 /// Enqueues both resample passes of `plan` on `stream` (no host synchronisation).

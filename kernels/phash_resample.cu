@@ -65,24 +65,16 @@ __global__ void __launch_bounds__(kPass2Threads)
       phashk::pass2Cell(it, temp + it.tempOffset, taps, y, x);
 }
 
-size_t sharedMemOptin() {
-  static const size_t bytes = [] {
-    int device = 0, value = 0;
-    HS_CUDA_CHECK(cudaGetDevice(&device));
-    HS_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-    return size_t(value);
-  }();
-  return bytes;
-}
-
 }  // namespace
 
 void launchPhashPass1(const PhashItem* dItems, int nItems, int totalWork, int maxRowBytes,
-                      const int32_t* dTaps, const uint8_t* dPixels, uint8_t* dTemp,
-                      cudaStream_t stream) {
+                      size_t sharedMemOptin, const int32_t* dTaps, const uint8_t* dPixels,
+                      uint8_t* dTemp, cudaStream_t stream) {
   if (nItems == 0 || totalWork == 0) return;
+  if (sharedMemOptin == 0)
+    throw std::invalid_argument("launchPhashPass1: the device's shared-memory limit is required");
   const size_t smem = size_t(maxRowBytes);
-  if (smem > sharedMemOptin())
+  if (smem > sharedMemOptin)
     throw std::invalid_argument("launchPhashPass1: row wider than maxPhashRowBytes");
   if (smem > 48 * 1024)  // above the default dynamic limit a kernel must opt in
     HS_CUDA_CHECK(

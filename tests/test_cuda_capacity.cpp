@@ -3,7 +3,12 @@
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "kernels/cuda_hasher.hpp"
+#include "kernels/pdq_box.cuh"
+#include "kernels/pdq_box_lanes.hpp"
+#include "kernels/phash_resample.cuh"
 
 namespace hashsieve::cuda {
 namespace {
@@ -48,6 +53,30 @@ TEST(CudaCapacity, SidesBeyondTheTileRingGoToTheCpu) {
   EXPECT_EQ(deviceRejection(frame(126'976, 8), cap), "");
   EXPECT_NE(deviceRejection(frame(126'977, 8), cap), "");
   EXPECT_NE(deviceRejection(ImageView{}, cap), "");
+}
+
+// The box and pHash launches size their shared memory by the limit of the device they run on,
+// handed in (CudaResources::sharedMemOptin), not one read once from the first device: a limit
+// too small for the work is refused before anything is launched (no device needed), so a
+// smaller device of a mixed machine is never given tiles sized for a larger one.
+TEST(CudaCapacity, LaunchesUseTheSharedMemoryLimitTheyAreGiven) {
+  const auto* items = reinterpret_cast<const LinePassItem*>(uintptr_t{256});
+  const int window = 992;  // the longest a 32-slot ring takes
+  const size_t ring = size_t(pdqbox::ringSlots(window)) * pdqbox::kTileFloats * sizeof(float);
+  EXPECT_THROW(launchPdqLinePass(1, items, 1, 1, window, 0, nullptr, nullptr, nullptr, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(
+      launchPdqLinePass(1, items, 1, 1, window, ring - 1, nullptr, nullptr, nullptr, nullptr),
+      std::invalid_argument);
+  EXPECT_EQ(maxSupportedBoxWindow(ring), window);
+  EXPECT_LT(maxSupportedBoxWindow(ring - 1), window);
+
+  const auto* phashItems = reinterpret_cast<const PhashItem*>(uintptr_t{256});
+  EXPECT_THROW(launchPhashPass1(phashItems, 1, 1, 4096, 0, nullptr, nullptr, nullptr, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(launchPhashPass1(phashItems, 1, 1, 4096, 4095, nullptr, nullptr, nullptr, nullptr),
+               std::invalid_argument);
+  EXPECT_EQ(maxPhashRowBytes(4096), 4096);
 }
 
 }  // namespace

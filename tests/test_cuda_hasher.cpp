@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "host/core/pdq_cpu.hpp"
@@ -107,8 +108,9 @@ TEST_F(CudaStages, PdqFloatStagesEqualCpuStages) {
   DeviceBuffer<float> p1(plan.planeFloats), p2(plan.planeFloats), compact(plan.compactFloats),
       a(plan.aFloats), dct(frames.size() * pdq::kDctCoefs);
   DeviceBuffer<PdqFrameResult> results(frames.size());
-  PdqDeviceBatch d{dPixels.data(), dTables.data(), p1.data(),      p2.data(),
-                   compact.data(), a.data(),       results.data(), dct.data()};
+  PdqDeviceBatch d{dPixels.data(), dTables.data(), p1.data(),
+                   p2.data(),      compact.data(), a.data(),
+                   results.data(), dct.data(),     CudaResources::forDevice(0)->sharedMemOptin()};
   CudaStream stream;
   enqueuePdqBatch(plan, layout, d, true, stream.get());
   stream.synchronize();
@@ -188,9 +190,10 @@ TEST_F(CudaStages, PhashResampleEqualsPillowStage) {
   auto dTaps = upload(plan.taps);
   DeviceBuffer<uint8_t> temp(plan.tempBytes), grey(frames.size() * kPhashCells);
   CudaStream stream;
-  enqueuePhashBatch(
-      plan, PhashDeviceBatch{dPixels.data(), dItems.data(), dTaps.data(), temp.data(), grey.data()},
-      stream.get());
+  enqueuePhashBatch(plan,
+                    PhashDeviceBatch{dPixels.data(), dItems.data(), dTaps.data(), temp.data(),
+                                     grey.data(), CudaResources::forDevice(0)->sharedMemOptin()},
+                    stream.get());
   stream.synchronize();
   const auto hGrey = download(grey, frames.size() * kPhashCells);
   for (size_t f = 0; f < frames.size(); ++f) {
@@ -305,9 +308,9 @@ TEST_F(CudaHasherTest, StridedRowsAreRead) {
   EXPECT_EQ(got.phash, want.phash);
 }
 
-// The asynchronous feed as the pipeline drives it: frames staged in the hasher's pinned pool,
-// small batches over several enqueue() calls (all three slots in flight across calls), one
-// drain(); every outcome once, in order, bit-identical to the CPU.
+// The asynchronous feed as the pipeline drives it: frames staged in the hasher's pinned pool
+// (some with padded rows), small batches over several enqueue() calls (all three slots in flight
+// across calls), one drain(); every outcome once, in order, bit-identical to the CPU.
 TEST_F(CudaHasherTest, StagedFramesAcrossEnqueueCallsMatchCpu) {
   const unsigned seed = 13;
   std::mt19937 rng(seed);
@@ -326,9 +329,12 @@ TEST_F(CudaHasherTest, StagedFramesAcrossEnqueueCallsMatchCpu) {
                                i % 5 ? PixelFormat::Rgb8 : PixelFormat::Gray8, Content(i % 4),
                                rng));
     const Image& f = frames.back();
-    blocks.push_back(gpu.staging()->take(f.pixels.size()));
-    std::memcpy(blocks.back().data(), f.pixels.data(), f.pixels.size());
-    staged.push_back(ImageView{blocks.back().data(), f.width, f.height, f.stride(), f.format});
+    // Every third frame with padded rows, as swscale writes them into the pool (a 2D upload).
+    const std::ptrdiff_t stride = f.stride() + (i % 3 == 0 ? 29 : 0);
+    blocks.push_back(gpu.staging()->take(size_t(stride) * f.height));
+    for (int y = 0; y < f.height; ++y)
+      std::memcpy(blocks.back().data() + y * stride, f.pixels.data() + y * f.stride(), f.stride());
+    staged.push_back(ImageView{blocks.back().data(), f.width, f.height, stride, f.format});
   }
   const HashRequest req{true, true, true};
   std::vector<FrameHash> want(frames.size());
@@ -368,6 +374,11 @@ TEST_F(CudaHasherTest, HashersShareTheDeviceBudget) {
     EXPECT_LE(before - res->availableBytes(), res->budgetBytes());
   }
   EXPECT_EQ(res->availableBytes(), before);
+  // The hashers ran on the device's streams: three for the slots, one for matchers.
+  std::set<cudaStream_t> streams{res->matchStream()};
+  for (int i = 0; i < kFeedSlots; ++i) streams.insert(res->hashStream(i));
+  EXPECT_EQ(streams.size(), size_t(kFeedSlots) + 1);
+  EXPECT_EQ(streams.count(nullptr), 0u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "host/match/cpu_matcher.hpp"
 #include "kernels/cuda_backend.hpp"
+#include "kernels/cuda_resources.hpp"
 #include "tests/gpu_test_support.hpp"
 #include "tests/match/match_test_data.hpp"
 
@@ -89,6 +90,26 @@ TEST_F(CudaMatcher, HitBufferOverflowLosesNothing) {
   auto matcher = cuda::makeCudaMatcher(data.list, opts);
   for (int t : {31, 130, 256})
     EXPECT_EQ(asSet(matcher->range(data.queries, t)), oracleRange(table, t));
+}
+
+// The list, query and hit buffers are reserved from the device's one budget (CudaResources),
+// the hit buffer's growth included, and given back when the matcher goes.
+TEST_F(CudaMatcher, BuffersComeFromTheDeviceBudget) {
+  auto data = makePlanted(kSeed + 4, HashType::Pdq, 1000, 4, true);
+  const auto table = oracleTable(data.list, data.queries);
+  const std::shared_ptr<cuda::CudaResources> res = cuda::CudaResources::forDevice(0);
+  const size_t before = res->availableBytes();
+  {
+    CudaMatcherOptions opts;
+    opts.initialHitCapacity = 1;
+    auto matcher = cuda::makeCudaMatcher(data.list, opts);
+    const size_t made = before - res->availableBytes();
+    EXPECT_GT(made, 0u);
+    // Threshold 256: every entry is a hit for every variant, so the hit buffer grows.
+    EXPECT_EQ(asSet(matcher->range(data.queries, 256)), oracleRange(table, 256));
+    EXPECT_GT(before - res->availableBytes(), made);
+  }
+  EXPECT_EQ(res->availableBytes(), before);
 }
 
 TEST_F(CudaMatcher, ChunkedListEqualsOracle) {

@@ -215,11 +215,13 @@ TEST(Pipeline, ByteIdenticalForAnyThreadCountInlineOrBatched) {
     EXPECT_GT(r.stats.batches, 0u);
     // Frames here are at most 120x100 RGB (36 KB): the queue stays inside its 64 KiB bound.
     EXPECT_LE(r.stats.peakQueuedFrameBytes, o.batcher.maxQueuedBytes);
+    EXPECT_EQ(r.stats.framesCopied, r.stats.frames);  // no staging memory: every frame copied
   }
 }
 
 // A FeedHasher (CPU hashers behind the feed scheduler, posing as a device) in the batched
-// stage: the same bytes as inline CPU hashing, every frame staged in the hasher's pool.
+// stage: the same bytes as inline CPU hashing, every frame decoded into the hasher's pool (the
+// fake decoder writes where the worker's FrameAllocator says) and queued with no copy.
 TEST(Pipeline, FeedHasherOutputIsByteIdenticalToInlineCpu) {
   ScratchDir dir("pipe-feed");
   makeTree(dir.path(), 60, 3);
@@ -240,6 +242,8 @@ TEST(Pipeline, FeedHasherOutputIsByteIdenticalToInlineCpu) {
     const RunResult r = run(o);
     EXPECT_EQ(r.output, reference) << threads << " threads, feed";
     EXPECT_EQ(unstaged.load(), 0u);
+    EXPECT_GT(r.stats.frames, 0u);
+    EXPECT_EQ(r.stats.framesCopied, 0u);
     EXPECT_GT(r.stats.batches, 0u);
     EXPECT_LE(r.stats.peakQueuedFrameBytes, o.batcher.maxQueuedBytes);
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -72,12 +73,21 @@ inline Image fakeFrame(int w, int h, uint32_t seed) {
   return img;
 }
 
+/// Emits `img` as a decoder does: from the memory opts.frameAllocator gives, when there is one.
+inline void emitFake(const Image& img, const media::Options& opts, const media::FrameInfo& info,
+                     const media::FrameCallback& onFrame) {
+  if (!opts.frameAllocator) return onFrame(img.view(), info);
+  uint8_t* p = opts.frameAllocator->frameMemory(img.pixels.size());
+  std::copy(img.pixels.begin(), img.pixels.end(), p);
+  onFrame(ImageView{p, img.width, img.height, img.stride(), img.format}, info);
+}
+
 /// The fake decoder reads a one-line file:
 ///   "image W H SEED [DELAY_MS]"        one frame
 ///   "video N FPS W H SEED [DELAY_MS]"  N frames, frame i from seed SEED+i, t = i / FPS
 ///   "error REASON"                     throws InputError(REASON, "fake detail")
 /// Anything else is "unsupported format". Digests are of the file's bytes.
-inline media::MediaInfo fakeDecode(const std::filesystem::path& path, const media::Options&,
+inline media::MediaInfo fakeDecode(const std::filesystem::path& path, const media::Options& opts,
                                    const media::FrameCallback& onFrame) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("unreadable", "cannot open");
@@ -101,8 +111,7 @@ inline media::MediaInfo fakeDecode(const std::filesystem::path& path, const medi
     info.width = w;
     info.height = h;
     pause(delay);
-    Image img = fakeFrame(w, h, seed);
-    onFrame(img.view(), media::FrameInfo{0, 0.0});
+    emitFake(fakeFrame(w, h, seed), opts, media::FrameInfo{0, 0.0}, onFrame);
     info.framesDecoded = info.framesEmitted = 1;
     return info;
   }
@@ -118,8 +127,7 @@ inline media::MediaInfo fakeDecode(const std::filesystem::path& path, const medi
     info.duration = n / fps;
     for (int i = 0; i < n; ++i) {
       pause(delay);
-      Image img = fakeFrame(w, h, seed + uint32_t(i));
-      onFrame(img.view(), media::FrameInfo{i, i / fps});
+      emitFake(fakeFrame(w, h, seed + uint32_t(i)), opts, media::FrameInfo{i, i / fps}, onFrame);
     }
     info.framesDecoded = info.framesEmitted = n;
     return info;

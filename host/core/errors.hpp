@@ -38,4 +38,11 @@ class DeviceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A device allocation (or the device's memory budget) could not give what a batch needs; the
+/// backends retry with smaller batches (the feed scheduler, the CUDA matcher's query groups).
+class OutOfDeviceMemory : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace hashsieve

@@ -14,15 +14,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "host/core/errors.hpp"
 #include "host/core/hasher.hpp"
 
 namespace hashsieve {
-
-/// A device allocation failed; the scheduler retries with smaller batches.
-class OutOfDeviceMemory : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// One frame's outcome, by the tag it was enqueued with: its hash, or (hash null) the error
 /// that stopped its batch. Called exactly once per frame, in enqueue order; must not throw.

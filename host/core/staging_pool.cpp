@@ -46,8 +46,10 @@ StagingPool::StagingPool(SlabAllocator alloc) : state_(std::make_shared<State>(s
     throw std::invalid_argument("StagingPool: allocator functions required");
 }
 
+size_t StagingPool::blockSize(size_t bytes) { return std::bit_ceil(std::max(bytes, kMinBlock)); }
+
 StagingPool::Block StagingPool::take(size_t bytes) {
-  const size_t size = std::bit_ceil(std::max(bytes, kMinBlock));
+  const size_t size = blockSize(bytes);
   std::lock_guard lock(state_->mutex);
   std::vector<uint8_t*>& list = state_->free[size];
   if (list.empty()) {

@@ -48,7 +48,9 @@ class StagingPool {
   /// Slabs are released when the pool and every block taken from it are gone.
   ~StagingPool() = default;
 
-  /// A block of at least `bytes` (rounded up to a power of two, at least kMinBlock).
+  /// The size of the block take(bytes) gives: a power of two, at least kMinBlock.
+  static size_t blockSize(size_t bytes);
+  /// A block of at least `bytes` (blockSize(bytes)).
   Block take(size_t bytes);
   /// True when [p, p + bytes) lies inside one slab of this pool.
   bool owns(const void* p, size_t bytes) const;

@@ -120,7 +120,8 @@ class FFmpegDecode {
     fmt_->opaque = &log_;
     formatName_ = fmt_->iformat->name;
     still_ = isStillImageFormat(formatName_);
-    converter_.emplace(still_ ? FrameConverter::Mode::Still : FrameConverter::Mode::Video);
+    converter_.emplace(still_ ? FrameConverter::Mode::Still : FrameConverter::Mode::Video,
+                       job_.opts.frameAllocator);
     if (!still_) findStreamInfo();
     selectStream();
     openDecoder();

@@ -18,10 +18,6 @@ namespace {
 // 16-bit samples keep their high byte: Pillow unpacks 16-bit PNG this way ("RGB;16B").
 inline uint8_t hi(const uint8_t* p, bool bigEndian) { return bigEndian ? p[0] : p[1]; }
 
-void ensure(Image& img, int w, int h, PixelFormat f) {
-  if (img.width != w || img.height != h || img.format != f) img = Image(w, h, f);
-}
-
 const uint8_t* srcRow(const AVFrame& f, int plane, int y) {
   return f.data[plane] + static_cast<std::ptrdiff_t>(y) * f.linesize[plane];
 }
@@ -62,9 +58,8 @@ const PackedLayout* packedLayout(AVPixelFormat fmt) {
   return nullptr;
 }
 
-void convertPacked(const AVFrame& f, const PackedLayout& l, Image& out) {
+void convertPacked(const AVFrame& f, const PackedLayout& l, const FrameTarget& out) {
   const int w = f.width, h = f.height, bpp = l.bytesPerPixel;
-  ensure(out, w, h, l.grey ? PixelFormat::Gray8 : PixelFormat::Rgb8);
   for (int y = 0; y < h; ++y) {
     const uint8_t* s = srcRow(f, 0, y);
     uint8_t* d = out.row(y);
@@ -87,8 +82,7 @@ void convertPacked(const AVFrame& f, const PackedLayout& l, Image& out) {
 }
 
 // Palette -> true RGB (alpha of the entries dropped).
-void convertPalette(const AVFrame& f, Image& out) {
-  ensure(out, f.width, f.height, PixelFormat::Rgb8);
+void convertPalette(const AVFrame& f, const FrameTarget& out) {
   const auto* pal = reinterpret_cast<const uint32_t*>(f.data[1]);  // native-endian ARGB
   for (int y = 0; y < f.height; ++y) {
     const uint8_t* s = srcRow(f, 0, y);
@@ -103,8 +97,7 @@ void convertPalette(const AVFrame& f, Image& out) {
 }
 
 // 1-bit: 0/255 grey, as Pillow and ImageMagick give.
-void convertMono(const AVFrame& f, bool oneIsWhite, Image& out) {
-  ensure(out, f.width, f.height, PixelFormat::Gray8);
+void convertMono(const AVFrame& f, bool oneIsWhite, const FrameTarget& out) {
   for (int y = 0; y < f.height; ++y) {
     const uint8_t* s = srcRow(f, 0, y);
     uint8_t* d = out.row(y);
@@ -116,9 +109,8 @@ void convertMono(const AVFrame& f, bool oneIsWhite, Image& out) {
 }
 
 // Planar G, B, R (+A), 8 or 16 bits.
-void convertPlanarGbr(const AVFrame& f, bool is16, bool bigEndian, Image& out) {
+void convertPlanarGbr(const AVFrame& f, bool is16, bool bigEndian, const FrameTarget& out) {
   const int step = is16 ? 2 : 1;
-  ensure(out, f.width, f.height, PixelFormat::Rgb8);
   constexpr int kPlaneOfChannel[3] = {2, 0, 1};  // R, G, B live in planes 2, 0, 1
   for (int y = 0; y < f.height; ++y) {
     uint8_t* d = out.row(y);
@@ -129,10 +121,19 @@ void convertPlanarGbr(const AVFrame& f, bool is16, bool bigEndian, Image& out) {
   }
 }
 
+// swscale's target rows and size, as av_frame_get_buffer(frame, 0) lays them out in FFmpeg 5.1
+// (rows padded to 32 pixels, height to 32 rows, 4 x 32 bytes of slack): the same padding whether
+// the frame goes to the converter's own AVFrame or to a FrameAllocator's memory.
+constexpr int kSwsAlign = 32;
+constexpr size_t kSwsSlackBytes = 4 * kSwsAlign;
+
+int alignUp(int v, int a) { return (v + a - 1) / a * a; }
+
 }  // namespace
 
 ImageView FrameConverter::convert(const AVFrame& frame) {
-  if (mode_ == Mode::Still && exact(frame)) return out_.view();
+  ImageView view;
+  if (mode_ == Mode::Still && exact(frame, view)) return view;
   const auto* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame.format));
   const bool grey = desc && desc->nb_components <= 2 && !(desc->flags & AV_PIX_FMT_FLAG_RGB) &&
                     !(desc->flags & AV_PIX_FMT_FLAG_PAL);
@@ -143,20 +144,6 @@ ImageView FrameConverter::convert(const AVFrame& frame) {
 ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
   const int w = frame.width, h = frame.height;
   const AVPixelFormat dstFormat = out == PixelFormat::Rgb8 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
-  // The target is an AVFrame with FFmpeg's default row alignment (align 0: rows padded to the
-  // SIMD width). FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8 pixels
-  // and drop the last group when it would overrun the row stride: with tight rows (align 1)
-  // and a width that is not a multiple of 8 (854), the last columns stay unwritten. Padded rows
-  // let them be written; the ffmpeg CLI and the vpdq package get those pixels (measured: with
-  // align 1, the 854-wide corpus video's frames were 2-12 bits from vpdq's; now 0).
-  if (!swsOut_ || swsOut_->width != w || swsOut_->height != h || swsOut_->format != dstFormat) {
-    swsOut_.reset(av_frame_alloc());
-    if (!swsOut_) throw std::bad_alloc();
-    swsOut_->format = dstFormat;
-    swsOut_->width = w;
-    swsOut_->height = h;
-    if (av_frame_get_buffer(swsOut_.get(), 0) < 0) throw std::bad_alloc();
-  }
   // vPDQ: sws_getContext(w, h, pix_fmt, w, h, RGB24, SWS_AREA, NULL, NULL, NULL); no
   // sws_setColorspaceDetails, so the frame's colour-space tags are ignored just as there.
   sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(frame.format), w,
@@ -165,39 +152,80 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw InputError("unsupported format", std::string("pixel format ") + (name ? name : "?"));
   }
+  // The target has FFmpeg's default row alignment (av_frame_get_buffer align 0: rows padded to
+  // the SIMD width). FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8
+  // pixels and drop the last group when it would overrun the row stride: with tight rows (align
+  // 1) and a width that is not a multiple of 8 (854), the last columns stay unwritten. Padded
+  // rows let them be written; the ffmpeg CLI and the vpdq package get those pixels (measured:
+  // with align 1, the 854-wide corpus video's frames were 2-12 bits from vpdq's; now 0).
+  uint8_t* dst[4] = {};
+  int dstStride[4] = {};
+  if (alloc_) {
+    dstStride[0] = bytesPerPixel(out) * alignUp(w, kSwsAlign);
+    dst[0] = alloc_->frameMemory(static_cast<size_t>(dstStride[0]) * alignUp(h, kSwsAlign) +
+                                 kSwsSlackBytes);
+  } else {
+    if (!swsOut_ || swsOut_->width != w || swsOut_->height != h || swsOut_->format != dstFormat) {
+      swsOut_.reset(av_frame_alloc());
+      if (!swsOut_) throw std::bad_alloc();
+      swsOut_->format = dstFormat;
+      swsOut_->width = w;
+      swsOut_->height = h;
+      if (av_frame_get_buffer(swsOut_.get(), 0) < 0) throw std::bad_alloc();
+    }
+    dst[0] = swsOut_->data[0];
+    dstStride[0] = swsOut_->linesize[0];
+  }
   // Zeroed all the same, so no converter that skips a column can make the hash depend on
   // stale memory.
-  std::memset(swsOut_->data[0], 0, static_cast<size_t>(swsOut_->linesize[0]) * h);
-  sws_scale(sws_.get(), frame.data, frame.linesize, 0, h, swsOut_->data, swsOut_->linesize);
-  return ImageView{swsOut_->data[0], w, h, swsOut_->linesize[0], out};
+  std::memset(dst[0], 0, static_cast<size_t>(dstStride[0]) * h);
+  sws_scale(sws_.get(), frame.data, frame.linesize, 0, h, dst, dstStride);
+  return ImageView{dst[0], w, h, dstStride[0], out};
 }
 
-bool FrameConverter::exact(const AVFrame& f) {
-  const auto fmt = static_cast<AVPixelFormat>(f.format);
-  if (const PackedLayout* l = packedLayout(fmt)) {
-    convertPacked(f, *l, out_);
-    return true;
+FrameTarget FrameConverter::packed(const AVFrame& f, PixelFormat out) {
+  FrameTarget t{nullptr, static_cast<std::ptrdiff_t>(f.width) * bytesPerPixel(out), f.width,
+                f.height, out};
+  if (alloc_) {
+    t.data = alloc_->frameMemory(static_cast<size_t>(t.stride) * f.height);
+  } else {
+    if (out_.width != f.width || out_.height != f.height || out_.format != out)
+      out_ = Image(f.width, f.height, out);
+    t.data = out_.pixels.data();
   }
+  return t;
+}
+
+bool FrameConverter::exact(const AVFrame& f, ImageView& view) {
+  const auto fmt = static_cast<AVPixelFormat>(f.format);
+  const auto into = [&](PixelFormat out, const auto& fill) {
+    const FrameTarget t = packed(f, out);
+    fill(t);
+    view = t.view();
+    return true;
+  };
+  if (const PackedLayout* l = packedLayout(fmt))
+    return into(l->grey ? PixelFormat::Gray8 : PixelFormat::Rgb8,
+                [&](const FrameTarget& t) { convertPacked(f, *l, t); });
   switch (fmt) {
     case AV_PIX_FMT_PAL8:
-      convertPalette(f, out_);
-      return true;
+      return into(PixelFormat::Rgb8, [&](const FrameTarget& t) { convertPalette(f, t); });
     case AV_PIX_FMT_MONOBLACK:
     case AV_PIX_FMT_MONOWHITE:
-      convertMono(f, fmt == AV_PIX_FMT_MONOBLACK, out_);
-      return true;
+      return into(PixelFormat::Gray8,
+                  [&](const FrameTarget& t) { convertMono(f, fmt == AV_PIX_FMT_MONOBLACK, t); });
     case AV_PIX_FMT_GBRP:
     case AV_PIX_FMT_GBRAP:
-      convertPlanarGbr(f, false, false, out_);
-      return true;
+      return into(PixelFormat::Rgb8,
+                  [&](const FrameTarget& t) { convertPlanarGbr(f, false, false, t); });
     case AV_PIX_FMT_GBRP16BE:
     case AV_PIX_FMT_GBRAP16BE:
-      convertPlanarGbr(f, true, true, out_);
-      return true;
+      return into(PixelFormat::Rgb8,
+                  [&](const FrameTarget& t) { convertPlanarGbr(f, true, true, t); });
     case AV_PIX_FMT_GBRP16LE:
     case AV_PIX_FMT_GBRAP16LE:
-      convertPlanarGbr(f, true, false, out_);
-      return true;
+      return into(PixelFormat::Rgb8,
+                  [&](const FrameTarget& t) { convertPlanarGbr(f, true, false, t); });
     default:
       return false;
   }

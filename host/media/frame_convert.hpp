@@ -5,12 +5,24 @@ extern "C" {
 #include <libavutil/frame.h>
 }
 
+#include "host/core/frame_allocator.hpp"
 #include "host/core/image.hpp"
 #include "host/media/av_ptr.hpp"
 
 namespace hashsieve::media::detail {
 
-/// Frame conversion with a reusable output buffer (one per decode).
+/// Where one conversion writes: `height` rows of `stride` bytes from `data`.
+struct FrameTarget {
+  uint8_t* data = nullptr;
+  std::ptrdiff_t stride = 0;
+  int width = 0, height = 0;
+  PixelFormat format = PixelFormat::Rgb8;
+  uint8_t* row(int y) const { return data + static_cast<std::ptrdiff_t>(y) * stride; }
+  ImageView view() const { return ImageView{data, width, height, stride, format}; }
+};
+
+/// Frame conversion into a reusable output buffer (one per decode), or into memory from a
+/// FrameAllocator (a fresh buffer per frame).
 class FrameConverter {
  public:
   enum class Mode {
@@ -22,7 +34,9 @@ class FrameConverter {
     /// handling (BT.601 matrix; full range only for yuvj formats), exactly as vPDQ does.
     Video,
   };
-  explicit FrameConverter(Mode mode) : mode_(mode) {}
+  /// `alloc` (optional, not owned): where each converted frame is written.
+  explicit FrameConverter(Mode mode, FrameAllocator* alloc = nullptr)
+      : mode_(mode), alloc_(alloc) {}
 
   /// The converted frame; valid until the next call. Throws InputError("unsupported format")
   /// for pixel formats swscale cannot convert.
@@ -30,9 +44,11 @@ class FrameConverter {
 
  private:
   ImageView swscale(const AVFrame& frame, PixelFormat out);
-  bool exact(const AVFrame& frame);
+  bool exact(const AVFrame& frame, ImageView& view);
+  FrameTarget packed(const AVFrame& frame, PixelFormat out);
 
   Mode mode_;
+  FrameAllocator* alloc_;
   Image out_;        // exact conversions
   FramePtr swsOut_;  // swscale conversions
   SwsContextPtr sws_;

@@ -272,8 +272,17 @@ void decodeJpeg(const DecodeJob& job) {
   }
   const int comps = cinfo.out_color_space == JCS_CMYK ? 4 : bytesPerPixel(format);
   std::vector<JSAMPLE> raw;
-  Image img(static_cast<int>(w), static_cast<int>(h), format);
-  JSAMPLE* target = img.pixels.data();
+  // The frame goes where the job's FrameAllocator says (the GPU feed's staging), else here.
+  Image own;
+  const size_t bytes = static_cast<size_t>(w) * h * bytesPerPixel(format);
+  uint8_t* pixels = nullptr;
+  if (job.opts.frameAllocator) {
+    pixels = job.opts.frameAllocator->frameMemory(bytes);
+  } else {
+    own = Image(static_cast<int>(w), static_cast<int>(h), format);
+    pixels = own.pixels.data();
+  }
+  JSAMPLE* target = pixels;
   if (comps == 4) {
     raw.resize(static_cast<size_t>(w) * h * 4);
     target = raw.data();
@@ -286,12 +295,14 @@ void decodeJpeg(const DecodeJob& job) {
     for (size_t i = 0; i < n; ++i) {
       const JSAMPLE* p = &raw[4 * i];
       // Pillow assumes Adobe-inverted samples ("CMYK;I") for every CMYK JPEG.
-      for (int c = 0; c < 3; ++c) img.pixels[3 * i + c] = pillowCmykChannel(255 - p[c], 255 - p[3]);
+      for (int c = 0; c < 3; ++c) pixels[3 * i + c] = pillowCmykChannel(255 - p[c], 255 - p[3]);
     }
   }
   info.framesDecoded = 1;
   info.framesEmitted = 1;
-  job.emit(img.view(), FrameInfo{0, 0.0});
+  job.emit(ImageView{pixels, static_cast<int>(w), static_cast<int>(h),
+                     static_cast<std::ptrdiff_t>(w) * bytesPerPixel(format), format},
+           FrameInfo{0, 0.0});
 }
 
 }  // namespace hashsieve::media::detail

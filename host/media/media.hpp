@@ -11,6 +11,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/core/file_digests.hpp"
+#include "host/core/frame_allocator.hpp"
 #include "host/core/image.hpp"
 #include "host/core/policy.hpp"
 #include "host/media/device_frame.hpp"
@@ -47,6 +48,9 @@ struct Options {
   /// --decoder gpu with a device: videos decode on NVDEC (FFmpeg's cuda hwaccel) and their
   /// frames are converted by this; empty = CPU video decoding.
   DeviceFrameConverter nvdecConvert;
+  /// Where FFmpeg's converted frames and libjpeg's frames are written (the GPU feed's pinned
+  /// staging, one allocator per decode worker); null = the decoder's own buffer.
+  FrameAllocator* frameAllocator = nullptr;
 };
 
 enum class MediaKind { Image, Video };

@@ -40,8 +40,8 @@ FrameBatcher::FrameBatcher(std::unique_ptr<Hasher> hasher, HashRequest request,
 FrameBatcher::~FrameBatcher() { finish(); }
 
 FrameBatcher::Pending FrameBatcher::copyFrame(const ImageView& v, size_t bytes, FrameDone done) {
-  // The one host copy of a frame, made by the submitting (decode) thread: into the hasher's
-  // staging memory when it has some, so the device reads it from there by DMA.
+  // A frame not decoded into staging memory is copied once, by the submitting (decode) thread:
+  // into the hasher's staging memory when it has some, so the device reads it from there by DMA.
   Pending p;
   uint8_t* dst = nullptr;
   if (staging_) {
@@ -60,7 +60,7 @@ FrameBatcher::Pending FrameBatcher::copyFrame(const ImageView& v, size_t bytes, 
   return p;
 }
 
-void FrameBatcher::submit(const ImageView& frame, FrameDone done) {
+void FrameBatcher::submit(const ImageView& frame, FrameDone done, StagingPool::Block staged) {
   const size_t bytes =
       static_cast<size_t>(frame.width) * frame.height * bytesPerPixel(frame.format);
   {
@@ -74,8 +74,17 @@ void FrameBatcher::submit(const ImageView& frame, FrameDone done) {
     peakQueuedBytes_ = std::max(peakQueuedBytes_, queuedBytes_);
   }
   Pending p;
+  const bool copy = !staged.data();
   try {
-    p = copyFrame(frame, bytes, std::move(done));
+    if (!copy) {  // decoded straight into staging memory: queued where it lies
+      p.staged = std::move(staged);
+      p.view = frame;
+      p.bytes = bytes;
+      p.done = std::move(done);
+      p.queuedAt = std::chrono::steady_clock::now();
+    } else {
+      p = copyFrame(frame, bytes, std::move(done));
+    }
   } catch (...) {
     std::lock_guard lock(mutex_);
     queuedBytes_ -= bytes;
@@ -84,6 +93,7 @@ void FrameBatcher::submit(const ImageView& frame, FrameDone done) {
   }
   std::lock_guard lock(mutex_);
   if (failure_) std::rethrow_exception(failure_);
+  if (copy) ++framesCopied_;
   waitingBytes_ += bytes;
   queue_.push_back(std::move(p));
   changed_.notify_all();
@@ -235,6 +245,10 @@ uint64_t FrameBatcher::batches() const {
 size_t FrameBatcher::peakQueuedBytes() const {
   std::lock_guard lock(mutex_);
   return peakQueuedBytes_;
+}
+uint64_t FrameBatcher::framesCopied() const {
+  std::lock_guard lock(mutex_);
+  return framesCopied_;
 }
 
 }  // namespace hashsieve::pipeline

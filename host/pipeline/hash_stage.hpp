@@ -2,9 +2,10 @@
 // in its own thread while the decoder's buffer is still valid (no copy; right for the CPU
 // backend, where hashing is as parallel as decoding). Batched: frames are copied into a shared
 // FrameBatcher that feeds one Hasher large batches from a thread of its own (right for the CUDA
-// backend, which needs big batches and must not be driven from N threads). A FeedHasher gets
-// its frames copied straight into its staging memory (pinned for CUDA) and keeps batches in
-// flight between calls; the batcher drains it once no frame arrived for flushAfter.
+// backend, which needs big batches and must not be driven from N threads). A FeedHasher's
+// frames are decoded straight into its staging memory (pinned for CUDA) through each stage's
+// FrameAllocator, or copied there when they were not; it keeps batches in flight between calls
+// and the batcher drains it once no frame arrived for flushAfter.
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include "host/core/feed_hasher.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/image.hpp"
+#include "host/core/staging_frame_allocator.hpp"
 
 namespace hashsieve::pipeline {
 
@@ -32,6 +34,9 @@ class HashStage {
   virtual ~HashStage() = default;
   /// Hashes `frame` (valid only during the call) and calls `done` now or later.
   virtual void submit(const ImageView& frame, FrameDone done) = 0;
+  /// Where the decoder should write frames for this stage (media::Options::frameAllocator);
+  /// null: anywhere.
+  virtual FrameAllocator* frameAllocator() { return nullptr; }
 };
 
 /// Hashes in the calling thread with a hasher of its own.
@@ -69,8 +74,9 @@ class FrameBatcher final {
   FrameBatcher(const FrameBatcher&) = delete;
   FrameBatcher& operator=(const FrameBatcher&) = delete;
 
-  /// Copies the frame and queues it; blocks while the queue is full.
-  void submit(const ImageView& frame, FrameDone done);
+  /// Queues the frame; blocks while the queue is full. `staged`: the staging block the frame
+  /// already lies in, taken over with no copy; empty: the frame is copied.
+  void submit(const ImageView& frame, FrameDone done, StagingPool::Block staged = {});
   /// Hashes everything queued and stops the thread. Idempotent.
   void finish();
 
@@ -78,6 +84,10 @@ class FrameBatcher final {
   double hashSeconds() const;
   uint64_t batches() const;
   size_t peakQueuedBytes() const;
+  /// Frames copied by submit (the others were decoded straight into staging memory).
+  uint64_t framesCopied() const;
+  /// The hasher's staging memory; null when it reads ordinary host memory.
+  const std::shared_ptr<StagingPool>& staging() const { return staging_; }
 
  private:
   struct Pending {
@@ -108,7 +118,8 @@ class FrameBatcher final {
   std::condition_variable changed_;
   std::deque<Pending> queue_;
   size_t queuedBytes_ = 0, peakQueuedBytes_ = 0;  // queued and in flight
-  size_t waitingBytes_ = 0;                       // queued only
+  uint64_t framesCopied_ = 0;
+  size_t waitingBytes_ = 0;  // queued only
   // Batcher thread only: frames enqueued on feed_ and not yet done, by tag.
   std::map<uint64_t, Pending> inFlight_;
   uint64_t nextTag_ = 0;
@@ -120,16 +131,23 @@ class FrameBatcher final {
   std::thread thread_;
 };
 
-/// A submitter's handle on a shared batcher.
+/// A submitter's (decode worker's) handle on a shared batcher. When the hasher has staging
+/// memory, the worker's decoder writes frames into its blocks and they are queued uncopied.
 class BatchedHashStage final : public HashStage {
  public:
-  explicit BatchedHashStage(FrameBatcher& batcher) : batcher_(batcher) {}
+  explicit BatchedHashStage(FrameBatcher& batcher)
+      : batcher_(batcher),
+        frames_(batcher.staging() ? std::make_unique<StagingFrameAllocator>(batcher.staging())
+                                  : nullptr) {}
   void submit(const ImageView& frame, FrameDone done) override {
-    batcher_.submit(frame, std::move(done));
+    batcher_.submit(frame, std::move(done),
+                    frames_ ? frames_->takeBlock(frame) : StagingPool::Block{});
   }
+  FrameAllocator* frameAllocator() override { return frames_.get(); }
 
  private:
   FrameBatcher& batcher_;
+  std::unique_ptr<StagingFrameAllocator> frames_;
 };
 
 }  // namespace hashsieve::pipeline

@@ -135,6 +135,7 @@ class Run {
     if (batcher_) {
       stats_.batches = batcher_->batches();
       stats_.peakQueuedFrameBytes = batcher_->peakQueuedBytes();
+      stats_.framesCopied = batcher_->framesCopied();
     }
     if (opts_.journal) {
       stats_.journalEntriesLoaded = opts_.journal->entriesLoaded();
@@ -286,13 +287,16 @@ class Run {
   }
 
   void workerLoop(HashStage& stage) {
+    // The stage says where this worker's decoder writes frames (the GPU feed's staging memory).
+    media::Options media = opts_.media;
+    media.frameAllocator = stage.frameAllocator();
     while (auto w = work_.pop()) {
       if (!reorder_.waitForSlot(w->index)) return;
-      process(std::move(*w), stage);
+      process(std::move(*w), stage, media);
     }
   }
 
-  void process(Work&& w, HashStage& stage) {
+  void process(Work&& w, HashStage& stage, const media::Options& media) {
     if (w.ready) {
       Done d;
       d.record = std::move(*w.ready);
@@ -331,10 +335,10 @@ class Run {
         return;
       }
     }
-    decode(w, std::move(key), stage);
+    decode(w, std::move(key), stage, media);
   }
 
-  void decode(Work& w, JournalKey key, HashStage& stage) {
+  void decode(Work& w, JournalKey key, HashStage& stage, const media::Options& media) {
     auto job =
         std::make_shared<FileJob>(w.index, w.item, opts_.request.dihedral, w.bytes != nullptr);
     const int64_t size = w.item.size;
@@ -356,8 +360,8 @@ class Run {
     bool last = false;
     try {
       const media::MediaInfo info =
-          w.bytes ? opts_.decodeMemory(*w.bytes, opts_.media, onFrame)
-                  : opts_.decode(std::filesystem::path(w.item.path), opts_.media, onFrame);
+          w.bytes ? opts_.decodeMemory(*w.bytes, media, onFrame)
+                  : opts_.decode(std::filesystem::path(w.item.path), media, onFrame);
       last = job->decodeFinished(info);
     } catch (const media::UndecodableFile& e) {
       last = job->decodeFailed(e.reason(), detailOf(e), e.digests);

@@ -50,6 +50,7 @@ std::string statsJson(const RunStats& s) {
   if (s.batched) {
     j["batches"] = s.batches;
     j["peak_queued_frame_bytes"] = s.peakQueuedFrameBytes;
+    j["frames_copied"] = s.framesCopied;
   }
   j["journal_entries_loaded"] = s.journalEntriesLoaded;
   j["journal_bytes_discarded"] = s.journalBytesDiscarded;

@@ -39,6 +39,7 @@ struct RunStats {
   bool batched = false;
   uint64_t batches = 0;
   uint64_t peakQueuedFrameBytes = 0;
+  uint64_t framesCopied = 0;  // batched: frames copied into the queue, not decoded into staging
   uint64_t journalEntriesLoaded = 0, journalBytesDiscarded = 0;
   std::map<std::string, uint64_t> errorsByReason;
   /// With PipelineOptions::shard: inputs of the whole walk (every shard), and each record's
