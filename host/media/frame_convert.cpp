@@ -144,6 +144,31 @@ ImageView FrameConverter::convert(const AVFrame& frame) {
 ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
   const int w = frame.width, h = frame.height;
   const AVPixelFormat dstFormat = out == PixelFormat::Rgb8 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8;
+  // The target is an AVFrame with FFmpeg's default row alignment (align 0: rows padded to the
+  // SIMD width). FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8 pixels
+  // and drop the last group when it would overrun the row stride: with tight rows (align 1)
+  // and a width that is not a multiple of 8 (854), the last columns stay unwritten. Padded rows
+  // let them be written; the ffmpeg CLI and the vpdq package get those pixels (measured: with
+  // align 1, the 854-wide corpus video's frames were 2-12 bits from vpdq's; now 0).
+  uint8_t* dst[4] = {};
+  int dstStride[4] = {};
+  if (alloc_) {  // the allocator's memory, laid out as that AVFrame would be
+    dstStride[0] = bytesPerPixel(out) * alignUp(w, kSwsAlign);
+    dst[0] = alloc_->frameMemory(static_cast<size_t>(dstStride[0]) * alignUp(h, kSwsAlign) +
+                                 kSwsSlackBytes);
+  } else if (!swsOut_ || swsOut_->width != w || swsOut_->height != h ||
+             swsOut_->format != dstFormat) {
+    swsOut_.reset(av_frame_alloc());
+    if (!swsOut_) throw std::bad_alloc();
+    swsOut_->format = dstFormat;
+    swsOut_->width = w;
+    swsOut_->height = h;
+    if (av_frame_get_buffer(swsOut_.get(), 0) < 0) throw std::bad_alloc();
+  }
+  if (!alloc_) {
+    dst[0] = swsOut_->data[0];
+    dstStride[0] = swsOut_->linesize[0];
+  }
   // vPDQ: sws_getContext(w, h, pix_fmt, w, h, RGB24, SWS_AREA, NULL, NULL, NULL); no
   // sws_setColorspaceDetails, so the frame's colour-space tags are ignored just as there.
   sws_.reset(sws_getCachedContext(sws_.release(), w, h, static_cast<AVPixelFormat>(frame.format), w,
@@ -151,30 +176,6 @@ ImageView FrameConverter::swscale(const AVFrame& frame, PixelFormat out) {
   if (!sws_) {
     const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format));
     throw InputError("unsupported format", std::string("pixel format ") + (name ? name : "?"));
-  }
-  // The target has FFmpeg's default row alignment (av_frame_get_buffer align 0: rows padded to
-  // the SIMD width). FFmpeg 5.1's unscaled x86 YUV->RGB converters write whole groups of 8
-  // pixels and drop the last group when it would overrun the row stride: with tight rows (align
-  // 1) and a width that is not a multiple of 8 (854), the last columns stay unwritten. Padded
-  // rows let them be written; the ffmpeg CLI and the vpdq package get those pixels (measured:
-  // with align 1, the 854-wide corpus video's frames were 2-12 bits from vpdq's; now 0).
-  uint8_t* dst[4] = {};
-  int dstStride[4] = {};
-  if (alloc_) {
-    dstStride[0] = bytesPerPixel(out) * alignUp(w, kSwsAlign);
-    dst[0] = alloc_->frameMemory(static_cast<size_t>(dstStride[0]) * alignUp(h, kSwsAlign) +
-                                 kSwsSlackBytes);
-  } else {
-    if (!swsOut_ || swsOut_->width != w || swsOut_->height != h || swsOut_->format != dstFormat) {
-      swsOut_.reset(av_frame_alloc());
-      if (!swsOut_) throw std::bad_alloc();
-      swsOut_->format = dstFormat;
-      swsOut_->width = w;
-      swsOut_->height = h;
-      if (av_frame_get_buffer(swsOut_.get(), 0) < 0) throw std::bad_alloc();
-    }
-    dst[0] = swsOut_->data[0];
-    dstStride[0] = swsOut_->linesize[0];
   }
   // Zeroed all the same, so no converter that skips a column can make the hash depend on
   // stale memory.
