@@ -30,6 +30,18 @@ CudaResources::CudaResources(int ordinal) : device_(ordinal) {
   budget_ = size_t(double(freeBytes) * kBudgetShareOfFree);
 }
 
+size_t sharedMemOptinBytes() {
+  int device = 0;
+  HS_CUDA_CHECK(cudaGetDevice(&device));
+  static std::mutex cacheMutex;
+  static std::map<int, size_t> cache;
+  std::lock_guard lock(cacheMutex);
+  if (auto it = cache.find(device); it != cache.end()) return it->second;
+  int value = 0;
+  HS_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  return cache[device] = size_t(value);
+}
+
 void CudaResources::makeCurrent() const { HS_CUDA_CHECK(cudaSetDevice(device_)); }
 
 size_t CudaResources::availableBytes() const {

@@ -57,4 +57,8 @@ class CudaResources {
   std::weak_ptr<CudaResources> self_;
 };
 
+/// Shared memory a block may opt in to, in bytes, on the calling thread's current device (read
+/// once per device): the one limit the launch wrappers size dynamic shared memory against.
+size_t sharedMemOptinBytes();
+
 }  // namespace hashsieve::cuda

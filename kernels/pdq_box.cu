@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "kernels/cuda_check.hpp"
+#include "kernels/cuda_resources.hpp"
 #include "kernels/pdq_box.cuh"
 #include "kernels/pdq_box_lanes.hpp"
 
@@ -17,17 +18,6 @@ constexpr int kMaxWarpsPerBlock = 4;  // 128 threads; the ring (2-4 tiles of 4.2
                                       // 1080p..24 MP) keeps ~4-6 such blocks resident per H100 SM
 
 size_t ringBytes(int slots) { return size_t(slots) * kTileFloats * sizeof(float); }
-
-// Shared memory a block may opt in to on device 0 (the backend drives one device).
-size_t sharedMemOptin() {
-  static const size_t bytes = [] {
-    int device = 0, value = 0;
-    HS_CUDA_CHECK(cudaGetDevice(&device));
-    HS_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-    return size_t(value);
-  }();
-  return bytes;
-}
 
 // Tiles hold floats; bit-exactness relies on -fmad=false (target option) and the explicit
 // round-to-nearest ops inside pdq::BoxPass: each add, subtract and IEEE divide rounds alone.
@@ -79,7 +69,7 @@ template <bool kFromPixels, bool kDecimated>
 void launchBox(const LinePassItem* dItems, int nItems, int totalWarps, int maxWindow,
                const uint8_t* dPixels, const float* dSrc, float* dDst, cudaStream_t stream) {
   const int slots = pdqbox::ringSlots(maxWindow);
-  const size_t optin = sharedMemOptin();
+  const size_t optin = sharedMemOptinBytes();
   if (ringBytes(slots) > optin)
     throw std::invalid_argument("launchPdqLinePass: box window beyond maxSupportedBoxWindow");
   // Fewer warps per block when long windows make the ring large (huge frames).

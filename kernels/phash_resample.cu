@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "kernels/cuda_check.hpp"
+#include "kernels/cuda_resources.hpp"
 #include "kernels/phash_resample.cuh"
 #include "kernels/phash_threads.hpp"
 
@@ -65,16 +66,6 @@ __global__ void __launch_bounds__(kPass2Threads)
       phashk::pass2Cell(it, temp + it.tempOffset, taps, y, x);
 }
 
-size_t sharedMemOptin() {
-  static const size_t bytes = [] {
-    int device = 0, value = 0;
-    HS_CUDA_CHECK(cudaGetDevice(&device));
-    HS_CUDA_CHECK(cudaDeviceGetAttribute(&value, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
-    return size_t(value);
-  }();
-  return bytes;
-}
-
 }  // namespace
 
 void launchPhashPass1(const PhashItem* dItems, int nItems, int totalWork, int maxRowBytes,
@@ -82,7 +73,7 @@ void launchPhashPass1(const PhashItem* dItems, int nItems, int totalWork, int ma
                       cudaStream_t stream) {
   if (nItems == 0 || totalWork == 0) return;
   const size_t smem = size_t(maxRowBytes);
-  if (smem > sharedMemOptin())
+  if (smem > sharedMemOptinBytes())
     throw std::invalid_argument("launchPhashPass1: row wider than maxPhashRowBytes");
   if (smem > 48 * 1024)  // above the default dynamic limit a kernel must opt in
     HS_CUDA_CHECK(
