@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Members/s of `hashsieve hash` on a ZIP of N JPEGs vs the same N files loose (issue 16).
+"""Members/s of `hashsieve hash` on a ZIP of N JPEGs vs the same N files loose.
 
   archive_members.py --cli build/tools/hashsieve/hashsieve --work DIR [--count 1000]
                      [--threads 2] [--repeats 3] [--corpus DIR]

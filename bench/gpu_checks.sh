@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-shot device verification (issue 11) on an H100/H200, from a build made elsewhere:
+# One-shot device verification on an H100/H200, from a build made elsewhere:
 #   1. every gpu-labelled test with HASHSIEVE_REQUIRE_GPU=1 (a missing device fails, not skips);
 #   2. compute-sanitizer memcheck, racecheck, synccheck and initcheck on small inputs;
 #   3. GPU vs CPU parity: `hashsieve hash` on >= 2,000 images, every hash bit-identical;
@@ -7,7 +7,7 @@
 #      dihedral, top-k (bench_cuda_hash, bench_match, `hashsieve bench`);
 #   5. faiss-gpu GpuIndexBinaryFlat beside our matcher, when its wheel is carried;
 #   6. Nsight Compute counters for the Hamming range and top-k kernels and one box pass (ncu);
-#   7. GPU decode (issue 12): drift of --decoder gpu against --decoder cpu (PDQ distance median,
+#   7. GPU decode: drift of --decoder gpu against --decoder cpu (PDQ distance median,
 #      p99, max per decoder) on the --corpus, and files/s and frames/s of both on the
 #      --backlogs (jpeg1080p/, jpeg12mp/, h264-1080p/, made by bench/make_decode_backlogs.sh);
 #   8. bench/results/<date>_<gpu>.{json,md}: every step's status and where its log is.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seeded image backlogs for the CPU speed ratios (hash vs decode, issue 17), beside the small
+"""Seeded image backlogs for the CPU speed ratios (hash vs decode), beside the small
 corpus: a 12 MP JPEG backlog (photo-like: smooth gradients, shapes, sensor-like noise) and a
 backlog of quickly decoded graphics (PNG screenshots and flat art, small JPEGs).
 usage: make_speed_corpora.py OUT_DIR [--jpeg12mp N] [--graphics N]"""

@@ -158,6 +158,50 @@ TEST(ListParsers, JsonLines) {
   EXPECT_EQ(p.stats.malformed, 2u);
 }
 
+// Record fields are read by the record format's reader: a value not of its type, range or hex
+// width makes the line malformed, naming the field; a video record's frames each need the hash.
+TEST(ListParsers, JsonRecordFieldsOfTheWrongWidthOrRangeAreMalformed) {
+  const std::string md5 = "d41d8cd98f00b204e9800998ecf8427e";
+  const auto p = parse(
+      "{\"path\": \"short.jpg\", \"pdq\": \"" + kA.substr(1) + "\"}\n" +
+          "{\"path\": \"q.jpg\", \"pdq\": \"" + kA + "\", \"pdq_quality\": 101}\n" +
+          "{\"path\": \"v.mp4\", \"kind\": \"video\", \"frames\": [{\"frame\": 0, \"pdq\": \"" +
+          kB + "\"}, {\"frame\": 30}]}\n" +
+          "{\"path\": \"w.mp4\", \"kind\": \"video\", \"frames\": [7]}\n" +
+          "{\"path\": \"ok.mp4\", \"kind\": \"video\", \"frames\": [{\"frame\": 0, \"pdq\": \"" +
+          kB + "\", \"quality\": 90}, {\"frame\": 30, \"pdq\": \"" + kA + "\"}]}\n" +
+          "{\"path\": \"e.jpg\", \"error\": \"truncated\", \"detail\": \"\", \"md5\": \"" + md5 +
+          "\"}\n",
+      HashType::Pdq);
+  EXPECT_EQ(p.stats.malformed, 4u);
+  ASSERT_EQ(p.stats.malformedSamples.size(), 4u);
+  EXPECT_NE(p.stats.malformedSamples[0].find("list.txt:1: record field \"pdq\": not a 64-hex"),
+            std::string::npos)
+      << p.stats.malformedSamples[0];
+  EXPECT_NE(p.stats.malformedSamples[1].find("\"pdq_quality\": not a whole number 0..100"),
+            std::string::npos)
+      << p.stats.malformedSamples[1];
+  EXPECT_NE(p.stats.malformedSamples[2].find("record lacks \"frames[1].pdq\""), std::string::npos)
+      << p.stats.malformedSamples[2];
+  EXPECT_NE(p.stats.malformedSamples[3].find("element 0 is not an object"), std::string::npos)
+      << p.stats.malformedSamples[3];
+  // The good video is one entry (its frames ride along), named by its path, with its first
+  // frame's hash; the PDQ list ignores the error record's digest.
+  ASSERT_EQ(p.entries.size(), 1u);
+  EXPECT_EQ(p.entries[0].id, "ok.mp4");
+  EXPECT_EQ(p.entries[0].hash, hashB());
+  EXPECT_EQ(p.entries[0].quality, 90);
+  EXPECT_EQ(p.stats.ignored, 1u);
+
+  // A digest list reads the digests: one of the wrong width is malformed.
+  const auto d =
+      parse("{\"path\": \"d.jpg\", \"md5\": \"" + md5.substr(2) + "\"}\n", HashType::Md5);
+  EXPECT_EQ(d.stats.malformed, 1u);
+  ASSERT_EQ(d.stats.malformedSamples.size(), 1u);
+  EXPECT_NE(d.stats.malformedSamples[0].find("\"md5\": not a 32-hex md5 digest"), std::string::npos)
+      << d.stats.malformedSamples[0];
+}
+
 TEST(ListParsers, PhashListsTakeSixteenHexDigits) {
   const auto p = parse("8000000000000001,a\n" + kA + ",b\nphash\n", HashType::Phash);
   ASSERT_EQ(p.entries.size(), 1u);

@@ -75,8 +75,8 @@ struct FormatStats {
       pdqWithin10 = 0, pdqMax = 0;
 };
 
-constexpr int kAgreeBits = 10;         // the issue's agreement threshold
-constexpr double kTargetShare = 0.98;  // decoded share and agreement share (issue targets)
+constexpr int kAgreeBits = 10;         // the agreement threshold asked for
+constexpr double kTargetShare = 0.98;  // decoded share and agreement share (the targets asked for)
 
 // One decode per file: pixels against Pillow's (identical, or refused/different as the
 // FIDELITY.md table explains), and PDQ with the pdqhash-compatible luma (--pdq-luma float64)

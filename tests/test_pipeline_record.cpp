@@ -53,6 +53,13 @@ Record videoRecord() {
   return r;
 }
 
+// Reading a record back checks the digests' hex widths, so round trips use real-width digests.
+Record withHexDigests(Record r) {
+  if (!r.digests.md5.empty())
+    r.digests = {std::string(32, 'a'), std::string(40, 'b'), std::string(64, 'C')};
+  return r;
+}
+
 TEST(RecordJson, ImageGolden) {
   EXPECT_EQ(toJsonLine(imageRecord()),
             "{\"path\":\"dir/a b.jpg\",\"kind\":\"image\",\"width\":640,\"height\":480,"
@@ -134,7 +141,8 @@ TEST(RecordJson, ArchiveAndMemberGoldenAndRoundTrip) {
   encrypted.path = "a.zip!/secret.jpg";
   encrypted.archiveMember = true;
   encrypted.error = "encrypted";
-  for (const Record& r : {archive, member, encrypted}) {
+  for (const Record& in : {archive, member, encrypted}) {
+    const Record r = withHexDigests(in);
     const std::string line = toJsonLine(r);
     const Record back = recordFromJson(nlohmann::ordered_json::parse(line));
     EXPECT_EQ(toJsonLine(back), line);
@@ -165,7 +173,8 @@ TEST(RecordJson, RoundTripIsByteIdentical) {
   Record video = videoRecord();
   video.fps = roundMicros(30000.0 / 1001.0);
   video.frames[1].t = roundMillis(1001.0 / 30000.0 * 7);
-  for (const Record& r : {imageRecord(), img, odd, digested, video}) {
+  for (const Record& in : {imageRecord(), img, odd, digested, video}) {
+    const Record r = withHexDigests(in);
     const std::string line = toJsonLine(r);
     const Record back = recordFromJson(nlohmann::ordered_json::parse(line));
     EXPECT_EQ(toJsonLine(back), line);
@@ -177,6 +186,45 @@ TEST(RecordJson, MalformedRecordIsAFormatError) {
   EXPECT_THROW(recordFromJson(nlohmann::ordered_json::parse("{\"path\":\"x\",\"kind\":\"image\"}")),
                FormatError);
   EXPECT_THROW(recordFromJson(nlohmann::ordered_json::parse("[1]")), FormatError);
+}
+
+// The journal's policy: every field of the record's kind is required and well-formed, so a
+// journalled line that lost or garbled any field is redone rather than trusted.
+TEST(RecordJson, StrictReadRefusesEachMissingOrMalformedField) {
+  Record img = withHexDigests(imageRecord());
+  img.dihedral = std::array<Hash256, kDihedralCount>{};
+  Record video = withHexDigests(videoRecord());
+  for (const Record& r : {img, video}) {
+    const auto good = toJson(r);
+    ASSERT_NO_THROW(recordFromJson(good));
+    for (const auto& [key, value] : good.items()) {
+      if (key == "orientation") continue;  // its members are checked below
+      auto missing = good;
+      missing.erase(key);
+      if (key != "pdq_dihedral") {  // the one optional field of these records
+        EXPECT_THROW(recordFromJson(missing), FormatError) << key << " missing";
+      }
+      auto garbled = good;
+      garbled[key] = value.is_string() ? nlohmann::ordered_json(12) : nlohmann::ordered_json("x");
+      EXPECT_THROW(recordFromJson(garbled), FormatError) << key << " malformed";
+    }
+    for (const char* key : {"degrees", "applied"}) {
+      auto missing = good;
+      missing["orientation"].erase(key);
+      EXPECT_THROW(recordFromJson(missing), FormatError) << key;
+    }
+  }
+  auto shortDigest = toJson(img);
+  shortDigest["md5"] = "m";  // not 32 hex digits
+  EXPECT_THROW(recordFromJson(shortDigest), FormatError);
+  auto frameLacksHash = toJson(video);
+  frameLacksHash["frames"][1].erase("pdq");
+  try {
+    recordFromJson(frameLacksHash);
+    ADD_FAILURE() << "a frame without its pdq was accepted";
+  } catch (const FormatError& e) {
+    EXPECT_STREQ(e.what(), "record lacks \"frames[1].pdq\"");
+  }
 }
 
 TEST(RecordCsv, HeaderAndRowsGolden) {

@@ -1,4 +1,4 @@
-// Sharding (issue 13): the assignment's balance and stability, --shard parsing from Slurm and
+// Sharding: the assignment's balance and stability, --shard parsing from Slurm and
 // Kubernetes environments, name templating, shard indexes, and merge on hand-made shards.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// What one shard reads (issue 13): its share of a --files-from list kept while streaming it,
+// What one shard reads: its share of a --files-from list kept while streaming it,
 // `hashsieve plan` chunks, and the shard index entry of an input with many records (archives).
 // The reference in each case is the full walk filtered by the assignment.
 #include <gtest/gtest.h>

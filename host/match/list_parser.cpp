@@ -14,12 +14,14 @@
 #include "host/match/hash_keys.hpp"
 #include "host/match/hex_words.hpp"
 #include "host/match/mapped_file.hpp"
+#include "host/match/record_hashes.hpp"
 
 namespace hashsieve {
 namespace {
 
 using detail::CsvFields;
 using detail::trimSpaces;
+using Json = nlohmann::ordered_json;
 
 constexpr size_t kMalformedSamples = 5;
 constexpr int kMaxQuality = policy::kPdqMaxQuality;
@@ -274,30 +276,17 @@ class LineParser {
   }
 
   // A `hashsieve hash` video record: one frame entry per element of "frames".
-  LineResult parseVideoRecord(const nlohmann::json& frames, HashType type) {
-    const char* typeName = hashTypeName(type);
+  static LineResult parseVideoRecord(const std::vector<FrameFields>& frames, HashType type) {
     LineResult r;
     r.kind = LineResult::Entry;
-    int64_t index = 0;
-    for (const nlohmann::json& f : frames) {
-      if (!f.is_object()) return malformed("a \"frames\" element is not an object");
-      auto value = f.find(typeName);
-      if (value == f.end() || !value->is_string())
-        return malformed(std::string("a frame lacks a \"") + typeName + "\" string");
-      const auto hash = parseTypedHash(value->get_ref<const std::string&>(), type);
-      if (!hash) return malformed(badHash(value->get_ref<const std::string&>(), type));
-      ListVideoFrame e{*hash, -1, index++};
-      if (auto q = f.find("quality"); q != f.end() && q->is_number_integer()) {
-        const int v = q->get<int>();
-        if (v < 0 || v > kMaxQuality) return malformed("quality is not an integer 0..100");
-        e.quality = v;
-      }
-      if (auto n = f.find("frame"); n != f.end()) {
-        if (!n->is_number_integer() || n->get<int64_t>() < 0)
-          return malformed("frame number is not a whole number >= 0");
-        e.frame = n->get<int64_t>();
-      }
-      r.frames.push_back(e);
+    for (size_t n = 0; n < frames.size(); ++n) {
+      const FrameFields& f = frames[n];
+      const RecordField<Hash256> hash = listHashField(f.pdq, f.phash, type);
+      if (!hash.valid()) return malformed(hash.message());
+      if (f.quality.malformed()) return malformed(f.quality.message());
+      if (f.frame.malformed()) return malformed(f.frame.message());
+      r.frames.push_back({*hash.valid(), f.quality.valid().value_or(-1),
+                          f.frame.valid().value_or(static_cast<int64_t>(n))});
     }
     if (r.frames.empty()) return ignored();  // a video without sampled frames
     r.keys.push_back({type, r.frames.front().hash});
@@ -389,8 +378,8 @@ class LineParser {
   }
 
   // Fields of a JSON record kept as metadata.
-  static std::string jsonMeta(const nlohmann::json& j) {
-    nlohmann::ordered_json meta = nlohmann::ordered_json::object();
+  static std::string jsonMeta(const Json& j) {
+    Json meta = Json::object();
     for (const char* key : {"category", "classification", "tags", "source", "member", "timestamp"})
       if (auto it = j.find(key); it != j.end() && !it->is_null()) meta[key] = *it;
     return meta.empty() ? std::string()
@@ -398,47 +387,49 @@ class LineParser {
   }
 
   LineResult parseJson(std::string_view line) {
-    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const auto j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) return malformed("not a JSON object");
-    LineResult r = parseJsonHashes(j);
+    // The record format's fields (a `hashsieve hash` record, or any object using its names);
+    // the list formats' own keys (id, hash, hashValue, quality, metadata) are read here.
+    const RecordFields f = readRecordFields(j);
+    LineResult r = parseJsonHashes(j, f);
     if (r.kind != LineResult::Entry) return r;
-    for (const char* key : {"id", "path"})
-      if (auto id = j.find(key); id != j.end() && !id->is_null()) {
-        r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
-        break;
-      }
+    if (auto id = j.find("id"); id != j.end() && !id->is_null())
+      r.idStorage = id->is_string() ? id->get<std::string>() : id->dump();
+    else if (const auto& path = f.path.valid())
+      r.idStorage = *path;
     r.meta = jsonMeta(j);
     return r;
   }
 
   // The digests of a record (hash records, error records of files that were read, any object
   // with md5/sha1/sha256 keys) into r.keys.
-  std::optional<std::string> addDigests(LineResult& r, const nlohmann::json& j) const {
+  std::optional<std::string> addDigests(LineResult& r, const RecordFields& f) const {
     for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256}) {
       if (!wants(t)) continue;
-      auto it = j.find(hashTypeName(t));
-      if (it == j.end() || it->is_null()) continue;
-      if (!it->is_string()) return std::string("\"") + hashTypeName(t) + "\" is not a string";
-      if (auto bad = addKey(r, it->get_ref<const std::string&>(), t)) return bad;
+      const RecordField<std::string>& d = digestField(f, t);
+      if (!d.present()) continue;
+      if (!d.valid()) return d.message();
+      if (auto bad = addKey(r, *d.valid(), t)) return bad;
     }
     return std::nullopt;
   }
 
-  LineResult parseJsonHashes(const nlohmann::json& j) {
+  LineResult parseJsonHashes(const Json& j, const RecordFields& f) {
     LineResult r;
-    if (j.contains("error")) {  // a `hashsieve hash` error record: only its digests
-      if (auto bad = addDigests(r, j)) return malformed(*bad);
+    if (f.isError()) {  // a `hashsieve hash` error record: only its digests
+      if (auto bad = addDigests(r, f)) return malformed(*bad);
       if (r.keys.empty()) return ignored();
       r.kind = LineResult::Entry;
       return r;
     }
     const HashType frameType = opts_.autoType ? HashType::Pdq : opts_.type;
-    if (auto frames = j.find("frames");
-        isPerceptual(frameType) && frames != j.end() && frames->is_array() &&
-        (j.value("kind", "") == "video" || !j.contains(hashTypeName(frameType)))) {
-      r = parseVideoRecord(*frames, frameType);
+    if (isPerceptual(frameType) && f.frames.present() &&
+        (f.kind.valid() == "video" || !listHashField(f.pdq, f.phash, frameType).present())) {
+      if (!f.frames.valid()) return malformed(f.frames.message());
+      r = parseVideoRecord(*f.frames.valid(), frameType);
       if (r.kind == LineResult::Malformed) return r;
-      if (auto bad = addDigests(r, j)) return malformed(*bad);
+      if (auto bad = addDigests(r, f)) return malformed(*bad);
       if (r.keys.empty()) return ignored();
       r.kind = LineResult::Entry;
       return r;
@@ -448,16 +439,15 @@ class LineParser {
       // One perceptual type per record when reading every type: scan and match use one
       // perceptual list per file (PDQ before pHash), so a hash record's pHash would be dead.
       if (opts_.autoType && t == HashType::Phash && !r.keys.empty()) continue;
-      auto it = j.find(hashTypeName(t));
-      if (it == j.end() || it->is_null()) continue;
-      if (!it->is_string())
-        return malformed(std::string("\"") + hashTypeName(t) + "\" is not a string");
-      if (auto bad = addKey(r, it->get_ref<const std::string&>(), t)) return malformed(*bad);
+      const RecordField<Hash256> hash = listHashField(f.pdq, f.phash, t);
+      if (!hash.present()) continue;
+      if (!hash.valid()) return malformed(hash.message());
+      r.keys.push_back({t, *hash.valid()});
     }
-    if (auto bad = addDigests(r, j)) return malformed(*bad);
+    if (auto bad = addDigests(r, f)) return malformed(*bad);
     if (r.keys.empty()) {
       // {"hash": ...}: the list's type (or by length); StopNCII {"signalType", "hashValue"}.
-      const nlohmann::json* value = nullptr;
+      const Json* value = nullptr;
       std::optional<HashType> type;
       if (auto h = j.find("hash"); h != j.end()) {
         value = &*h;
@@ -469,7 +459,7 @@ class LineParser {
       }
       if (!value) {
         for (HashType t : kAllHashTypes)
-          if (j.contains(hashTypeName(t))) return ignored();  // another type's record
+          if (hasHash(f, t)) return ignored();  // another type's record
         return malformed(opts_.autoType
                              ? std::string("no hash field (pdq, phash, md5, sha1, sha256, hash)")
                              : std::string("no \"") + hashTypeName(opts_.type) + "\" field");
@@ -478,14 +468,22 @@ class LineParser {
       if (auto bad = addKey(r, value->get_ref<const std::string&>(), *type)) return malformed(*bad);
     }
     r.kind = LineResult::Entry;
-    for (const char* key : {"quality", "pdq_quality"})
-      if (auto q = j.find(key); q != j.end() && q->is_number_integer()) {
-        const int v = q->get<int>();
-        if (v < 0 || v > kMaxQuality) return malformed("quality is not an integer 0..100");
-        r.quality = v;
-        break;
-      }
+    // The list formats' "quality", else the record's "pdq_quality".
+    if (auto q = j.find("quality"); q != j.end() && q->is_number_integer()) {
+      const int v = q->get<int>();
+      if (v < 0 || v > kMaxQuality) return malformed("quality is not an integer 0..100");
+      r.quality = v;
+    } else if (f.pdqQuality.malformed()) {
+      return malformed(f.pdqQuality.message());
+    } else {
+      r.quality = f.pdqQuality.valid().value_or(-1);
+    }
     return r;
+  }
+
+  static bool hasHash(const RecordFields& f, HashType t) {
+    return isPerceptual(t) ? listHashField(f.pdq, f.phash, t).present()
+                           : digestField(f, t).present();
   }
 
   static std::string badHash(std::string_view s, HashType type) {

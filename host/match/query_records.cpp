@@ -6,32 +6,12 @@
 #include "host/core/errors.hpp"
 #include "host/match/hash_keys.hpp"
 #include "host/match/hash_list.hpp"
+#include "host/match/record_hashes.hpp"
 
 namespace hashsieve {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::optional<Hash256> hashField(const Json& j, const char* key, HashType type) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) throw FormatError(std::string("\"") + key + "\" is not a string");
-  const std::string& s = it->get_ref<const std::string&>();
-  if (type == HashType::Pdq) {
-    if (auto h = parseHash256(s)) return h;
-  } else if (auto h = parseHash64(s)) {
-    Hash256 out;
-    out.w[0] = h->v;
-    return out;
-  }
-  throw FormatError(std::string("\"") + key + "\" is not a " + hashTypeName(type) + " hash");
-}
-
-int qualityField(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return -1;
-  return it->get<int>();
-}
 
 Json identity(const QueryRecord& r, const QueryFrame& f) {
   Json j;
@@ -55,64 +35,46 @@ QueryRecord parseQueryRecord(std::string_view text, HashType type) {
 }
 
 QueryRecord queryRecordFromJson(const Json& j, HashType type) {
-  if (!j.is_object()) throw FormatError("not a JSON object");
+  // Lenient: only what matching needs. A malformed hash is refused (the record is malformed);
+  // a missing hash leaves the frame without one (reported as skipped).
+  const RecordFields f = readRecordFields(j);
   QueryRecord r;
-  auto path = j.find("path");
-  if (path == j.end() || !path->is_string()) throw FormatError("record lacks a \"path\" string");
-  r.path = path->get<std::string>();
-  if (auto hex = j.find("path_hex"); hex != j.end() && hex->is_string())
-    r.pathHex = hex->get<std::string>();
+  r.path = f.path.required();
+  r.pathHex = f.pathHex.valid();
   // Digests that are not hex of their length are not matched (records from other tools may
   // carry placeholders); they never make the record malformed.
-  for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256}) {
-    auto it = j.find(hashTypeName(t));
-    if (it == j.end() || !it->is_string()) continue;
-    (t == HashType::Md5    ? r.md5
-     : t == HashType::Sha1 ? r.sha1
-                           : r.sha256) = parseTypedHash(it->get_ref<const std::string&>(), t);
-  }
-  if (j.contains("error")) {
+  for (HashType t : {HashType::Md5, HashType::Sha1, HashType::Sha256})
+    if (const auto& hex = digestField(f, t).valid())
+      (t == HashType::Md5    ? r.md5
+       : t == HashType::Sha1 ? r.sha1
+                             : r.sha256) = parseTypedHash(*hex, t);
+  if (f.isError()) {
     r.error = true;
     return r;
   }
   // A digest list matches digests only; the frames then carry no hash (nothing is skipped).
   // An archive's own record has digests only: nothing to match by hash.
-  if (!isPerceptual(type)) return r;
-  if (auto kind = j.find("kind"); kind != j.end() && *kind == "archive") return r;
-  const char* key = hashTypeName(type);
-  auto frames = j.find("frames");
+  if (!isPerceptual(type) || f.kind.valid() == "archive") return r;
   // Videos, and animated images hashed frame by frame, list their frames.
-  if (frames != j.end() && frames->is_array() && !frames->empty()) {
-    int64_t index = 0;
-    for (const Json& fj : *frames) {
-      if (!fj.is_object()) throw FormatError("a \"frames\" element is not an object");
-      QueryFrame f;
-      f.frame = fj.contains("frame") && fj["frame"].is_number_integer() ? fj["frame"].get<int64_t>()
-                                                                        : index;
-      if (auto t = fj.find("t"); t != fj.end() && t->is_number()) f.t = t->get<double>();
-      f.hash = hashField(fj, key, type);
-      if (type == HashType::Pdq) f.quality = qualityField(fj, "quality");
-      r.frames.push_back(f);
-      ++index;
+  if (const auto& frames = f.frames.optional(); frames && !frames->empty()) {
+    for (size_t n = 0; n < frames->size(); ++n) {
+      const FrameFields& ff = (*frames)[n];
+      QueryFrame q;
+      q.frame = ff.frame.valid().value_or(static_cast<int64_t>(n));
+      q.t = ff.t.valid();
+      q.hash = listHashField(ff.pdq, ff.phash, type).optional();
+      if (type == HashType::Pdq) q.quality = ff.quality.valid().value_or(-1);
+      r.frames.push_back(q);
     }
     return r;
   }
-  QueryFrame f;
-  f.hash = hashField(j, key, type);
+  QueryFrame q;
+  q.hash = listHashField(f.pdq, f.phash, type).optional();
   if (type == HashType::Pdq) {
-    f.quality = qualityField(j, "pdq_quality");
-    if (auto d = j.find("pdq_dihedral"); d != j.end() && d->is_object()) {
-      std::array<Hash256, kDihedralCount> variants{};
-      for (int v = 0; v < kDihedralCount; ++v) {
-        auto h = hashField(*d, kDihedralNames[v], type);
-        if (!h)
-          throw FormatError(std::string("\"pdq_dihedral\" lacks \"") + kDihedralNames[v] + "\"");
-        variants[v] = *h;
-      }
-      f.dihedral = variants;
-    }
+    q.quality = f.pdqQuality.valid().value_or(-1);
+    q.dihedral = f.dihedral.optional();
   }
-  r.frames.push_back(f);
+  r.frames.push_back(q);
   return r;
 }
 

@@ -1,6 +1,5 @@
-// Queries for `hashsieve match`: the hash records `hashsieve hash` writes (JSON lines with
-// path, pdq, pdq_quality, optional pdq_dihedral, phash, and frames for videos), read leniently
-// (only what matching needs), and the JSON match / skip / warning records written back.
+// Queries for `hashsieve match`: the hash records `hashsieve hash` writes, read leniently (only
+// what matching needs), and the JSON match / skip / warning records written back.
 #pragma once
 
 #include <array>
@@ -44,9 +43,11 @@ struct QueryRecord {
   bool operator==(const QueryRecord&) const = default;
 };
 
-/// Parses one JSON line. Throws FormatError when it is not a JSON object, lacks "path", or a
-/// hash field is present but malformed. A record without the list type's hash gets frames
-/// whose `hash` is empty (reported as skipped).
+/// Parses one JSON line with the record format's reader (host/core/record_reader.hpp), leniently:
+/// throws FormatError when it is not a JSON object, lacks a "path" string, or a hash field
+/// ("pdq"/"phash", of the record or a frame, or "pdq_dihedral") or "frames" is present but
+/// malformed. A record without the list type's hash gets frames whose `hash` is empty (reported
+/// as skipped); malformed digests, qualities and frame numbers are left out.
 QueryRecord parseQueryRecord(std::string_view line, HashType type);
 /// The same from an already parsed record.
 QueryRecord queryRecordFromJson(const nlohmann::ordered_json& j, HashType type);

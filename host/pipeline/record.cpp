@@ -2,9 +2,9 @@
 #include "host/pipeline/record.hpp"
 
 #include <cmath>
-#include <stdexcept>
 
 #include "host/core/errors.hpp"
+#include "host/core/record_reader.hpp"
 #include "host/pipeline/path_text.hpp"
 
 namespace hashsieve::pipeline {
@@ -53,34 +53,6 @@ Json framesJson(const std::vector<FrameRecord>& frames) {
     arr.push_back(std::move(fj));
   }
   return arr;
-}
-
-template <typename T>
-T field(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) throw FormatError(std::string("record lacks \"") + key + "\"");
-  try {
-    return it->get<T>();
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(std::string("record field \"") + key + "\": " + e.what());
-  }
-}
-
-Hash256 hash256Field(const Json& j, const char* key) {
-  auto h = parseHash256(field<std::string>(j, key));
-  if (!h) throw FormatError(std::string("record field \"") + key + "\" is not a PDQ hash");
-  return *h;
-}
-
-Hash64 hash64Field(const Json& j, const char* key) {
-  auto h = parseHash64(field<std::string>(j, key));
-  if (!h) throw FormatError(std::string("record field \"") + key + "\" is not a pHash");
-  return *h;
-}
-
-FileDigests digestFields(const Json& j) {
-  return {field<std::string>(j, "md5"), field<std::string>(j, "sha1"),
-          field<std::string>(j, "sha256")};
 }
 
 }  // namespace
@@ -135,67 +107,53 @@ std::string toJsonLine(const Record& r) {
 }
 
 Record recordFromJson(const Json& j) {
-  if (!j.is_object()) throw FormatError("record is not a JSON object");
+  // Strict: every field the record's kind has must be there and well-formed.
+  const RecordFields f = readRecordFields(j);
   Record r;
-  if (j.contains("path_hex")) {
-    try {
-      r.path = hexToBytes(field<std::string>(j, "path_hex"));
-    } catch (const std::invalid_argument& e) {
-      throw FormatError(std::string("record field \"path_hex\": ") + e.what());
-    }
-  } else {
-    r.path = field<std::string>(j, "path");
-  }
-  r.archiveMember = j.contains("archive_member") && field<bool>(j, "archive_member");
-  if (j.contains("error")) {
+  r.path = f.pathHex.present() ? hexToBytes(f.pathHex.required()) : f.path.required();
+  r.archiveMember = f.archiveMember.optional().value_or(false);
+  auto digests = [&f] {
+    return FileDigests{f.md5.required(), f.sha1.required(), f.sha256.required()};
+  };
+  if (f.isError()) {
     r.kind = RecordKind::Error;
-    r.error = field<std::string>(j, "error");
-    r.detail = field<std::string>(j, "detail");
-    if (j.contains("md5")) r.digests = digestFields(j);
+    r.error = f.error.required();
+    r.detail = f.detail.required();
+    if (f.md5.present()) r.digests = digests();
     return r;
   }
-  const auto kind = field<std::string>(j, "kind");
+  const std::string& kind = f.kind.required();
   if (kind == "archive") {
     r.kind = RecordKind::Archive;
-    r.digests = digestFields(j);
-    r.archiveFormat = field<std::string>(j, "format");
-    r.archiveMembers = field<uint64_t>(j, "members");
+    r.digests = digests();
+    r.archiveFormat = f.archiveFormat.required();
+    r.archiveMembers = f.archiveMembers.required();
     return r;
   }
   if (kind != "image" && kind != "video") throw FormatError("record kind \"" + kind + "\"");
   r.kind = kind == "image" ? RecordKind::Image : RecordKind::Video;
-  if (j.contains("decoder")) r.decoder = field<std::string>(j, "decoder");
-  r.width = field<int>(j, "width");
-  r.height = field<int>(j, "height");
-  r.digests = digestFields(j);
-  const Json& o = field<Json>(j, "orientation");
-  r.orientationDegrees = field<int>(o, "degrees");
-  r.orientationApplied = field<bool>(o, "applied");
-  r.mirrored = o.contains("mirrored") && field<bool>(o, "mirrored");
+  r.decoder = f.decoder.optional().value_or("");
+  r.width = f.width.required();
+  r.height = f.height.required();
+  r.digests = digests();
+  r.orientationDegrees = f.orientationDegrees.required();
+  r.orientationApplied = f.orientationApplied.required();
+  r.mirrored = f.mirrored.optional().value_or(false);
   if (r.kind == RecordKind::Image) {
-    r.pdq = hash256Field(j, "pdq");
-    r.pdqQuality = field<int>(j, "pdq_quality");
-    r.phash = hash64Field(j, "phash");
-    if (j.contains("pdq_dihedral")) {
-      const Json& d = j["pdq_dihedral"];
-      std::array<Hash256, kDihedralCount> hashes{};
-      for (int v = 0; v < kDihedralCount; ++v) hashes[v] = hash256Field(d, kDihedralNames[v]);
-      r.dihedral = hashes;
-    }
+    r.pdq = f.pdq.required();
+    r.pdqQuality = f.pdqQuality.required();
+    r.phash = f.phash.required();
+    r.dihedral = f.dihedral.optional();
   } else {
-    r.duration = field<double>(j, "duration");
-    r.fps = field<double>(j, "fps");
+    r.duration = f.duration.required();
+    r.fps = f.fps.required();
   }
-  if (j.contains("frames")) {
-    for (const Json& fj : j["frames"]) {
-      FrameRecord f;
-      f.index = field<int64_t>(fj, "frame");
-      f.t = field<double>(fj, "t");
-      f.pdq = hash256Field(fj, "pdq");
-      f.quality = field<int>(fj, "quality");
-      f.phash = hash64Field(fj, "phash");
-      r.frames.push_back(f);
-    }
+  // A video always lists its frames (maybe none); an image only when it has several.
+  if (r.kind == RecordKind::Video) (void)f.frames.required();
+  if (const auto& frames = f.frames.optional()) {
+    for (const FrameFields& ff : *frames)
+      r.frames.push_back({ff.frame.required(), ff.t.required(), ff.pdq.required(),
+                          ff.quality.required(), ff.phash.required()});
   }
   return r;
 }

@@ -64,7 +64,9 @@ struct Record {
 nlohmann::ordered_json toJson(const Record& r);
 /// One compact JSON line with '\n'; invalid UTF-8 in details is replaced, never thrown on.
 std::string toJsonLine(const Record& r);
-/// Inverse of toJson (used to re-render journalled records). Throws FormatError.
+/// Inverse of toJson (used to re-render journalled records), through the record format's one
+/// reader (host/core/record_reader.hpp), strictly: throws FormatError when a field the record's
+/// kind has is missing or malformed.
 Record recordFromJson(const nlohmann::ordered_json& j);
 
 /// Rounding used for times in records (so journalled and fresh records are identical).

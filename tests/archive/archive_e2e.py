@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end tests of `hashsieve hash --archives` (issue 16) on archives made here.
+"""End-to-end tests of `hashsieve hash --archives` on archives made here.
 
 Archives are built at test time with Python's zipfile/tarfile, and with 7z (p7zip-full),
 bsdtar (libarchive-tools) and zstd when present (their cases are skipped, and said so,

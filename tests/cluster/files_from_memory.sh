@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13: a shard streams --files-from and keeps only its share. One shard of 64 over a list
+# Sharding: a shard streams --files-from and keeps only its share. One shard of 64 over a list
 # of 1,000,000 names must peak at about the RSS it has over a list of 10,000 (holding the whole
 # list would add tens of MB: each name is a heap string and a vector slot). The names do not
 # exist (each shard's share become "not found" records), so the test needs no files.

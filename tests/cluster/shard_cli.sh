@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13 without a scheduler (runs everywhere, in seconds): sharded `hash` runs merged back
+# Sharding without a scheduler (runs everywhere, in seconds): sharded `hash` runs merged back
 # must equal the unsharded output byte for byte in jsonl, csv and pdq, over nested directories,
 # bad files and a --files-from list; `--shard auto` from Slurm and Kubernetes variables; usage
 # errors (exit 2) for a missing environment and an untemplated output; files added to the tree

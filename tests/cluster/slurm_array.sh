@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13 on a real (single-node, throw-away) Slurm cluster: the shipped sbatch template runs
+# Sharding on a real (single-node, throw-away) Slurm cluster: the shipped sbatch template runs
 # `hash` over the small corpus as a 4-task array plus its dependent merge job, with one task
 # cancelled (scancel) and requeued and another one's hashsieve killed with -9, and the merged
 # output must be byte-identical to one unsharded run; the same for `scan --format csv` against a
