@@ -1,6 +1,7 @@
 // Pillow's per-pixel conversion rules that more than one decoder needs (Convert.c, Unpack.c).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace hashsieve::media::detail {
@@ -19,6 +20,16 @@ inline uint8_t pillowUnpremultiply(int c, int a) {
   if (a == 255) return static_cast<uint8_t>(c);
   const int v = c * 255 / a;
   return static_cast<uint8_t>(v > 255 ? 255 : v);
+}
+
+/// convert("RGB") of RGBA (or RGBX) samples: alpha dropped, not composited. Constant offsets,
+/// so the compiler vectorises it (FFmpeg's RGBA frames, libwebp's canvas).
+inline void rgbFromRgbx(const uint8_t* s, uint8_t* d, size_t pixels) {
+  for (size_t i = 0; i < pixels; ++i, s += 4, d += 3) {
+    d[0] = s[0];
+    d[1] = s[1];
+    d[2] = s[2];
+  }
 }
 
 }  // namespace hashsieve::media::detail
