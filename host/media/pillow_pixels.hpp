@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace hashsieve::media::detail {
 
@@ -22,14 +23,13 @@ inline uint8_t pillowUnpremultiply(int c, int a) {
   return static_cast<uint8_t>(v > 255 ? 255 : v);
 }
 
-/// convert("RGB") of RGBA (or RGBX) samples: alpha dropped, not composited. Constant offsets,
-/// so the compiler vectorises it (FFmpeg's RGBA frames, libwebp's canvas).
+/// convert("RGB") of RGBA (or RGBX) samples: alpha dropped, not composited. Each pixel is
+/// copied as 4 bytes (one load, one store; the 4th byte is overwritten by the next pixel), the
+/// last one as 3, so nothing past d + 3 * pixels is written.
 inline void rgbFromRgbx(const uint8_t* s, uint8_t* d, size_t pixels) {
-  for (size_t i = 0; i < pixels; ++i, s += 4, d += 3) {
-    d[0] = s[0];
-    d[1] = s[1];
-    d[2] = s[2];
-  }
+  if (pixels == 0) return;
+  for (size_t i = 0; i + 1 < pixels; ++i, s += 4, d += 3) std::memcpy(d, s, 4);
+  std::memcpy(d, s, 3);
 }
 
 }  // namespace hashsieve::media::detail
