@@ -279,6 +279,36 @@ TEST(MediaJpeg, EqualsImageMagickDecodedRefdata) {
   EXPECT_GT(compared, 0);
 }
 
+// Each thread keeps one libjpeg decompressor and frame buffer for file after file: a failed
+// file, a larger and a smaller frame, and a JPEG decoded inside another's frame callback must
+// all still give ImageMagick's pixels.
+TEST(MediaJpeg, ThreadDecoderReusedAcrossFilesFailuresAndNesting) {
+  HS_REQUIRE_SHARED(shared);
+  const fs::path pdq = shared / "refdata/pdq";
+  const fs::path big = pdq / "images/reg-test-input/dih/bridge-1-original.jpg";
+  const fs::path small = pdq / "images/reg-test-input/labelme-subset/q0122.jpg";
+  const auto bigWant = readPnm(pdq / "intermediates/bridge-1-original.decoded.ppm");
+  const auto smallWant = readPnm(pdq / "intermediates/q0122.decoded.ppm");
+  if (!bigWant || !smallWant) GTEST_SKIP() << "refdata intermediates absent";
+  TempDir dir;
+  const Bytes bytes = readBytes(big);
+  writeBytes(dir / "cut.jpg", Bytes(bytes.begin(), bytes.begin() + bytes.size() / 2));
+
+  expectSame(decodeOne(small), *smallWant);
+  EXPECT_EQ(rejectReason(dir / "cut.jpg"), "truncated");
+  expectSame(decodeOne(big), *bigWant);
+  expectSame(decodeOne(small), *smallWant);
+
+  Image outer, inner;
+  media::decodeFile(big, {}, [&](const ImageView& v, const media::FrameInfo&) {
+    inner = decodeOne(small);
+    outer = copyView(v);  // after the nested decode: its buffer must be untouched
+  });
+  expectSame(outer, *bigWant);
+  expectSame(inner, *smallWant);
+  expectSame(decodeOne(big), *bigWant);
+}
+
 TEST(MediaJpeg, CmykBecomesRgbOfTheSamePicture) {
   HS_REQUIRE_SHARED(shared);
   const fs::path modes = shared / "refdata/pdq/images/misc-images/modes";

@@ -108,6 +108,9 @@ class FFmpegDecode {
   FFmpegDecode(const DecodeJob& job, const AVInputFormat* format)
       : job_(job), limits_(job.opts.limits), input_(job.file, job.deadline), format_(format) {}
 
+  /// What the caller already read of a GIF's first image: its LZW walk is not repeated.
+  void setGifFirstImage(std::optional<GifFirstImage> first) { gifFirst_ = std::move(first); }
+
   void run() {
     uint8_t head[kHeaderPeekBytes] = {};
     const int64_t got = job_.file.readAt(0, head, sizeof head);
@@ -205,7 +208,8 @@ class FFmpegDecode {
   // convert("RGB") (FFmpeg's default is white). A GIF without any colour table got a grey
   // ramp before it came here (decodeGreyGif).
   void configureGif() {
-    const std::optional<GifFirstImage> first = readGifFirstImage(job_.file);
+    const std::optional<GifFirstImage> first =
+        gifFirst_ ? std::move(gifFirst_) : readGifFirstImage(job_.file);
     if (!first) return;
     if (!first->hasColourTable)
       throw InputError("unsupported format", "GIF without a colour table");
@@ -444,6 +448,7 @@ class FFmpegDecode {
   std::optional<FrameConverter> converter_;
   Image nvdecRgb_;    // NVDEC frames converted on the device
   FramePtr swFrame_;  // NVDEC frames downloaded for the CPU converter
+  std::optional<GifFirstImage> gifFirst_;
   bool orientationKnown_ = false;
   bool opening_ = true;
   bool done_ = false;
@@ -477,16 +482,19 @@ void decodeGreyGif(const DecodeJob& job, const AVInputFormat* format) {
 
 void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format) {
   const std::string_view name = format ? format->name : "";
+  std::optional<GifFirstImage> gifFirst;
   if (name == "gif") {
-    const std::optional<GifFirstImage> first = readGifFirstImage(job.file);
-    if (first && !first->hasColourTable) return decodeGreyGif(job, format);
+    gifFirst = readGifFirstImage(job.file);
+    if (gifFirst && !gifFirst->hasColourTable) return decodeGreyGif(job, format);
   }
   // FFmpeg's APNG demuxer skips a default image (IDAT) that is not part of the animation;
   // Pillow, which the Python tools hash with, opens on the default image in both cases. The
   // PNG decoder reads IDAT alone, so the first picture is Pillow's. With --all-frames the
   // frames are the animation's as FFmpeg delivers them.
   if (name == "apng" && !job.opts.allFrames) format = av_find_input_format("png_pipe");
-  FFmpegDecode(job, format).run();
+  FFmpegDecode decode(job, format);
+  if (gifFirst) decode.setGifFirstImage(std::move(gifFirst));
+  decode.run();
 }
 
 }  // namespace hashsieve::media::detail

@@ -11,6 +11,7 @@ extern "C" {
 #include <string>
 
 #include "host/core/errors.hpp"
+#include "host/media/pillow_pixels.hpp"
 
 namespace hashsieve::media::detail {
 namespace {
@@ -60,10 +61,17 @@ const PackedLayout* packedLayout(AVPixelFormat fmt) {
 
 void convertPacked(const AVFrame& f, const PackedLayout& l, const FrameTarget& out) {
   const int w = f.width, h = f.height, bpp = l.bytesPerPixel;
+  // Samples already in the output's order (GRAY8, RGB24): whole rows at once.
+  const bool sameLayout = !l.sixteen && l.r == 0 && (l.grey ? bpp == 1 : bpp == 3 && l.g == 1);
+  const bool rgbx = !l.sixteen && !l.grey && bpp == 4 && l.r == 0 && l.g == 1 && l.b == 2;
   for (int y = 0; y < h; ++y) {
     const uint8_t* s = srcRow(f, 0, y);
     uint8_t* d = out.row(y);
-    if (l.grey) {
+    if (sameLayout) {
+      std::memcpy(d, s, static_cast<size_t>(w) * bpp);
+    } else if (rgbx) {
+      rgbFromRgbx(s, d, static_cast<size_t>(w));
+    } else if (l.grey) {
       for (int x = 0; x < w; ++x, s += bpp) d[x] = l.sixteen ? hi(s, l.bigEndian) : s[0];
     } else if (l.sixteen) {
       for (int x = 0; x < w; ++x, s += bpp, d += 3) {

@@ -20,14 +20,24 @@ constexpr size_t kRampEntries = 256;
 // file is left to FFmpeg as it is.
 constexpr int64_t kMaxScanBytes = 1 << 20;
 
+// Reads through a buffer: the walk asks for a byte or a sub-block at a time, and a positional
+// read (a system call, and a digest update) for each would cost more than the LZW walk itself.
 class Reader {
  public:
   explicit Reader(InputFile& f) : file_(f) {}
   bool read(uint8_t* dst, size_t n) {
     if (pos_ + static_cast<int64_t>(n) > kMaxScanBytes) return false;
-    const int64_t got = file_.readAt(pos_, dst, n);
-    if (got != static_cast<int64_t>(n)) return false;
-    pos_ += got;
+    if (pos_ < bufStart_ || pos_ + static_cast<int64_t>(n) > bufStart_ + bufLen_) {
+      const size_t want =
+          static_cast<size_t>(std::min<int64_t>(kBufferBytes, kMaxScanBytes - pos_));
+      buf_.resize(kBufferBytes);
+      const int64_t got = file_.readAt(pos_, buf_.data(), want);
+      bufStart_ = pos_;
+      bufLen_ = std::max<int64_t>(got, 0);
+      if (bufLen_ < static_cast<int64_t>(n)) return false;
+    }
+    std::memcpy(dst, buf_.data() + (pos_ - bufStart_), n);
+    pos_ += static_cast<int64_t>(n);
     return true;
   }
   bool byte(uint8_t& b) { return read(&b, 1); }
@@ -40,8 +50,11 @@ class Reader {
   }
 
  private:
+  static constexpr int64_t kBufferBytes = 64 * 1024;
   InputFile& file_;
   int64_t pos_ = 0;
+  std::vector<uint8_t> buf_;
+  int64_t bufStart_ = 0, bufLen_ = 0;
 };
 
 using Palette = std::array<uint8_t, 256 * 3>;

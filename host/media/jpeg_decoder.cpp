@@ -2,9 +2,11 @@
 // libjpeg (Pillow, ImageMagick), and FFmpeg's IDCT and chroma upsampling differ from it on
 // every photo we measured (up to 65 levels per channel), which moves PDQ bits.
 // Settings are libjpeg's defaults, as Pillow uses them: islow IDCT, fancy upsampling.
+#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ namespace {
 
 constexpr size_t kSourceBufferBytes = 64 * 1024;
 constexpr int kRowsPerDeadlineCheck = 64;
+constexpr JDIMENSION kRowsPerCall = 16;
+// Frame buffers up to this size stay with the worker thread for the next file (48 MiB: 16 MP
+// RGB); larger frames are allocated per file, so an occasional huge one is not kept.
+constexpr size_t kMaxKeptPixelBytes = size_t{48} << 20;
 constexpr int kMaxDimension = JPEG_MAX_DIMENSION;
 // Progressive JPEGs have about 10 scans; thousands of tiny scans each redo work over the whole
 // image (a known CPU bomb). libjpeg-turbo suggests 500 for its own scan limit.
@@ -172,54 +178,119 @@ bool readHeader(jpeg_decompress_struct* cinfo, ErrorState* err) {
   return true;
 }
 
-// Phase 2: pixels into `out` (rows of out_color_components bytes per pixel).
+// Phase 2: pixels into `out` (rows of out_color_components bytes per pixel). Several rows per
+// call: libjpeg's output does not depend on how many rows are asked for at once.
 bool readPixels(jpeg_decompress_struct* cinfo, ErrorState* err, JSAMPLE* out, size_t stride,
                 const Deadline* deadline) {
   if (setjmp(err->jump)) return false;
   jpeg_start_decompress(cinfo);
+  JDIMENSION nextCheck = 0;
   while (cinfo->output_scanline < cinfo->output_height) {
-    if (cinfo->output_scanline % kRowsPerDeadlineCheck == 0 && deadline->expired()) {
-      err->reason = "timeout";
-      std::snprintf(err->message, JMSG_LENGTH_MAX, "per-file decode time limit reached");
-      return false;
+    if (cinfo->output_scanline >= nextCheck) {
+      nextCheck = cinfo->output_scanline + kRowsPerDeadlineCheck;
+      if (deadline->expired()) {
+        err->reason = "timeout";
+        std::snprintf(err->message, JMSG_LENGTH_MAX, "per-file decode time limit reached");
+        return false;
+      }
     }
-    JSAMPROW row = out + cinfo->output_scanline * stride;
-    jpeg_read_scanlines(cinfo, &row, 1);
+    JSAMPROW rows[kRowsPerCall];
+    const JDIMENSION want =
+        std::min<JDIMENSION>(kRowsPerCall, cinfo->output_height - cinfo->output_scanline);
+    for (JDIMENSION i = 0; i < want; ++i) rows[i] = out + (cinfo->output_scanline + i) * stride;
+    jpeg_read_scanlines(cinfo, rows, want);
   }
   jpeg_finish_decompress(cinfo);  // reads on to EOI: a missing EOI is reported as truncated
   return true;
 }
 
-struct DecompressGuard {
-  jpeg_decompress_struct* c;
-  ~DecompressGuard() { jpeg_destroy_decompress(c); }
+// One decompressor and one pixel buffer per worker thread, reused file after file: a fresh
+// decompressor per file costs its allocations, and a fresh frame buffer is zero-filled and, above
+// glibc's mmap threshold (a 12 MP frame is 36 MB), page-faulted in 4 KiB at a time every file.
+// libjpeg's documented way back to a clean state after a file, failed or not, is jpeg_abort.
+struct JpegWorker {
+  jpeg_decompress_struct cinfo{};
+  ErrorState err{};
+  SourceState src{};
+  ProgressState progress{};
+  std::unique_ptr<JSAMPLE[]> pixels;  // uninitialised: libjpeg writes every byte of each row
+  size_t capacity = 0;
+  bool busy = false;
+
+  JpegWorker() {
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = onErrorExit;
+    err.pub.emit_message = onEmitMessage;
+    err.pub.output_message = onOutputMessage;
+    jpeg_create_decompress(&cinfo);
+    src.pub.init_source = initSource;
+    src.pub.fill_input_buffer = fillInputBuffer;
+    src.pub.skip_input_data = skipInputData;
+    src.pub.resync_to_restart = jpeg_resync_to_restart;
+    src.pub.term_source = termSource;
+    cinfo.src = &src.pub;
+    progress.pub.progress_monitor = onProgress;
+    cinfo.progress = &progress.pub;
+  }
+  ~JpegWorker() { jpeg_destroy_decompress(&cinfo); }
+  JpegWorker(const JpegWorker&) = delete;
+  JpegWorker& operator=(const JpegWorker&) = delete;
+
+  void start(InputFile& file, const Deadline& deadline) {
+    busy = true;
+    err.reason = "corrupt";
+    err.code = 0;
+    err.message[0] = '\0';
+    err.pub.num_warnings = 0;
+    src.file = &file;
+    src.deadline = &deadline;
+    src.pos = 0;
+    src.pub.next_input_byte = nullptr;
+    src.pub.bytes_in_buffer = 0;
+    progress.deadline = &deadline;
+  }
+
+  // A buffer of `bytes`: the kept one when it is small enough to keep, else `oneOff`.
+  JSAMPLE* buffer(size_t bytes, std::unique_ptr<JSAMPLE[]>& oneOff) {
+    if (bytes > kMaxKeptPixelBytes)
+      return (oneOff = std::make_unique_for_overwrite<JSAMPLE[]>(bytes)).get();
+    if (bytes > capacity) {
+      pixels.reset();
+      pixels = std::make_unique_for_overwrite<JSAMPLE[]>(bytes);
+      capacity = bytes;
+    }
+    return pixels.get();
+  }
 };
+
+// Back to a clean decompressor after each file, whatever happened.
+struct WorkerRelease {
+  JpegWorker* w;
+  ~WorkerRelease() {
+    jpeg_abort_decompress(&w->cinfo);
+    w->src.file = nullptr;
+    w->busy = false;
+  }
+};
+
+// This thread's worker; a private one if it is in use (a decode nested in a frame callback).
+JpegWorker& acquireWorker(std::unique_ptr<JpegWorker>& nested) {
+  thread_local std::unique_ptr<JpegWorker> worker;
+  if (!worker) worker = std::make_unique<JpegWorker>();
+  if (!worker->busy) return *worker;
+  nested = std::make_unique<JpegWorker>();
+  return *nested;
+}
 
 }  // namespace
 
 void decodeJpeg(const DecodeJob& job) {
-  jpeg_decompress_struct cinfo{};
-  ErrorState err{};
-  auto src = std::make_unique<SourceState>();
-  cinfo.err = jpeg_std_error(&err.pub);
-  err.pub.error_exit = onErrorExit;
-  err.pub.emit_message = onEmitMessage;
-  err.pub.output_message = onOutputMessage;
-  jpeg_create_decompress(&cinfo);
-  DecompressGuard guard{&cinfo};
-
-  src->file = &job.file;
-  src->deadline = &job.deadline;
-  src->pub.init_source = initSource;
-  src->pub.fill_input_buffer = fillInputBuffer;
-  src->pub.skip_input_data = skipInputData;
-  src->pub.resync_to_restart = jpeg_resync_to_restart;
-  src->pub.term_source = termSource;
-  cinfo.src = &src->pub;
-  ProgressState progress{};
-  progress.pub.progress_monitor = onProgress;
-  progress.deadline = &job.deadline;
-  cinfo.progress = &progress.pub;
+  std::unique_ptr<JpegWorker> nested;
+  JpegWorker& worker = acquireWorker(nested);
+  worker.start(job.file, job.deadline);
+  const WorkerRelease release{&worker};
+  jpeg_decompress_struct& cinfo = worker.cinfo;
+  ErrorState& err = worker.err;
 
   if (!readHeader(&cinfo, &err)) {
     // Valid JPEG processes this libjpeg build does not decode (lossless SOF3, 12/16-bit
@@ -271,37 +342,41 @@ void decodeJpeg(const DecodeJob& job) {
       break;
   }
   const int comps = cinfo.out_color_space == JCS_CMYK ? 4 : bytesPerPixel(format);
-  std::vector<JSAMPLE> raw;
-  // The frame goes where the job's FrameAllocator says (the GPU feed's staging), else here.
-  Image own;
-  const size_t bytes = static_cast<size_t>(w) * h * bytesPerPixel(format);
-  uint8_t* pixels = nullptr;
-  if (job.opts.frameAllocator) {
-    pixels = job.opts.frameAllocator->frameMemory(bytes);
-  } else {
-    own = Image(static_cast<int>(w), static_cast<int>(h), format);
-    pixels = own.pixels.data();
-  }
-  JSAMPLE* target = pixels;
-  if (comps == 4) {
-    raw.resize(static_cast<size_t>(w) * h * 4);
-    target = raw.data();
-  }
-  if (!readPixels(&cinfo, &err, target, static_cast<size_t>(w) * comps, &job.deadline))
+  const size_t stride = static_cast<size_t>(w) * comps;
+  const size_t outBytes = static_cast<size_t>(w) * h * bytesPerPixel(format);
+  // The frame goes where the job's FrameAllocator says (the GPU feed's staging), else into this
+  // worker's reused buffer; CMYK is read into the worker's buffer and converted from there.
+  FrameAllocator* alloc = job.opts.frameAllocator;
+  std::unique_ptr<JSAMPLE[]> oneOff;
+  JSAMPLE* target = alloc && comps != 4 ? alloc->frameMemory(outBytes)
+                                        : worker.buffer(stride * static_cast<size_t>(h), oneOff);
+  if (!readPixels(&cinfo, &err, target, stride, &job.deadline))
     throw InputError(err.reason, err.message);
 
+  info.framesDecoded = 1;
+  info.framesEmitted = 1;
   if (comps == 4) {
+    Image own;
+    uint8_t* pixels = nullptr;
+    if (alloc) {
+      pixels = alloc->frameMemory(outBytes);
+    } else {
+      own = Image(static_cast<int>(w), static_cast<int>(h), format);
+      pixels = own.pixels.data();
+    }
     const size_t n = static_cast<size_t>(w) * h;
     for (size_t i = 0; i < n; ++i) {
-      const JSAMPLE* p = &raw[4 * i];
+      const JSAMPLE* p = &target[4 * i];
       // Pillow assumes Adobe-inverted samples ("CMYK;I") for every CMYK JPEG.
       for (int c = 0; c < 3; ++c) pixels[3 * i + c] = pillowCmykChannel(255 - p[c], 255 - p[3]);
     }
+    job.emit(ImageView{pixels, static_cast<int>(w), static_cast<int>(h),
+                       static_cast<std::ptrdiff_t>(w) * bytesPerPixel(format), format},
+             FrameInfo{0, 0.0});
+    return;
   }
-  info.framesDecoded = 1;
-  info.framesEmitted = 1;
-  job.emit(ImageView{pixels, static_cast<int>(w), static_cast<int>(h),
-                     static_cast<std::ptrdiff_t>(w) * bytesPerPixel(format), format},
+  job.emit(ImageView{target, static_cast<int>(w), static_cast<int>(h),
+                     static_cast<std::ptrdiff_t>(stride), format},
            FrameInfo{0, 0.0});
 }
 

@@ -5,7 +5,6 @@
 #include <webp/decode.h>
 #include <webp/demux.h>
 
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "host/media/decoders.hpp"
 #include "host/media/exif.hpp"
 #include "host/media/orientation.hpp"
+#include "host/media/pillow_pixels.hpp"
 #include "host/media/sampling.hpp"
 
 namespace hashsieve::media::detail {
@@ -85,7 +85,11 @@ void decodeWebp(const DecodeJob& job) {
   }
 
   const int64_t maxFrames = maxAnimationFrames(job.opts.limits);
-  Image rgb(static_cast<int>(cw), static_cast<int>(ch), PixelFormat::Rgb8);
+  // Uninitialised: each frame writes all of it from the canvas.
+  const size_t pixels = static_cast<size_t>(cw) * ch;
+  const auto rgb = std::make_unique_for_overwrite<uint8_t[]>(pixels * 3);
+  const ImageView view{rgb.get(), static_cast<int>(cw), static_cast<int>(ch), cw * 3,
+                       PixelFormat::Rgb8};
   int prevEndMs = 0;
   for (int64_t n = 0; WebPAnimDecoderHasMoreFrames(dec.get()); ++n) {
     job.deadline.check();
@@ -94,15 +98,14 @@ void decodeWebp(const DecodeJob& job) {
     int endMs = 0;
     if (!WebPAnimDecoderGetNext(dec.get(), &rgba, &endMs))
       rejectDamaged(bytes, "WebP frame undecodable");
-    const size_t pixels = static_cast<size_t>(cw) * ch;
-    for (size_t i = 0; i < pixels; ++i) std::memcpy(&rgb.pixels[3 * i], &rgba[4 * i], 3);
+    rgbFromRgbx(rgba, rgb.get(), pixels);
     const double start = prevEndMs / 1000.0;
     prevEndMs = endMs;
     if (start > job.opts.limits.maxVideoSeconds)
       throw InputError("too large", "animation longer than the duration limit");
     info.framesDecoded = n + 1;
     info.framesEmitted = n + 1;
-    job.emit(rgb.view(), FrameInfo{n, start});
+    job.emit(view, FrameInfo{n, start});
     if (!job.opts.allFrames) break;
   }
   if (info.framesDecoded == 0) throw InputError("no frames", "WebP without frames");
