@@ -119,19 +119,6 @@ HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_
   }
 }
 
-/// 8 rows (row r at rows + r * pitch) -> block[c * 8 + r].
-HS_AVX2 void interleave(const float* rows, size_t pitch, int cols, float* block) {
-  int c = 0;
-  for (; c + kLanes <= cols; c += kLanes) {
-    __m256 v[kLanes];
-    for (int r = 0; r < kLanes; ++r) v[r] = _mm256_loadu_ps(rows + r * pitch + c);
-    transpose8(v);
-    for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
-  }
-  for (; c < cols; ++c)
-    for (int r = 0; r < kLanes; ++r) block[c * kLanes + r] = rows[r * pitch + c];
-}
-
 /// block[c * 8 + r] -> 8 rows (row r at rows + r * pitch).
 HS_AVX2 void deinterleave(const float* block, int cols, float* rows, size_t pitch) {
   int c = 0;
@@ -262,6 +249,55 @@ HS_AVX2_INLINE void boxColumnsStreamed(int rows, int cols, int window, float* su
     columnStep<false, true>(sum, nullptr, row(o + ph.lead - window), dstOf(o), ph.count(o), cols);
 }
 
+/// Output rows o0..o0+n-1 (n <= 8) of boxColumns (pdq_cpu.cpp), 8 columns per vector, each
+/// column's running sum kept in a register across the n rows: row l adds add[l] (when not null),
+/// subtracts sub[l] (when not null) and divides by count[l]. kSlide: all 8 rows add and subtract
+/// and divide by count[0]. n == 8 writes dst[c * 8 + l] (the row pass's interleaved layout,
+/// transposed in registers); a shorter group writes rows dst + l * cols.
+template <bool kSlide>
+HS_AVX2_INLINE void columnGroup(float* sums, int cols, const float* const* add,
+                                const float* const* sub, const float* count, int n, float* dst) {
+  int c = 0;
+  for (; c + kLanes <= cols; c += kLanes) {
+    __m256 s = _mm256_loadu_ps(sums + c);
+    __m256 v[kLanes];
+    if constexpr (kSlide) {
+      const __m256 vcount = _mm256_set1_ps(count[0]);
+      for (int l = 0; l < kLanes; ++l) {
+        s = _mm256_add_ps(s, _mm256_loadu_ps(add[l] + c));
+        s = _mm256_sub_ps(s, _mm256_loadu_ps(sub[l] + c));
+        v[l] = _mm256_div_ps(s, vcount);
+      }
+    } else {
+      for (int l = 0; l < n; ++l) {
+        if (add[l]) s = _mm256_add_ps(s, _mm256_loadu_ps(add[l] + c));
+        if (sub[l]) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub[l] + c));
+        v[l] = _mm256_div_ps(s, _mm256_set1_ps(count[l]));
+      }
+    }
+    _mm256_storeu_ps(sums + c, s);
+    if (kSlide || n == kLanes) {
+      transpose8(v);
+      for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(dst + (c + i) * kLanes, v[i]);
+    } else {
+      for (int l = 0; l < n; ++l) _mm256_storeu_ps(dst + static_cast<size_t>(l) * cols + c, v[l]);
+    }
+  }
+  for (; c < cols; ++c) {
+    float s = sums[c];
+    for (int l = 0; l < n; ++l) {
+      if (add[l]) s += add[l][c];
+      if (sub[l]) s -= sub[l][c];
+      const float v = s / count[l];
+      if (n == kLanes)
+        dst[c * kLanes + l] = v;
+      else
+        dst[static_cast<size_t>(l) * cols + c] = v;
+    }
+    sums[c] = s;
+  }
+}
+
 }  // namespace
 
 HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* out,
@@ -273,7 +309,7 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
   // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
   // produced one (one group past its incoming row): window + 8 rows, rounded to whole groups.
-  const int ringRows = (windowAlongCols + 2 * kLanes) / kLanes * kLanes;
+  const int ringRows = (windowAlongCols + 3 * kLanes - 2) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
   float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
   float* group = s.plane2.get(blockSize);
@@ -320,13 +356,12 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
     }
   };
 
-  // Repetition 2, rows, on one finished group: only the 64 decimated columns are divided.
+  // Repetition 2, rows, on one finished group in block2: only the 64 decimated columns.
   int keptCols[kBufDim];
   std::vector<int> rowToI(rows, -1);
   for (int j = 0; j < kBufDim; ++j) keptCols[j] = decimateIndex(j, cols);  // ascending, distinct
   for (int i = 0; i < kBufDim; ++i) rowToI[decimateIndex(i, rows)] = i;
   auto rowPass2 = [&](int r0) HS_AVX2_LAMBDA {
-    interleave(group, cols, cols, block2);
     sweepRowsKept(block2, cols, windowAlongRows, keptCols, kBufDim,
                   [&](int j, __m256 v) HS_AVX2_LAMBDA {
                     alignas(32) float lanes[kLanes];
@@ -336,25 +371,38 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
                   });
   };
 
-  // Repetition 1, columns: ring -> group; a full group goes straight to repetition 2's row pass.
-  boxColumnsStreamed(
-      rows, cols, windowAlongCols, sums,
-      [&](int r) HS_AVX2_LAMBDA {
-        produceThrough(r);
-        return ringRow(r);
-      },
-      [&](int o) HS_AVX2_LAMBDA {
-        if (o % kLanes == 0 && o > 0) rowPass2(o - kLanes);  // the previous group is complete
-        return group + static_cast<size_t>(o % kLanes) * cols;
-      });
-  const int tail = rows % kLanes == 0 ? kLanes : rows % kLanes;  // rows in the last group
-  const int lastGroup = rows - tail;
-  if (tail == kLanes) {
-    rowPass2(lastGroup);
-  } else {
-    for (int l = 0; l < tail; ++l) {
+  // Repetition 1, columns: ring -> one group of 8 output rows at a time, straight into
+  // repetition 2's row pass.
+  const BoxPhases colPh(rows, windowAlongCols);
+  std::fill_n(sums, cols, 0.0f);
+  for (int r = 0; r < colPh.lead; ++r) {
+    produceThrough(r);
+    columnStep<true, false>(sums, ringRow(r), nullptr, nullptr, 0, cols);
+  }
+  for (int o0 = 0; o0 < rows; o0 += kLanes) {
+    const int n = std::min(kLanes, rows - o0);
+    produceThrough(std::min(o0 + n - 1 + colPh.lead, rows - 1));
+    const float* add[kLanes];
+    const float* sub[kLanes];
+    float count[kLanes];
+    for (int l = 0; l < n; ++l) {
+      const int incoming = o0 + l + colPh.lead, outgoing = incoming - windowAlongCols;
+      add[l] = incoming < rows ? ringRow(incoming) : nullptr;
+      sub[l] = outgoing >= 0 ? ringRow(outgoing) : nullptr;
+      count[l] = colPh.count(o0 + l);
+    }
+    if (n == kLanes && o0 >= colPh.growEnd() && o0 + kLanes <= colPh.slideEnd()) {
+      columnGroup<true>(sums, cols, add, sub, count, n, block2);
+    } else {
+      columnGroup<false>(sums, cols, add, sub, count, n, n == kLanes ? block2 : group);
+    }
+    if (n == kLanes) {
+      rowPass2(o0);
+      continue;
+    }
+    for (int l = 0; l < n; ++l) {  // the last, short group: one row at a time
       const float* line = group + static_cast<size_t>(l) * cols;
-      float* dst = kept + static_cast<size_t>(lastGroup + l) * kBufDim;
+      float* dst = kept + static_cast<size_t>(o0 + l) * kBufDim;
       BoxPass pass(cols, windowAlongRows);
       int j = 0;
       pass.run(
