@@ -1,11 +1,13 @@
 // The AVX2 kernels of the pHash resample against their scalar definitions (pillowLuma, Pillow's
 // integer tap sum): exhaustive over pixel values for the grey conversion, seeded random rows and
-// real Lanczos taps (every size used by a 1080p, 12 MP and odd-width resize) for the taps.
+// real Lanczos taps (every size used by a 1080p, 12 MP and odd-width resize, and upsampling),
+// split into 16-bit halves as the kernel reads them.
 #include <gtest/gtest.h>
 
 #include <random>
 #include <vector>
 
+#include "host/core/grey_rows.hpp"
 #include "host/core/phash_math.hpp"
 #include "host/core/pillow_resample.hpp"
 #include "host/core/pillow_resample_avx2.hpp"
@@ -36,21 +38,16 @@ TEST(PhashSimd, GreyRowEqualsPillowLuma) {
 
 TEST(PhashSimd, HorizontalTapsEqualIntegerSums) {
   if (!detail::haveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU: the scalar path is used";
-  constexpr int kBlock = 8;  // the kernel's tap block
   std::mt19937 rng(17);
-  for (int inW : {33, 100, 1000, 1920, 4000, 4001}) {
+  // 5 and 20 upsample (the largest taps, near 2^22); the rest downsample as frames do.
+  for (int inW : {5, 20, 33, 100, 1000, 1920, 4000, 4001}) {
     const ResampleTaps t = lanczosTaps(inW, phash::kImgSize);
-    const int pitch = (t.taps + kBlock - 1) / kBlock * kBlock;
-    std::vector<int32_t> padded(size_t(t.outSize) * pitch, 0);
-    for (int x = 0; x < t.outSize; ++x)
-      for (int j = 0; j < t.count[x]; ++j)
-        padded[size_t(x) * pitch + j] = t.coef[size_t(x) * t.taps + j];
-    std::vector<uint8_t> row(inW + kBlock, 0), got(t.outSize);
+    const detail::SplitTaps split = detail::splitTaps(t);
+    std::vector<uint8_t> row(inW + kGreyRowPadding, 0), got(t.outSize);
     for (int trial = 0; trial < 4; ++trial) {
       for (int i = 0; i < inW; ++i)
         row[i] = trial == 0 ? 255 : uint8_t(rng());  // 255: largest sums
-      detail::horizontalTapsAvx2(row.data(), t.first.data(), t.count.data(), padded.data(), pitch,
-                                 t.outSize, got.data());
+      detail::horizontalTapsAvx2(row.data(), t, split, got.data());
       for (int x = 0; x < t.outSize; ++x) {
         int64_t acc = phash::kResampleHalf;
         for (int j = 0; j < t.count[x]; ++j)

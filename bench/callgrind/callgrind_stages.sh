@@ -16,7 +16,7 @@ printf '%-14s %-10s %15s %10s\n' stage size instructions per_pixel
 for size in $sizes; do
   w=${size%x*}
   h=${size#*x}
-  for stage in pdq pdq-dihedral phash digests; do
+  for stage in pdq pdq-dihedral phash pdq-phash digests; do
     out=$tmp/cg.out
     valgrind --tool=callgrind --callgrind-out-file="$out" \
       --toggle-collect='*hsProbeStage*' "$probe" "$stage" "$w" "$h" >/dev/null 2>"$tmp/log" ||

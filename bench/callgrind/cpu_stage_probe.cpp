@@ -1,7 +1,7 @@
 // Runs one CPU hashing stage once on a seeded random RGB frame, for callgrind_stages.sh: the
 // stage sits in a noinline function that callgrind counts alone (--toggle-collect), so setup and
 // frame generation are not in the figure. Instruction counts are repeatable on a busy machine.
-// usage: cpu_stage_probe pdq|pdq-dihedral|phash|digests WIDTH HEIGHT
+// usage: cpu_stage_probe pdq|pdq-dihedral|phash|pdq-phash|digests WIDTH HEIGHT
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -11,6 +11,7 @@
 #include "host/core/file_digests.hpp"
 #include "host/core/image.hpp"
 #include "host/core/pdq_cpu.hpp"
+#include "host/core/pdq_phash_cpu.hpp"
 #include "host/core/phash_cpu.hpp"
 
 namespace hashsieve {
@@ -28,6 +29,11 @@ __attribute__((noinline)) uint64_t hsProbeStage(const std::string& stage, const 
     return r.hash.w[0] ^ uint64_t(r.quality);
   }
   if (stage == "phash") return phash::compute(img.view()).v;
+  if (stage == "pdq-phash") {  // both, as the CPU backend runs them (one pass over the frame)
+    pdq::PdqCpu pdq;
+    pdq::PdqResult r;
+    return pdqAndPhash(pdq, img.view(), false, r).v ^ r.hash.w[0];
+  }
   if (stage == "digests") return digestBytes(fileBytes).sha256.size();
   return 0;
 }
@@ -38,7 +44,8 @@ __attribute__((noinline)) uint64_t hsProbeStage(const std::string& stage, const 
 int main(int argc, char** argv) {
   using namespace hashsieve;
   if (argc != 4) {
-    std::fprintf(stderr, "usage: cpu_stage_probe pdq|pdq-dihedral|phash|digests WIDTH HEIGHT\n");
+    std::fprintf(stderr,
+                 "usage: cpu_stage_probe pdq|pdq-dihedral|phash|pdq-phash|digests WIDTH HEIGHT\n");
     return 2;
   }
   const std::string stage = argv[1];

@@ -1,5 +1,6 @@
 // The CPU Hasher backend: PdqCpu + pHash per frame.
 #include "host/core/pdq_cpu.hpp"
+#include "host/core/pdq_phash_cpu.hpp"
 #include "host/core/phash_cpu.hpp"
 
 namespace hashsieve {
@@ -15,12 +16,16 @@ class CpuHasher final : public Hasher {
       o = FrameHash{};
       if (req.pdq || req.dihedral) {
         pdq::PdqCpu& pdq = req.pdqLuma == pdq::LumaMode::Float64 ? pdqF64_ : pdq_;
-        pdq.hash(frames[i], req.dihedral, result_);
+        if (req.phash)
+          o.phash = pdqAndPhash(pdq, frames[i], req.dihedral, result_);  // one read of the frame
+        else
+          pdq.hash(frames[i], req.dihedral, result_);
         o.pdq = result_.hash;
         o.pdqQuality = result_.quality;
         o.pdqDihedral = result_.dihedral;
+      } else if (req.phash) {
+        o.phash = phash::compute(frames[i]);
       }
-      if (req.phash) o.phash = phash::compute(frames[i]);
     }
   }
 

@@ -166,18 +166,21 @@ void dihedralDct(const Dct16& b, int variant, Dct16& out) {
     for (int c = 0; c < kDctDim; ++c) out[r * kDctDim + c] = dihedralCoef(b.data(), variant, r, c);
 }
 
-void PdqCpu::hash(const ImageView& img, bool withDihedral, PdqResult& out) {
+bool PdqCpu::hash(const ImageView& img, bool withDihedral, PdqResult& out, GreyRowSink* grey) {
   out = PdqResult{};
-  if (img.width < kMinDim || img.height < kMinDim) return;  // reference: zero hash, quality 0
+  if (img.width < kMinDim || img.height < kMinDim) return false;  // reference: zero hash, quality 0
   const int rows = img.height, cols = img.width;
   const bool bypass = rows == kBufDim && cols == kBufDim;
+  bool fedGrey = false;
   if (!bypass && rows >= kBufDim && cols >= kBufDim && mode_ == LumaMode::Reference &&
       detail::pdqHaveAvx2()) {
-    detail::filterDecimateAvx2(img, simd_, a_.data());  // same bits, vectorised
+    detail::filterDecimateAvx2(img, simd_, a_.data(), grey);  // same bits, vectorised
+    fedGrey = grey != nullptr;
   } else {
     hashScalarBuffer(img);
   }
   finish(withDihedral, out);
+  return fedGrey;
 }
 
 void PdqCpu::hashScalarBuffer(const ImageView& img) {

@@ -42,7 +42,9 @@ struct PdqResult {
 class PdqCpu {
  public:
   explicit PdqCpu(LumaMode mode = LumaMode::Reference) : mode_(mode) {}
-  void hash(const ImageView& img, bool withDihedral, PdqResult& out);
+  /// With `grey`, the frame's Pillow "L" rows are handed to it when the vectorised pass runs
+  /// (returns true); false means grey was not fed.
+  bool hash(const ImageView& img, bool withDihedral, PdqResult& out, GreyRowSink* grey = nullptr);
   /// The 64x64 buffer before the DCT (for stage tests and dumps).
   const Buffer64& buffer64() const { return a_; }
   const Dct16& dct16() const { return b_; }

@@ -5,8 +5,10 @@
 #include "host/core/pdq_filter_avx2.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
+#include "host/core/phash_math.hpp"
 #include "host/core/simd_avx2.hpp"
 
 namespace hashsieve::pdq::detail {
@@ -37,8 +39,17 @@ HS_AVX2_INLINE void transpose8(__m256 r[kLanes]) {
   r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-/// Luma of one row (lumaFromRgb: products rounded, then (R + G) + B), or the grey sample.
-HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out) {
+/// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from int32 channels.
+HS_AVX2_INLINE __m256 lumaOf(__m256i ri, __m256i gi, __m256i bi) {
+  const __m256 r = _mm256_cvtepi32_ps(ri), g = _mm256_cvtepi32_ps(gi);
+  const __m256 b = _mm256_cvtepi32_ps(bi);
+  const __m256 rg = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(kLumaR), r),
+                                  _mm256_mul_ps(_mm256_set1_ps(kLumaG), g));
+  return _mm256_add_ps(rg, _mm256_mul_ps(_mm256_set1_ps(kLumaB), b));
+}
+
+/// Luma of one row, or the grey sample; with `grey`, also the row's Pillow "L" samples.
+HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out, uint8_t* grey) {
   int x = 0;
   if (format == PixelFormat::Gray8) {
     for (; x + kLanes <= width; x += kLanes) {
@@ -46,34 +57,66 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
       _mm256_storeu_ps(out + x, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(s)));
     }
     for (; x < width; ++x) out[x] = static_cast<float>(p[x]);
+    if (grey) std::memcpy(grey, p, width);
     return;
   }
-  const __m256 wr = _mm256_set1_ps(kLumaR), wg = _mm256_set1_ps(kLumaG);
-  const __m256 wb = _mm256_set1_ps(kLumaB);
   for (; hashsieve::detail::rgb8Readable(x, width); x += kLanes) {
     __m256i ri, gi, bi;
     hashsieve::detail::rgb8Channels(p + kRgbBytes * x, ri, gi, bi);
-    const __m256 r = _mm256_cvtepi32_ps(ri);
-    const __m256 g = _mm256_cvtepi32_ps(gi);
-    const __m256 b = _mm256_cvtepi32_ps(bi);
-    const __m256 rg = _mm256_add_ps(_mm256_mul_ps(wr, r), _mm256_mul_ps(wg, g));
-    _mm256_storeu_ps(out + x, _mm256_add_ps(rg, _mm256_mul_ps(wb, b)));
+    _mm256_storeu_ps(out + x, lumaOf(ri, gi, bi));
+    if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi), grey + x);
   }
-  for (; x < width; ++x)
-    out[x] = lumaFromRgb(p[kRgbBytes * x], p[kRgbBytes * x + 1], p[kRgbBytes * x + 2]);
+  for (; x < width; ++x) {
+    const uint8_t* q = p + kRgbBytes * x;
+    out[x] = lumaFromRgb(q[0], q[1], q[2]);
+    if (grey) grey[x] = phash::pillowLuma(q[0], q[1], q[2]);
+  }
 }
 
-/// 8 rows (row r at rows + r * pitch) -> block[c * 8 + r].
-HS_AVX2 void interleave(const float* rows, size_t pitch, int cols, float* block) {
+/// Luma of rows r0..r0+7 straight into block[c * 8 + l] (the row pass's column-interleaved
+/// layout, transposed in registers); with kGrey, also their Pillow "L" rows at grey + l * pitch.
+template <bool kGrey>
+HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_t* grey,
+                              size_t greyPitch) {
+  const int cols = img.width;
+  const uint8_t* p[kLanes];
+  for (int l = 0; l < kLanes; ++l) p[l] = img.row(r0 + l);
   int c = 0;
-  for (; c + kLanes <= cols; c += kLanes) {
+  if (img.format == PixelFormat::Gray8) {
+    for (; c + kLanes <= cols; c += kLanes) {
+      __m256 v[kLanes];
+      for (int l = 0; l < kLanes; ++l)
+        v[l] = _mm256_cvtepi32_ps(
+            _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p[l] + c))));
+      transpose8(v);
+      for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
+    }
+    for (; c < cols; ++c)
+      for (int l = 0; l < kLanes; ++l) block[c * kLanes + l] = static_cast<float>(p[l][c]);
+    if constexpr (kGrey)
+      for (int l = 0; l < kLanes; ++l) std::memcpy(grey + l * greyPitch, p[l], cols);
+    return;
+  }
+  for (; hashsieve::detail::rgb8Readable(c, cols); c += kLanes) {
     __m256 v[kLanes];
-    for (int r = 0; r < kLanes; ++r) v[r] = _mm256_loadu_ps(rows + r * pitch + c);
+    for (int l = 0; l < kLanes; ++l) {
+      __m256i ri, gi, bi;
+      hashsieve::detail::rgb8Channels(p[l] + kRgbBytes * c, ri, gi, bi);
+      v[l] = lumaOf(ri, gi, bi);
+      if constexpr (kGrey)
+        hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi),
+                                       grey + l * greyPitch + c);
+    }
     transpose8(v);
     for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
   }
-  for (; c < cols; ++c)
-    for (int r = 0; r < kLanes; ++r) block[c * kLanes + r] = rows[r * pitch + c];
+  for (; c < cols; ++c) {
+    for (int l = 0; l < kLanes; ++l) {
+      const uint8_t* q = p[l] + kRgbBytes * c;
+      block[c * kLanes + l] = lumaFromRgb(q[0], q[1], q[2]);
+      if constexpr (kGrey) grey[l * greyPitch + c] = phash::pillowLuma(q[0], q[1], q[2]);
+    }
+  }
 }
 
 /// block[c * 8 + r] -> 8 rows (row r at rows + r * pitch).
@@ -89,39 +132,100 @@ HS_AVX2 void deinterleave(const float* block, int cols, float* rows, size_t pitc
     for (int r = 0; r < kLanes; ++r) rows[r * pitch + c] = block[c * kLanes + r];
 }
 
-/// boxLine along 8 interleaved rows at once. Outputs o with keep(o) are divided and passed to
-/// store(o, vector); the running sum visits every sample either way.
-template <typename Keep, typename Store>
-HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, Keep&& keep, Store&& store) {
-  const int lead = (window + 2) / 2 - 1;
+/// boxLine's phases along n samples (see BoxPass): output o adds sample o + lead while that
+/// exists, subtracts sample o + lead - window once that exists, and divides by the samples between.
+struct BoxPhases {
+  int n, window, lead;
+  BoxPhases(int n, int window) : n(n), window(window), lead((window + 2) / 2 - 1) {}
+  int growEnd() const { return window - lead; }  // outputs before: add only (window <= n)
+  int slideEnd() const { return n - lead; }      // outputs before: add and subtract
+  float count(int o) const {
+    const int hi = std::min(o + lead, n - 1), lo = std::max(o + lead - window + 1, 0);
+    return static_cast<float>(hi - lo + 1);
+  }
+};
+
+/// Steps o in [o0, o1) of boxLine along 8 interleaved rows (sample i of the 8 rows at
+/// in + i * 8), without dividing: the running sums' float adds and subtracts in boxLine's order.
+HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, int o1, __m256 sum) {
+  int o = o0;
+  for (const int e = std::min(o1, ph.growEnd()); o < e; ++o)
+    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
+  for (const int e = std::min(o1, ph.slideEnd()); o < e; ++o) {
+    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
+    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+  }
+  for (; o < o1; ++o)
+    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+  return sum;
+}
+
+/// The running sum before output 0: the first lead samples.
+HS_AVX2_INLINE __m256 boxStart(const float* in, const BoxPhases& ph) {
   __m256 sum = _mm256_setzero_ps();
-  for (int c = 0; c < lead; ++c) sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + c * kLanes));
-  for (int o = 0; o < cols; ++o) {
-    const int incoming = o + lead, outgoing = o + lead - window;
-    const int lo = outgoing + 1 < 0 ? 0 : outgoing + 1;
-    const int hi = incoming < cols ? incoming : cols - 1;
-    if (incoming < cols) sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + incoming * kLanes));
-    if (outgoing >= 0) sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + outgoing * kLanes));
-    if (keep(o)) store(o, _mm256_div_ps(sum, _mm256_set1_ps(static_cast<float>(hi - lo + 1))));
+  for (int c = 0; c < ph.lead; ++c) sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + c * kLanes));
+  return sum;
+}
+
+/// boxLine along 8 interleaved rows at once, every output: out[o * 8 + lane].
+HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, float* out) {
+  const BoxPhases ph(cols, window);
+  __m256 sum = boxStart(in, ph);
+  int o = 0;
+  for (; o < ph.growEnd(); ++o) {
+    sum = boxAdvance(in, ph, o, o + 1, sum);
+    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
+  }
+  const __m256 full = _mm256_set1_ps(static_cast<float>(window));  // the slide's count
+  for (const int e = ph.slideEnd(); o < e; ++o) {
+    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
+    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - window) * kLanes));
+    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, full));
+  }
+  for (; o < cols; ++o) {
+    sum = boxAdvance(in, ph, o, o + 1, sum);
+    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
   }
 }
 
-/// One output row of boxColumns (pdq_cpu.cpp), 8 columns per vector: sum += add (when given),
-/// sum -= sub (when given), dst = sum / count (when dst is given; else the division is skipped).
+/// boxLine along 8 interleaved rows, only the outputs in `kept` (ascending): store(k, v) gets
+/// output kept[k]. The steps past the last kept output change no result and are skipped.
+template <typename Store>
+HS_AVX2_INLINE void sweepRowsKept(const float* in, int cols, int window, const int* kept, int nKept,
+                                  Store&& store) {
+  const BoxPhases ph(cols, window);
+  __m256 sum = boxStart(in, ph);
+  int o = 0;
+  for (int k = 0; k < nKept; ++k) {
+    sum = boxAdvance(in, ph, o, kept[k] + 1, sum);
+    o = kept[k] + 1;
+    store(k, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(kept[k]))));
+  }
+}
+
+/// One output row of boxColumns (pdq_cpu.cpp), 8 columns per vector: sum += add (kAdd),
+/// sum -= sub (kSub), dst = sum / count (when dst is given; else the division is skipped).
+template <bool kAdd, bool kSub>
 HS_AVX2_INLINE void columnStep(float* sum, const float* add, const float* sub, float* dst,
                                float count, int cols) {
   const int vecCols = cols / kLanes * kLanes;
   const __m256 vcount = _mm256_set1_ps(count);
-  for (int c = 0; c < vecCols; c += kLanes) {
+  auto step = [&](int c) HS_AVX2_LAMBDA {
     __m256 s = _mm256_loadu_ps(sum + c);
-    if (add) s = _mm256_add_ps(s, _mm256_loadu_ps(add + c));
-    if (sub) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub + c));
+    if constexpr (kAdd) s = _mm256_add_ps(s, _mm256_loadu_ps(add + c));
+    if constexpr (kSub) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub + c));
     _mm256_storeu_ps(sum + c, s);
-    if (dst) _mm256_storeu_ps(dst + c, _mm256_div_ps(s, vcount));
+    return s;
+  };
+  if (dst) {
+    for (int c = 0; c < vecCols; c += kLanes)
+      _mm256_storeu_ps(dst + c, _mm256_div_ps(step(c), vcount));
+  } else {
+    for (int c = 0; c < vecCols; c += kLanes) step(c);
   }
   for (int c = vecCols; c < cols; ++c) {
-    if (add) sum[c] += add[c];
-    if (sub) sum[c] -= sub[c];
+    if constexpr (kAdd) sum[c] += add[c];
+    if constexpr (kSub) sum[c] -= sub[c];
     if (dst) dst[c] = sum[c] / count;
   }
 }
@@ -131,22 +235,73 @@ HS_AVX2_INLINE void columnStep(float* sum, const float* add, const float* sub, f
 template <typename Row, typename Dst>
 HS_AVX2_INLINE void boxColumnsStreamed(int rows, int cols, int window, float* sum, Row&& row,
                                        Dst&& dstOf) {
-  const int lead = (window + 2) / 2 - 1;
+  const BoxPhases ph(rows, window);
   std::fill_n(sum, cols, 0.0f);
-  for (int r = 0; r < lead; ++r) columnStep(sum, row(r), nullptr, nullptr, 0.0f, cols);
-  for (int o = 0; o < rows; ++o) {
-    const int incoming = o + lead, outgoing = o + lead - window;
-    const int lo = outgoing + 1 < 0 ? 0 : outgoing + 1;
-    const int hi = incoming < rows ? incoming : rows - 1;
-    columnStep(sum, incoming < rows ? row(incoming) : nullptr,
-               outgoing >= 0 ? row(outgoing) : nullptr, dstOf(o), static_cast<float>(hi - lo + 1),
-               cols);
+  for (int r = 0; r < ph.lead; ++r) columnStep<true, false>(sum, row(r), nullptr, nullptr, 0, cols);
+  int o = 0;
+  for (; o < ph.growEnd(); ++o)
+    columnStep<true, false>(sum, row(o + ph.lead), nullptr, dstOf(o), ph.count(o), cols);
+  for (; o < ph.slideEnd(); ++o) {
+    const float* add = row(o + ph.lead);  // produced first: it may extend the ring
+    columnStep<true, true>(sum, add, row(o + ph.lead - window), dstOf(o), ph.count(o), cols);
+  }
+  for (; o < rows; ++o)
+    columnStep<false, true>(sum, nullptr, row(o + ph.lead - window), dstOf(o), ph.count(o), cols);
+}
+
+/// Output rows o0..o0+n-1 (n <= 8) of boxColumns (pdq_cpu.cpp), 8 columns per vector, each
+/// column's running sum kept in a register across the n rows: row l adds add[l] (when not null),
+/// subtracts sub[l] (when not null) and divides by count[l]. kSlide: all 8 rows add and subtract
+/// and divide by count[0]. n == 8 writes dst[c * 8 + l] (the row pass's interleaved layout,
+/// transposed in registers); a shorter group writes rows dst + l * cols.
+template <bool kSlide>
+HS_AVX2_INLINE void columnGroup(float* sums, int cols, const float* const* add,
+                                const float* const* sub, const float* count, int n, float* dst) {
+  int c = 0;
+  for (; c + kLanes <= cols; c += kLanes) {
+    __m256 s = _mm256_loadu_ps(sums + c);
+    __m256 v[kLanes];
+    if constexpr (kSlide) {
+      const __m256 vcount = _mm256_set1_ps(count[0]);
+      for (int l = 0; l < kLanes; ++l) {
+        s = _mm256_add_ps(s, _mm256_loadu_ps(add[l] + c));
+        s = _mm256_sub_ps(s, _mm256_loadu_ps(sub[l] + c));
+        v[l] = _mm256_div_ps(s, vcount);
+      }
+    } else {
+      for (int l = 0; l < n; ++l) {
+        if (add[l]) s = _mm256_add_ps(s, _mm256_loadu_ps(add[l] + c));
+        if (sub[l]) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub[l] + c));
+        v[l] = _mm256_div_ps(s, _mm256_set1_ps(count[l]));
+      }
+    }
+    _mm256_storeu_ps(sums + c, s);
+    if (kSlide || n == kLanes) {
+      transpose8(v);
+      for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(dst + (c + i) * kLanes, v[i]);
+    } else {
+      for (int l = 0; l < n; ++l) _mm256_storeu_ps(dst + static_cast<size_t>(l) * cols + c, v[l]);
+    }
+  }
+  for (; c < cols; ++c) {
+    float s = sums[c];
+    for (int l = 0; l < n; ++l) {
+      if (add[l]) s += add[l][c];
+      if (sub[l]) s -= sub[l][c];
+      const float v = s / count[l];
+      if (n == kLanes)
+        dst[c * kLanes + l] = v;
+      else
+        dst[static_cast<size_t>(l) * cols + c] = v;
+    }
+    sums[c] = s;
   }
 }
 
 }  // namespace
 
-HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* out) {
+HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* out,
+                                GreyRowSink* grey) {
   const int rows = img.height, cols = img.width;
   const int windowAlongRows = boxWindow(cols), windowAlongCols = boxWindow(rows);
   // The passes stream through the frame: repetition 1's row pass fills a ring of rows, its column
@@ -154,7 +309,7 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
   // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
   // produced one (one group past its incoming row): window + 8 rows, rounded to whole groups.
-  const int ringRows = (windowAlongCols + 2 * kLanes) / kLanes * kLanes;
+  const int ringRows = (windowAlongCols + 3 * kLanes - 2) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
   float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
   float* group = s.plane2.get(blockSize);
@@ -165,67 +320,95 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   float* sums = s.sums.get(cols);
   auto ringRow = [&](int r) { return ring + static_cast<size_t>(r % ringRows) * cols; };
 
-  // Repetition 1, rows: luma of 8 rows (cache-warm), box along them into the ring. Groups start
-  // at multiples of 8 and ringRows is one too, so a group's rows are contiguous in the ring.
+  // pHash's grey rows, made from the pixels this pass reads (8 rows at a time).
+  const int greyFirst = grey ? grey->firstRow() : 0, greyEnd = grey ? grey->endRow() : 0;
+  const size_t greyPitch = static_cast<size_t>(cols) + kGreyRowPadding;
+  if (grey && s.grey.size() < kLanes * greyPitch) s.grey.assign(kLanes * greyPitch, 0);
+  uint8_t* greyRows = s.grey.data();
+  auto handGrey = [&](int r0, int n) {
+    for (int l = 0; l < n; ++l)
+      if (r0 + l >= greyFirst && r0 + l < greyEnd) grey->row(r0 + l, greyRows + l * greyPitch);
+  };
+
+  // Repetition 1, rows: luma of 8 rows, transposed as it is made, box along them into the ring.
+  // Groups start at multiples of 8 and ringRows is one too, so a group's rows are contiguous in
+  // the ring.
   int produced = 0;
-  auto all = [](int) { return true; };
   auto produceThrough = [&](int need) HS_AVX2_LAMBDA {
     while (produced <= need) {
+      const bool wantGrey = produced < greyEnd && produced + kLanes > greyFirst;
       if (produced + kLanes <= rows) {
-        for (int l = 0; l < kLanes; ++l)
-          lumaRow(img.row(produced + l), cols, img.format, luma + size_t(l) * cols);
-        interleave(luma, cols, cols, block1);
-        sweepRows(block1, cols, windowAlongRows, all, [&](int o, __m256 v) HS_AVX2_LAMBDA {
-          _mm256_storeu_ps(block2 + o * kLanes, v);
-        });
+        if (wantGrey) {
+          lumaGroup<true>(img, produced, block1, greyRows, greyPitch);
+          handGrey(produced, kLanes);
+        } else {
+          lumaGroup<false>(img, produced, block1, nullptr, 0);
+        }
+        sweepRows(block1, cols, windowAlongRows, block2);
         deinterleave(block2, cols, ringRow(produced), cols);
         produced += kLanes;
       } else {
-        lumaRow(img.row(produced), cols, img.format, luma);
+        lumaRow(img.row(produced), cols, img.format, luma, wantGrey ? greyRows : nullptr);
+        if (wantGrey) handGrey(produced, 1);
         boxLine(luma, ringRow(produced), cols, 1, windowAlongRows);
         ++produced;
       }
     }
   };
 
-  // Repetition 2, rows, on one finished group: only the 64 decimated columns are divided.
-  std::vector<int> colToJ(cols, -1), rowToI(rows, -1);
-  for (int j = 0; j < kBufDim; ++j) colToJ[decimateIndex(j, cols)] = j;  // distinct: cols >= 64
+  // Repetition 2, rows, on one finished group in block2: only the 64 decimated columns.
+  int keptCols[kBufDim];
+  std::vector<int> rowToI(rows, -1);
+  for (int j = 0; j < kBufDim; ++j) keptCols[j] = decimateIndex(j, cols);  // ascending, distinct
   for (int i = 0; i < kBufDim; ++i) rowToI[decimateIndex(i, rows)] = i;
-  auto keepCol = [&](int o) { return colToJ[o] >= 0; };
   auto rowPass2 = [&](int r0) HS_AVX2_LAMBDA {
-    interleave(group, cols, cols, block2);
-    sweepRows(block2, cols, windowAlongRows, keepCol, [&](int o, __m256 v) HS_AVX2_LAMBDA {
-      alignas(32) float lanes[kLanes];
-      _mm256_store_ps(lanes, v);
-      for (int l = 0; l < kLanes; ++l)
-        kept[static_cast<size_t>(r0 + l) * kBufDim + colToJ[o]] = lanes[l];
-    });
+    sweepRowsKept(block2, cols, windowAlongRows, keptCols, kBufDim,
+                  [&](int j, __m256 v) HS_AVX2_LAMBDA {
+                    alignas(32) float lanes[kLanes];
+                    _mm256_store_ps(lanes, v);
+                    for (int l = 0; l < kLanes; ++l)
+                      kept[static_cast<size_t>(r0 + l) * kBufDim + j] = lanes[l];
+                  });
   };
 
-  // Repetition 1, columns: ring -> group; a full group goes straight to repetition 2's row pass.
-  boxColumnsStreamed(
-      rows, cols, windowAlongCols, sums,
-      [&](int r) HS_AVX2_LAMBDA {
-        produceThrough(r);
-        return ringRow(r);
-      },
-      [&](int o) HS_AVX2_LAMBDA {
-        if (o % kLanes == 0 && o > 0) rowPass2(o - kLanes);  // the previous group is complete
-        return group + static_cast<size_t>(o % kLanes) * cols;
-      });
-  const int tail = rows % kLanes == 0 ? kLanes : rows % kLanes;  // rows in the last group
-  const int lastGroup = rows - tail;
-  if (tail == kLanes) {
-    rowPass2(lastGroup);
-  } else {
-    for (int l = 0; l < tail; ++l) {
+  // Repetition 1, columns: ring -> one group of 8 output rows at a time, straight into
+  // repetition 2's row pass.
+  const BoxPhases colPh(rows, windowAlongCols);
+  std::fill_n(sums, cols, 0.0f);
+  for (int r = 0; r < colPh.lead; ++r) {
+    produceThrough(r);
+    columnStep<true, false>(sums, ringRow(r), nullptr, nullptr, 0, cols);
+  }
+  for (int o0 = 0; o0 < rows; o0 += kLanes) {
+    const int n = std::min(kLanes, rows - o0);
+    produceThrough(std::min(o0 + n - 1 + colPh.lead, rows - 1));
+    const float* add[kLanes];
+    const float* sub[kLanes];
+    float count[kLanes];
+    for (int l = 0; l < n; ++l) {
+      const int incoming = o0 + l + colPh.lead, outgoing = incoming - windowAlongCols;
+      add[l] = incoming < rows ? ringRow(incoming) : nullptr;
+      sub[l] = outgoing >= 0 ? ringRow(outgoing) : nullptr;
+      count[l] = colPh.count(o0 + l);
+    }
+    if (n == kLanes && o0 >= colPh.growEnd() && o0 + kLanes <= colPh.slideEnd()) {
+      columnGroup<true>(sums, cols, add, sub, count, n, block2);
+    } else {
+      columnGroup<false>(sums, cols, add, sub, count, n, n == kLanes ? block2 : group);
+    }
+    if (n == kLanes) {
+      rowPass2(o0);
+      continue;
+    }
+    for (int l = 0; l < n; ++l) {  // the last, short group: one row at a time
       const float* line = group + static_cast<size_t>(l) * cols;
-      float* dst = kept + static_cast<size_t>(lastGroup + l) * kBufDim;
+      float* dst = kept + static_cast<size_t>(o0 + l) * kBufDim;
       BoxPass pass(cols, windowAlongRows);
+      int j = 0;
       pass.run(
-          0, pass.steps(), [&](int i) { return line[i]; }, keepCol,
-          [&](int o, float v) { dst[colToJ[o]] = v; });
+          0, pass.steps(), [&](int i) { return line[i]; },
+          [&](int o) { return j < kBufDim && o == keptCols[j]; },
+          [&](int, float v) { dst[j++] = v; });
     }
   }
 

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
+#include "host/core/grey_rows.hpp"
 #include "host/core/image.hpp"
 #include "host/core/pdq_math.hpp"
 
@@ -37,12 +39,16 @@ struct FilterScratch {
   GrowBuffer block1, block2;  // cols x 8: one group of 8 rows, column-interleaved
   GrowBuffer kept;            // rows x 64: the last row pass at the decimated columns
   GrowBuffer sums;            // cols: running sums of a column pass
+  std::vector<uint8_t> grey;  // 8 x (cols + kGreyRowPadding): Pillow "L" rows for a GreyRowSink
 };
 
 /// Whole-frame PDQ buffer (Reference luma): out = decimate(jaroszFilter(lumaPlane(img))), the
 /// 64x64 buffer, row-major.
 /// Requires img.width and img.height >= kBufDim. The last repetition only computes the samples
-/// decimation reads (its running sums still visit every sample, in the reference's order).
-void filterDecimateAvx2(const ImageView& img, FilterScratch& scratch, float* out);
+/// decimation reads (its running sums visit every sample they need, in the reference's order).
+/// With `grey`, the Pillow "L" rows it asks for are made from the pixels the luma pass reads and
+/// handed to it in order (pHash's resize then does not read the frame again).
+void filterDecimateAvx2(const ImageView& img, FilterScratch& scratch, float* out,
+                        GreyRowSink* grey = nullptr);
 
 }  // namespace hashsieve::pdq::detail

@@ -14,6 +14,10 @@ Hash64 compute(const ImageView& img) {
   // Pillow: convert("L"), then resize((32, 32), LANCZOS) with no reducing_gap (imagehash's call).
   std::vector<uint8_t> resized;
   pillow::resizeLanczosL(img, kImgSize, kImgSize, resized);
+  return fromResized(resized);
+}
+
+Hash64 fromResized(const std::vector<uint8_t>& resized) {
   Grey32 grey;
   std::copy_n(resized.begin(), grey.size(), grey.begin());
   const Block8 block = lowFrequencyBlock(grey);

@@ -92,16 +92,11 @@ ResampleTaps lanczosTaps(int inSize, int outSize) {
 
 namespace {
 
-constexpr int kTapBlock = 8;  // the AVX2 pass reads taps in blocks of 8 (zero-padded)
-
-int roundUpToBlock(int n) { return (n + kTapBlock - 1) / kTapBlock * kTapBlock; }
-
 /// Taps of one resize, kept per thread: frames of one size repeat, and building the taps costs
-/// thousands of sin() calls. `padded` holds coef with rows zero-padded to `pitch`.
+/// thousands of sin() calls. `split` holds them as the AVX2 horizontal pass reads them.
 struct CachedTaps {
   ResampleTaps taps;
-  int pitch = 0;
-  std::vector<int32_t> padded;
+  detail::SplitTaps split;
 };
 
 const CachedTaps& cachedTaps(int inSize, int outSize, bool horizontal) {
@@ -109,21 +104,17 @@ const CachedTaps& cachedTaps(int inSize, int outSize, bool horizontal) {
   CachedTaps& c = cache[horizontal ? 1 : 0];
   if (c.taps.inSize != inSize || c.taps.outSize != outSize || c.taps.taps == 0) {
     c.taps = lanczosTaps(inSize, outSize);
-    c.pitch = roundUpToBlock(c.taps.taps);
-    c.padded.assign(static_cast<size_t>(outSize) * c.pitch, 0);
-    for (int i = 0; i < outSize; ++i)
-      std::copy_n(&c.taps.coef[static_cast<size_t>(i) * c.taps.taps], c.taps.count[i],
-                  &c.padded[static_cast<size_t>(i) * c.pitch]);
+    c.split = horizontal && detail::haveAvx2() ? detail::splitTaps(c.taps) : detail::SplitTaps{};
   }
   return c;
 }
 
-/// One row of the horizontal pass. `row` must hold kTapBlock readable bytes past the image width.
+/// One row of the horizontal pass. `row` must hold kGreyRowPadding readable bytes past the image
+/// width.
 void horizontalRow(const uint8_t* row, const CachedTaps& h, uint8_t* dst) {
   const ResampleTaps& ht = h.taps;
   if (detail::haveAvx2()) {
-    detail::horizontalTapsAvx2(row, ht.first.data(), ht.count.data(), h.padded.data(), h.pitch,
-                               ht.outSize, dst);
+    detail::horizontalTapsAvx2(row, ht, h.split, dst);
     return;
   }
   for (int x = 0; x < ht.outSize; ++x)
@@ -150,30 +141,14 @@ void verticalPass(const std::vector<uint8_t>& temp, int tempW, int yFirst, const
 
 // Horizontal pass first (Pillow's usual order): only the source rows the vertical pass reads
 // (Pillow's ybox) are converted and filtered.
-void horizontalFirst(const ImageView& img, int outW, int outH, bool needH, bool needV,
-                     std::vector<uint8_t>& out) {
-  const int inW = img.width, inH = img.height;
-  const ResampleTaps& vt = cachedTaps(inH, outH, false).taps;
-  const int yFirst = needV ? vt.first[0] : 0;
-  const int yLast = needV ? vt.first[outH - 1] + vt.count[outH - 1] : inH;
-  const int tempW = needH ? outW : inW;
-  std::vector<uint8_t> temp(static_cast<size_t>(yLast - yFirst) * tempW);
-  std::vector<uint8_t> row(static_cast<size_t>(inW) + kTapBlock, 0);  // padding: see horizontalRow
-  const CachedTaps* ht = needH ? &cachedTaps(inW, outW, true) : nullptr;
-  for (int y = yFirst; y < yLast; ++y) {
-    uint8_t* dst = &temp[static_cast<size_t>(y - yFirst) * tempW];
-    if (!needH) {
-      greyRow(img, y, dst);
-      continue;
-    }
+void horizontalFirst(const ImageView& img, int outW, int outH, std::vector<uint8_t>& out) {
+  StreamedResize resize(img.width, img.height, outW, outH);
+  std::vector<uint8_t> row(static_cast<size_t>(img.width) + kGreyRowPadding, 0);
+  for (int y = resize.firstRow(); y < resize.endRow(); ++y) {
     greyRow(img, y, row.data());
-    horizontalRow(row.data(), *ht, dst);
+    resize.row(y, row.data());
   }
-  if (!needV) {
-    out = std::move(temp);
-    return;
-  }
-  verticalPass(temp, tempW, yFirst, vt, out.data());
+  resize.finish(out);
 }
 
 // Vertical pass first (Pillow 13 picks it when the height shrinks by more than twice as many
@@ -205,12 +180,45 @@ void verticalFirst(const ImageView& img, int outW, int outH, bool needH,
     return;
   }
   const CachedTaps& ht = cachedTaps(inW, outW, true);
-  temp.resize(temp.size() + kTapBlock);  // padding for horizontalRow
+  temp.resize(temp.size() + kGreyRowPadding);  // padding for horizontalRow
   for (int y = 0; y < outH; ++y)
     horizontalRow(&temp[static_cast<size_t>(y) * inW], ht, &out[static_cast<size_t>(y) * outW]);
 }
 
 }  // namespace
+
+bool StreamedResize::streamable(int inW, int inH, int outW, int outH) {
+  return inW > 0 && inH > 0 && outW > 0 && outH > 0 && (inW != outW || inH != outH) &&
+         phash::pillowHorizontalFirst(inW, inH, outW, outH);
+}
+
+StreamedResize::StreamedResize(int inW, int inH, int outW, int outH)
+    : inW_(inW), inH_(inH), outW_(outW), outH_(outH), needH_(inW != outW), needV_(inH != outH) {
+  const ResampleTaps& vt = cachedTaps(inH, outH, false).taps;
+  yFirst_ = needV_ ? vt.first[0] : 0;
+  yEnd_ = needV_ ? vt.first[outH - 1] + vt.count[outH - 1] : inH;
+  if (needH_) cachedTaps(inW, outW, true);  // built before the rows arrive
+  temp_.resize(static_cast<size_t>(yEnd_ - yFirst_) * (needH_ ? outW : inW));
+}
+
+void StreamedResize::row(int y, const uint8_t* grey) {
+  if (!needH_) {
+    std::copy_n(grey, inW_, &temp_[static_cast<size_t>(y - yFirst_) * inW_]);
+    return;
+  }
+  horizontalRow(grey, cachedTaps(inW_, outW_, true),
+                &temp_[static_cast<size_t>(y - yFirst_) * outW_]);
+}
+
+void StreamedResize::finish(std::vector<uint8_t>& out) {
+  out.assign(static_cast<size_t>(outW_) * outH_, 0);
+  if (!needV_) {
+    std::copy_n(temp_.begin(), out.size(), out.begin());
+    return;
+  }
+  verticalPass(temp_, needH_ ? outW_ : inW_, yFirst_, cachedTaps(inH_, outH_, false).taps,
+               out.data());
+}
 
 void resizeLanczosL(const ImageView& img, int outW, int outH, std::vector<uint8_t>& out) {
   if (img.width <= 0 || img.height <= 0 || !img.data)
@@ -225,7 +233,7 @@ void resizeLanczosL(const ImageView& img, int outW, int outH, std::vector<uint8_
     return;
   }
   if (phash::pillowHorizontalFirst(inW, inH, outW, outH))
-    horizontalFirst(img, outW, outH, needH, needV, out);
+    horizontalFirst(img, outW, outH, out);
   else
     verticalFirst(img, outW, outH, needH, out);
 }

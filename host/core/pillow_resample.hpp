@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "host/core/grey_rows.hpp"
 #include "host/core/image.hpp"
 
 namespace hashsieve::pillow {
@@ -29,5 +30,25 @@ ResampleTaps lanczosTaps(int inSize, int outSize);
 /// skipped, and the vertical pass goes first when the height shrinks by more than twice as many
 /// pixels as the width (the order changes the result, since each pass rounds).
 void resizeLanczosL(const ImageView& img, int outW, int outH, std::vector<uint8_t>& out);
+
+/// resizeLanczosL fed one grey row at a time by a pass that makes the rows itself (PDQ's luma
+/// pass): the same bytes. Only for Pillow's horizontal-first order (streamable). The taps come
+/// from a per-thread cache: use one StreamedResize at a time per thread.
+class StreamedResize final : public GreyRowSink {
+ public:
+  static bool streamable(int inW, int inH, int outW, int outH);
+  StreamedResize(int inW, int inH, int outW, int outH);  // requires streamable
+  int firstRow() const override { return yFirst_; }
+  int endRow() const override { return yEnd_; }
+  void row(int y, const uint8_t* grey) override;
+  /// After every row [firstRow, endRow) was given: the outW x outH result, as resizeLanczosL's.
+  void finish(std::vector<uint8_t>& out);
+
+ private:
+  int inW_, inH_, outW_, outH_;
+  bool needH_, needV_;
+  int yFirst_ = 0, yEnd_ = 0;
+  std::vector<uint8_t> temp_;  // (yEnd - yFirst) x (needH ? outW : inW): the rows after pass 1
+};
 
 }  // namespace hashsieve::pillow

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
+
+#include "host/core/pillow_resample.hpp"
 
 namespace hashsieve::pillow::detail {
 
@@ -12,10 +15,21 @@ bool haveAvx2();
 /// out[x] = Pillow's rgb2l of the RGB pixel x, for x < width.
 void greyRowAvx2(const uint8_t* rgb, int width, uint8_t* out);
 
-/// One row of the horizontal pass: out[x] = clip8(half + sum_j row[first[x] + j] * coef[x*pitch+j])
-/// for j < count[x] rounded up to 8. coef rows are zero past count[x] (pitch is a multiple of 8),
-/// and row must be readable up to first[x] + that rounded count.
-void horizontalTapsAvx2(const uint8_t* row, const int* first, const int* count, const int32_t* coef,
-                        int pitch, int outW, uint8_t* out);
+/// Pillow's 2^22 fixed-point taps split for 16-bit multiplies: coef = hi * 2^kSplitBits + lo,
+/// 0 <= lo < 2^kSplitBits, both int16. Rows are zero-padded to `pitch` (a multiple of 32).
+inline constexpr int kSplitBits = 11;
+inline constexpr int kSplitBlock = 32;  // taps per loop step: two vectors of 16 int16 lanes
+struct SplitTaps {
+  int pitch = 0;
+  std::vector<int16_t> hi, lo;  // outSize x pitch
+};
+SplitTaps splitTaps(const ResampleTaps& t);
+
+/// One row of the horizontal pass: out[x] = clip8(half + sum_j row[first[x] + j] * coef(x, j))
+/// for j < count[x] rounded up to 32 (the padded taps are zero). `row` must be readable up to
+/// first[x] + that rounded count. The int32 sums wrap exactly as Pillow's (which never
+/// overflow), so splitting the taps gives Pillow's accumulator bit for bit.
+void horizontalTapsAvx2(const uint8_t* row, const ResampleTaps& t, const SplitTaps& split,
+                        uint8_t* out);
 
 }  // namespace hashsieve::pillow::detail

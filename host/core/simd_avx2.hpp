@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "host/core/phash_math.hpp"
+
 // Code under these attributes runs only after cpuHasAvx2(); the rest of the build stays baseline.
 #define HS_AVX2 __attribute__((target("avx2")))
 #define HS_AVX2_INLINE inline __attribute__((target("avx2"), always_inline))
@@ -42,6 +44,23 @@ HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m25
   const __m256i shufG = _mm256_add_epi32(shufR, one);
   g = _mm256_shuffle_epi8(v, shufG);
   b = _mm256_shuffle_epi8(v, _mm256_add_epi32(shufG, one));
+}
+
+/// Pillow's rgb2l (phash::pillowLuma) of 8 pixels whose channels are int32 lanes.
+HS_AVX2_INLINE __m256i pillowGrey8(__m256i r, __m256i g, __m256i b) {
+  const __m256i wr = _mm256_set1_epi32(phash::kLumaR16), wg = _mm256_set1_epi32(phash::kLumaG16);
+  const __m256i wb = _mm256_set1_epi32(phash::kLumaB16);
+  __m256i y = _mm256_add_epi32(_mm256_mullo_epi32(r, wr), _mm256_mullo_epi32(g, wg));
+  y = _mm256_add_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(b, wb)),
+                       _mm256_set1_epi32(phash::kLumaRound16));
+  return _mm256_srli_epi32(y, phash::kLumaShift);
+}
+
+/// The low bytes of 8 int32 lanes holding 0..255 (the packs do not saturate) to out[0..8).
+HS_AVX2_INLINE void storeBytes8(__m256i v, uint8_t* out) {
+  const __m256i w8 = _mm256_packus_epi16(_mm256_packus_epi32(v, v), v);  // lane k: 4 bytes x 4
+  const __m256i both = _mm256_permutevar8x32_epi32(w8, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(both));
 }
 
 }  // namespace hashsieve::detail
