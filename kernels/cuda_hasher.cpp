@@ -1,7 +1,8 @@
 // The CUDA Hasher: the stream operations (FeedOps) the feed scheduler drives. Three slots, each
 // with a stream: while slot A's kernels run, slot B uploads the next batch and slot C downloads
 // the previous one. Frames staged in the pinned pool are copied up by DMA straight from there;
-// other frames (synchronous hash() callers) are packed into the slot's pinned buffer first.
+// other frames (synchronous hash() callers) are packed into the slot's pinned buffer first;
+// frames decoded on the device (DeviceFramePool) are copied there on the device.
 // Synchronisation points (all host-side waits):
 //  1. finish(): the slot's resultsReady event (the scheduler reuses a slot only after it);
 //  2. abandon(), shrink() and the destructor: the slot streams.
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "host/core/pdq_math.hpp"
+#include "kernels/device_frame_pool.hpp"
 #include "kernels/pdq_box.cuh"
 #include "kernels/pdq_finish.cuh"
 #include "kernels/phash_resample.cuh"
@@ -173,7 +175,8 @@ CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity, int device,
       budget_(res_->reserve(size_t(double(res_->budgetBytes()) * kHasherShareOfBudget))),
       fixedCapacity_(capacity.has_value()),
       cpu_(makeCpuHasher()),
-      pool_(staging ? std::move(staging) : makePinnedPool()) {
+      pool_(staging ? std::move(staging) : makePinnedPool()),
+      frames_(makeDeviceFramePool(device)) {
   res_->makeCurrent();
   cap_ = capacity ? *capacity : chooseCapacity(res_->properties(), budget_.bytes());
   uploadPdqDctMatrix();
@@ -304,15 +307,23 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
   for (const FinishItem& fi : pdqPlan.finish) pixelOffsets.push_back(fi.pixelOffset);
 
   cudaStream_t s = slot.stream.get();
-  // Pixels up: a frame the decode workers staged in the pinned pool is copied by DMA from where
-  // it lies; any other frame is packed into the slot's pinned buffer first (free: sync point 1
-  // retired this slot's previous batch).
+  // Pixels in (uploadFor): a frame decoded on this device is copied on the device, never
+  // crossing PCIe; a frame the decode workers staged in the pinned pool is copied up by DMA from
+  // where it lies; any other frame is packed into the slot's pinned buffer first (free: sync
+  // point 1 retired this slot's previous batch).
   for (size_t k = 0; k < frames.size(); ++k) {
     const ImageView& f = frames[k];
     const size_t rowBytes = size_t(f.width) * channelsOf(f);
     const size_t bytes = rowBytes * f.height;
+    const FrameUpload how = uploadFor(f, res_->device(), *pool_);
+    if (how == FrameUpload::DeviceCopy) {
+      HS_CUDA_CHECK(cudaMemcpy2DAsync(slot.dPixels.data() + pixelOffsets[k], rowBytes, f.data,
+                                      size_t(f.stride), rowBytes, size_t(f.height),
+                                      cudaMemcpyDeviceToDevice, s));
+      continue;
+    }
     const uint8_t* src = f.data;
-    if (f.stride != std::ptrdiff_t(rowBytes) || !pool_->owns(f.data, bytes)) {
+    if (how == FrameUpload::PackedDma) {
       if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
       uint8_t* dst = slot.hPixels.data() + pixelOffsets[k];
       if (f.stride == std::ptrdiff_t(rowBytes)) {
@@ -386,7 +397,13 @@ void CudaHasher::finish(int slotIndex, const HashRequest& req, std::span<FrameHa
   Slot& slot = *slots_[slotIndex];
   slot.busy = false;
   if (!slot.cpuNote.empty()) {
-    cpu_->hash(std::span<const ImageView>(&slot.cpuFrame, 1), req, out.first(1));
+    ImageView frame = slot.cpuFrame;
+    Image host;
+    if (frame.onDevice()) {  // rare (a frame the workspace cannot take): one download
+      host = frames_->download(frame);
+      frame = host.view();
+    }
+    cpu_->hash(std::span<const ImageView>(&frame, 1), req, out.first(1));
     out[0].note = slot.cpuNote;
     return;
   }

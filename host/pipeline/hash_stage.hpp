@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/feed_hasher.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/image.hpp"
@@ -30,7 +31,8 @@ using FrameDone = std::function<void(const FrameHash&)>;
 class HashStage {
  public:
   virtual ~HashStage() = default;
-  /// Hashes `frame` (valid only during the call) and calls `done` now or later.
+  /// Hashes `frame` (valid only during the call) and calls `done` now or later. Device frames
+  /// (frame.onDevice()) only reach stages over a device FeedHasher.
   virtual void submit(const ImageView& frame, FrameDone done) = 0;
 };
 
@@ -69,7 +71,8 @@ class FrameBatcher final {
   FrameBatcher(const FrameBatcher&) = delete;
   FrameBatcher& operator=(const FrameBatcher&) = delete;
 
-  /// Copies the frame and queues it; blocks while the queue is full.
+  /// Copies the frame and queues it; blocks while the queue is full. A device frame is not
+  /// copied: its memory is taken over (frame.memory) and given back once its outcome is in.
   void submit(const ImageView& frame, FrameDone done);
   /// Hashes everything queued and stops the thread. Idempotent.
   void finish();
@@ -82,7 +85,8 @@ class FrameBatcher final {
  private:
   struct Pending {
     Image image;                // the copy, in host memory ...
-    StagingPool::Block staged;  // ... or in the FeedHasher's staging memory
+    StagingPool::Block staged;  // ... or in the FeedHasher's staging memory ...
+    FrameMemory device;         // ... or a device frame, taken over from its decoder (no copy)
     ImageView view;
     size_t bytes = 0;
     FrameDone done;
