@@ -10,6 +10,9 @@
 #   7. GPU decode: drift of --decoder gpu against --decoder cpu (PDQ distance median,
 #      p99, max per decoder) on the --corpus, and files/s and frames/s of both on the
 #      --backlogs (jpeg1080p/, jpeg12mp/, h264-1080p/, made by bench/make_decode_backlogs.sh);
+#      the device-resident hand-off (nvImageCodec and NVDEC frames read by the hashing kernels
+#      from device memory: the gtest steps and sanitizers cover it) and the backend names the
+#      records give (a baseline 1080p JPEG must say nvjpeg-hw on an H100/H200);
 #   8. bench/results/<date>_<gpu>.{json,md}: every step's status and where its log is.
 # What to carry (see README, "Checking a GPU in one run"): the build directory (--build), FFmpeg's
 # runtime libraries unpacked with `dpkg -x` (--libs), Python wheels for faiss-gpu (--wheels), a
@@ -157,13 +160,27 @@ if [ "$DRY_RUN" = 0 ]; then
   { date -u; nvidia-smi; "$HS" info; } >"$LOGS/env.log" 2>&1
 fi
 
+# decode_backend_names DIR NAME: `hash --decoder gpu` of DIR on the CUDA backend; prints how
+# many records each decoder produced; fails unless NAME produced at least one.
+# shellcheck disable=SC2317  # invoked through step
+decode_backend_names() {
+  "$HS" hash "$1" --decoder gpu --device cuda -q -o "$LOGS/decode_backend_names.jsonl" || true
+  python3 - "$LOGS/decode_backend_names.jsonl" "$2" <<'PY'
+import collections, json, sys
+counts = collections.Counter(json.loads(l).get("decoder", "-") for l in open(sys.argv[1]))
+for name, n in sorted(counts.items()):
+    print(f"{name}: {n}")
+sys.exit(0 if counts[sys.argv[2]] > 0 else 1)
+PY
+}
+
 # 1. gpu-labelled tests (the hs_add_gtest binary carries the test's name).
 for t in test_cuda_hasher test_cuda_corpus test_match_cuda test_nvdec; do
   step "gtest_$t" env HASHSIEVE_REQUIRE_GPU=1 "$BUILD/tests/$t" --gtest_color=no
 done
 
 # 2. compute-sanitizer on small inputs (the stage tests and ragged/small batches; match edges).
-SMALL_HASH='CudaStages.*:*EdgeSizes:*SmallBatches*:*Strided*'
+SMALL_HASH='CudaStages.*:*EdgeSizes:*SmallBatches*:*Strided*:*DeviceResident*'
 SMALL_MATCH='CudaMatcher.*'
 if [ "$DRY_RUN" = 1 ] || command -v compute-sanitizer >/dev/null; then
   for tool in memcheck racecheck synccheck initcheck; do
@@ -236,6 +253,7 @@ if [ -n "$BACKLOGS" ]; then
   step decode_jpeg12mp decode_throughput "$BACKLOGS/jpeg12mp" files 0
   # Every frame sampled: the NVDEC rate itself.
   step decode_h264_1080p decode_throughput "$BACKLOGS/h264-1080p" frames 1500 --video-fps 0
+  step decode_backend_names decode_backend_names "$BACKLOGS/jpeg1080p" nvjpeg-hw
 else
   skip decode_throughput "no --backlogs given"
 fi

@@ -46,9 +46,9 @@ std::vector<std::unique_ptr<FeedHasher>> makeCudaHashers(const std::vector<int>&
 /// CudaError (e.g. no device) on failure, OutOfDeviceMemory when one query does not fit.
 std::unique_ptr<Matcher> makeCudaMatcher(const HashList& list, const CudaMatcherOptions& opts = {});
 
-/// --decoder gpu: NVDEC surfaces (NV12/P010 on the current device) to host RGB24 frames, one
-/// conversion kernel and one copy per frame (kernels/nvdec_convert.cpp). Thread-safe: each
-/// calling thread gets its own stream and buffers.
+/// --decoder gpu: NVDEC surfaces (NV12/P010) to RGB24 frames, one conversion kernel per frame,
+/// into device memory (no copy) or host memory (one copy) (kernels/nvdec_convert.cpp).
+/// Thread-safe: each calling thread gets its own stream and buffers.
 media::DeviceFrameConverter makeNvdecConverter();
 
 }  // namespace hashsieve::cuda

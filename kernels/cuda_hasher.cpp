@@ -1,7 +1,8 @@
 // The CUDA Hasher: the stream operations (FeedOps) the feed scheduler drives. Three slots, each
 // with a stream: while slot A's kernels run, slot B uploads the next batch and slot C downloads
 // the previous one. Frames staged in the pinned pool are copied up by DMA straight from there;
-// other frames (synchronous hash() callers) are packed into the slot's pinned buffer first.
+// other frames (synchronous hash() callers) are packed into the slot's pinned buffer first;
+// frames decoded on the device (DeviceFramePool) are copied there on the device.
 // Synchronisation points (all host-side waits):
 //  1. finish(): the slot's resultsReady event (the scheduler reuses a slot only after it);
 //  2. abandon(), shrink() and the destructor: the slot streams (the device's, shared with its
@@ -16,6 +17,7 @@
 #include <stdexcept>
 
 #include "host/core/pdq_math.hpp"
+#include "kernels/device_frame_pool.hpp"
 #include "kernels/pdq_box.cuh"
 #include "kernels/pdq_finish.cuh"
 #include "kernels/phash_resample.cuh"
@@ -175,7 +177,8 @@ CudaHasher::CudaHasher(std::optional<BatchCapacity> capacity, int device,
       budget_(res_->reserve(size_t(double(res_->budgetBytes()) * kHasherShareOfBudget))),
       fixedCapacity_(capacity.has_value()),
       cpu_(makeCpuHasher()),
-      pool_(staging ? std::move(staging) : makePinnedPool()) {
+      pool_(staging ? std::move(staging) : makePinnedPool()),
+      frames_(makeDeviceFramePool(device)) {
   res_->makeCurrent();
   cap_ = capacity ? *capacity : chooseCapacity(res_->properties(), budget_.bytes());
   uploadPdqDctMatrix();
@@ -307,18 +310,20 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
   for (const FinishItem& fi : pdqPlan.finish) pixelOffsets.push_back(fi.pixelOffset);
 
   cudaStream_t s = slot.stream;
-  // Pixels up: a frame decoded (or copied) into the pinned pool is copied by DMA from where it
-  // lies, a 2D copy packing padded rows (swscale's targets); any other frame is packed into the
-  // slot's pinned buffer first (free: sync point 1 retired this slot's previous batch).
+  // Pixels in (uploadFor): a frame decoded on this device is copied on the device, never
+  // crossing PCIe; a frame decoded (or copied) into the pinned pool is copied by DMA from where
+  // it lies, a 2D copy packing padded rows (swscale's targets); any other frame is packed into
+  // the slot's pinned buffer first (free: sync point 1 retired this slot's previous batch).
   for (size_t k = 0; k < frames.size(); ++k) {
     const ImageView& f = frames[k];
     const size_t rowBytes = size_t(f.width) * channelsOf(f);
     const size_t bytes = rowBytes * f.height;
     uint8_t* dDst = slot.dPixels.data() + pixelOffsets[k];
-    if (f.stride >= std::ptrdiff_t(rowBytes) &&
-        pool_->owns(f.data, size_t(f.stride) * (f.height - 1) + rowBytes)) {
-      HS_CUDA_CHECK(cudaMemcpy2DAsync(dDst, rowBytes, f.data, size_t(f.stride), rowBytes,
-                                      size_t(f.height), cudaMemcpyHostToDevice, s));
+    const FrameUpload how = uploadFor(f, res_->device(), *pool_);
+    if (how != FrameUpload::PackedDma) {
+      HS_CUDA_CHECK(cudaMemcpy2DAsync(
+          dDst, rowBytes, f.data, size_t(f.stride), rowBytes, size_t(f.height),
+          how == FrameUpload::DeviceCopy ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice, s));
       continue;
     }
     if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
@@ -393,7 +398,13 @@ void CudaHasher::finish(int slotIndex, const HashRequest& req, std::span<FrameHa
   Slot& slot = *slots_[slotIndex];
   slot.busy = false;
   if (!slot.cpuNote.empty()) {
-    cpu_->hash(std::span<const ImageView>(&slot.cpuFrame, 1), req, out.first(1));
+    ImageView frame = slot.cpuFrame;
+    Image host;
+    if (frame.onDevice()) {  // rare (a frame the workspace cannot take): one download
+      host = frames_->download(frame);
+      frame = host.view();
+    }
+    cpu_->hash(std::span<const ImageView>(&frame, 1), req, out.first(1));
     out[0].note = slot.cpuNote;
     return;
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/feed_hasher.hpp"
 #include "host/core/feed_scheduler.hpp"
 #include "host/core/hasher.hpp"
@@ -63,6 +64,8 @@ class CudaHasher final : public FeedHasher, private FeedOps {
                const HashRequest& req, FeedDone done) override;
   void drain() override;
   std::shared_ptr<StagingPool> staging() const override { return pool_; }
+  int deviceOrdinal() const override { return res_->device(); }
+  std::shared_ptr<DeviceFramePool> deviceFrames() const override { return frames_; }
   size_t batchBytes() const override { return size_t(cap_.pixelBytes); }
   const BatchCapacity& capacity() const { return cap_; }
 
@@ -91,8 +94,9 @@ class CudaHasher final : public FeedHasher, private FeedOps {
   DeviceBuffer<uint8_t> phashTemp_;
   TapCache taps_;  // Lanczos taps by input size, computed on the host as the CPU path does
   std::unique_ptr<Slot> slots_[kFeedSlots];
-  int lastLaunched_ = -1;              // slot whose kernels the next launch waits for
-  std::shared_ptr<StagingPool> pool_;  // pinned slabs the decode workers copy frames into
+  int lastLaunched_ = -1;                    // slot whose kernels the next launch waits for
+  std::shared_ptr<StagingPool> pool_;        // pinned slabs the decode workers copy frames into
+  std::shared_ptr<DeviceFramePool> frames_;  // device memory the GPU decoders write frames into
   std::unique_ptr<FeedScheduler> sched_;
 };
 

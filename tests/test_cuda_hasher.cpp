@@ -292,6 +292,61 @@ TEST_F(CudaHasherTest, SmallBatchesAndCpuFallback) {
   for (size_t i = 0; i + 1 < out.size(); ++i) EXPECT_TRUE(out[i].note.empty());
 }
 
+// Frames decoded on the device (the hasher's DeviceFramePool) mixed with host frames: copied
+// on the device into the batch, equal to the CPU bit for bit, in order; one the workspace
+// cannot take is downloaded and hashed on the CPU; all device memory is given back.
+TEST_F(CudaHasherTest, DeviceResidentFramesMatchCpu) {
+  const unsigned seed = 31;
+  std::mt19937 rng(seed);
+  cudaDeviceProp prop{};
+  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
+  BatchCapacity cap = chooseCapacity(prop, size_t(1) << 30);
+  cap.planeFloats = 300'000;
+  cap.pixelBytes = 3 * cap.planeFloats;
+  cap.compactFloats = cap.planeFloats / 4;
+  cap.tempBytes = cap.planeFloats;
+  cap.tapBytes = cap.planeFloats / 4;
+  cap.frames = 6;
+  CudaHasher gpu(cap, 0);
+  const std::shared_ptr<DeviceFramePool> pool = gpu.deviceFrames();
+  ASSERT_TRUE(pool);
+  EXPECT_EQ(gpu.deviceOrdinal(), 0);
+  std::vector<Image> frames;
+  for (int i = 0; i < 47; ++i)
+    frames.push_back(makeFrame(60 + 11 * i, 200 - 3 * i,
+                               i % 4 ? PixelFormat::Rgb8 : PixelFormat::Gray8, Content(i % 4),
+                               rng));
+  frames.push_back(makeFrame(1000, 1000, PixelFormat::Rgb8, Content::Smooth, rng));  // > capacity
+  std::vector<DeviceImage> onDevice;
+  std::vector<ImageView> views;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const Image& f = frames[i];
+    if (i % 3 == 1 && i + 1 != frames.size()) {
+      views.push_back(f.view());
+      continue;
+    }
+    onDevice.push_back(pool->take(f.width, f.height, f.format));
+    HS_CUDA_CHECK(cudaMemcpy(onDevice.back().data(), f.pixels.data(), f.pixels.size(),
+                             cudaMemcpyHostToDevice));
+    views.push_back(onDevice.back().view());
+  }
+  const HashRequest req{true, true, true};
+  std::vector<FrameHash> got(frames.size()), want(frames.size());
+  gpu.hash(views, req, got);
+  std::vector<ImageView> hostViews;
+  for (const Image& f : frames) hostViews.push_back(f.view());
+  makeCpuHasher()->hash(hostViews, req, want);
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const std::string what = describe(frames[i], seed, i);
+    ASSERT_EQ(toHex(got[i].pdq), toHex(want[i].pdq)) << what;
+    ASSERT_EQ(got[i].pdqDihedral, want[i].pdqDihedral) << what;
+    ASSERT_EQ(toHex(got[i].phash), toHex(want[i].phash)) << what;
+  }
+  EXPECT_NE(got.back().note.find("hashed on the CPU"), std::string::npos);
+  onDevice.clear();
+  EXPECT_EQ(pool->framesOut(), 0u);
+}
+
 TEST_F(CudaHasherTest, StridedRowsAreRead) {
   std::mt19937 rng(12);
   const Image img = makeFrame(301, 203, PixelFormat::Rgb8, Content::Noise, rng);

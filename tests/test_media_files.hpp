@@ -276,7 +276,8 @@ inline Image copyView(const ImageView& v) {
 inline Decoded decodeAll(const fs::path& p, const media::Options& opts = {}) {
   Decoded d;
   d.info = media::decodeFile(p, opts, [&](const ImageView& v, const media::FrameInfo& f) {
-    d.frames.push_back(copyView(v));
+    // Frames left in device memory (opts.deviceFrames) are copied down to be compared.
+    d.frames.push_back(v.onDevice() ? opts.deviceFrames->download(v) : copyView(v));
     d.frameInfo.push_back(f);
   });
   return d;

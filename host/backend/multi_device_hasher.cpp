@@ -23,22 +23,37 @@ void MultiDeviceHasher::enqueue(std::span<const ImageView> frames, std::span<con
   auto shared = std::make_shared<FeedDone>(std::move(done));
   std::vector<std::vector<ImageView>> views(devices_.size());
   std::vector<std::vector<uint64_t>> seqs(devices_.size());
+  std::vector<uint64_t> unreadable;  // device frames no feed here reads
   for (size_t i = 0; i < frames.size(); ++i) {
-    // The least-loaded device (ties: the lowest index), counting what this call dealt too.
-    const size_t d = size_t(std::min_element(load_.begin(), load_.end()) - load_.begin());
+    // The least-loaded device (ties: the lowest index), counting what this call dealt too; a
+    // device frame goes to the device whose memory holds it.
+    size_t d = size_t(std::min_element(load_.begin(), load_.end()) - load_.begin());
+    if (frames[i].onDevice()) {
+      d = devices_.size();
+      for (size_t k = 0; k < devices_.size(); ++k)
+        if (devices_[k]->deviceOrdinal() == frames[i].device) d = k;
+    }
     const size_t bytes =
         size_t(frames[i].width) * frames[i].height * bytesPerPixel(frames[i].format);
-    load_[d] += bytes;
-    ++dealt_[d];
     const uint64_t seq = nextSeq_++;
     Pending& p = pending_[seq];
     p.tag = tags[i];
     p.done = shared;
+    if (d == devices_.size()) {
+      unreadable.push_back(seq);
+      continue;
+    }
+    load_[d] += bytes;
+    ++dealt_[d];
     p.device = d;
     p.bytes = bytes;
     views[d].push_back(frames[i]);
     seqs[d].push_back(seq);
   }
+  for (uint64_t seq : unreadable)
+    settle(seq, nullptr,
+           std::make_exception_ptr(std::invalid_argument(
+               "a frame in the memory of a device this hasher does not use")));
   for (size_t d = 0; d < devices_.size(); ++d) {
     if (views[d].empty()) continue;
     try {

@@ -1,5 +1,6 @@
 // Several devices as one FeedHasher (`--device cuda:all`, `cuda:0,2`): each frame goes to the
-// device with the fewest pixel bytes in flight, and outcomes leave in input order.
+// device with the fewest pixel bytes in flight (a frame already in one device's memory goes to
+// that device), and outcomes leave in input order.
 #pragma once
 
 #include <map>
@@ -21,6 +22,11 @@ class MultiDeviceHasher final : public FeedHasher {
                const HashRequest& req, FeedDone done) override;
   void drain() override;
   std::shared_ptr<StagingPool> staging() const override { return devices_.front()->staging(); }
+  /// Frames are decoded on the first device; a device frame goes to the feed that reads it.
+  int deviceOrdinal() const override { return devices_.front()->deviceOrdinal(); }
+  std::shared_ptr<DeviceFramePool> deviceFrames() const override {
+    return devices_.front()->deviceFrames();
+  }
   /// Enough for a full batch on every device.
   size_t batchBytes() const override;
 

@@ -13,6 +13,8 @@
 
 namespace hashsieve {
 
+class DeviceFramePool;  // host/core/device_frames.hpp
+
 class FeedHasher : public Hasher {
  public:
   /// Queues frames (tags[i] names frames[i]; the frames stay valid until their outcome) and
@@ -24,6 +26,11 @@ class FeedHasher : public Hasher {
   virtual void drain() = 0;
   /// Memory that frames should be staged in (read by DMA); null for ordinary host memory.
   virtual std::shared_ptr<StagingPool> staging() const { return nullptr; }
+  /// The CUDA ordinal whose device frames (ImageView::onDevice) this feed reads; -1: none.
+  virtual int deviceOrdinal() const { return -1; }
+  /// Memory for frames decoded on this feed's device, which it hashes with no host round trip
+  /// (nvImageCodec and NVDEC write there); null when the feed takes host frames only.
+  virtual std::shared_ptr<DeviceFramePool> deviceFrames() const { return nullptr; }
   /// Pixel bytes that make a full batch on this device.
   virtual size_t batchBytes() const = 0;
 

@@ -19,6 +19,7 @@ struct StagingPool::State {
   std::map<uintptr_t, size_t> slabs;             // start -> bytes
   std::map<size_t, std::vector<uint8_t*>> free;  // block size -> free blocks
   size_t slabBytes = 0;
+  size_t blocksOut = 0;
 };
 
 StagingPool::Block& StagingPool::Block::operator=(Block&& o) noexcept {
@@ -37,6 +38,7 @@ void StagingPool::Block::giveBack() noexcept {
   if (!state_ || !data_) return;
   std::lock_guard lock(state_->mutex);
   state_->free[size_].push_back(data_);  // reserved when the slab was carved: cannot throw
+  --state_->blocksOut;
   data_ = nullptr;
   state_.reset();
 }
@@ -73,6 +75,7 @@ StagingPool::Block StagingPool::take(size_t bytes) {
   b.data_ = list.back();
   b.size_ = size;
   list.pop_back();
+  ++state_->blocksOut;
   return b;
 }
 
@@ -88,6 +91,11 @@ bool StagingPool::owns(const void* p, size_t bytes) const {
 size_t StagingPool::slabBytes() const {
   std::lock_guard lock(state_->mutex);
   return state_->slabBytes;
+}
+
+size_t StagingPool::blocksOut() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->blocksOut;
 }
 
 }  // namespace hashsieve

@@ -56,6 +56,8 @@ class StagingPool {
   bool owns(const void* p, size_t bytes) const;
   /// Bytes of slabs allocated so far (they are kept for reuse until the pool goes).
   size_t slabBytes() const;
+  /// Blocks taken and not yet given back.
+  size_t blocksOut() const;
 
  private:
   std::shared_ptr<State> state_;

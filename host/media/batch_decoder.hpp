@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/image.hpp"
 
 namespace hashsieve::media {
@@ -25,10 +26,15 @@ struct BatchInput {
 struct BatchDecoded {
   enum class Status { Ok, TooLarge, Rejected };
   Status status = Status::Rejected;
-  Image image;                // Ok: the stored pixels (orientation not applied), host memory
+  Image image;                // Ok: the stored pixels (orientation not applied), host memory,
+  DeviceImage device;         // ... or device memory when the decoder writes there
   int width = 0, height = 0;  // from the header (Ok, TooLarge)
   std::string codec;          // the library's codec name ("jpeg", "png", "tiff", "jpeg2k")
+  std::string decoder;        // Ok: the backend that produced the pixels ("nvjpeg-hw", ...)
   std::string detail;         // Rejected: why, in the library's terms (logs and tests)
+
+  /// The decoded frame, wherever it lies (Ok only).
+  ImageView view() { return device.holdsMemory() ? device.view() : image.view(); }
 };
 
 class BatchImageDecoder {
@@ -43,9 +49,12 @@ class BatchImageDecoder {
 
 /// nvImageCodec (host/media/nvimgcodec_decoder.cpp): `cpuOnly` restricts it to its CPU
 /// backends (NVIMGCODEC_DEVICE_CPU_ONLY), which is what a machine without a device runs;
-/// `cpuThreads` sizes its thread pool. Throws DeviceError when this build lacks nvImageCodec
-/// or the library does not start.
-std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(bool cpuOnly, int cpuThreads);
+/// otherwise each file goes through its backends in backendOrder (decode_backends.hpp).
+/// `cpuThreads` sizes its thread pool. `deviceFrames` (with a device only): decode into that
+/// device's memory, for a device hasher to read with no host round trip; null: host buffers.
+/// Throws DeviceError when this build lacks nvImageCodec or the library does not start.
+std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(
+    bool cpuOnly, int cpuThreads, std::shared_ptr<DeviceFramePool> deviceFrames = nullptr);
 /// "0.9.0" when the build has nvImageCodec and the library starts; otherwise why not, as
 /// "unavailable: ...".
 std::string nvimgcodecStatus();

@@ -50,7 +50,8 @@ void BatchQueue::runBatch(std::unique_lock<std::mutex>& lock) {
     failure = e.what();  // every file of the batch goes back to the CPU decoders
   }
   if (results.size() != n) {
-    results.assign(n, BatchDecoded{});
+    results.clear();
+    results.resize(n);  // move-only results (device frames): no copies of a prototype
     for (auto& r : results) r.detail = failure.empty() ? "batch decoder failed" : failure;
   }
 

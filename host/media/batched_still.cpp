@@ -83,12 +83,13 @@ bool decodeBatchedStill(const DecodeJob& job, const Sniffed& sniffed) {
   info.kind = MediaKind::Image;
   info.width = r.width;
   info.height = r.height;
-  info.pixelFormat = r.image.format == PixelFormat::Gray8 ? "gray" : "rgb24";
+  const ImageView view = r.view();  // host memory, or device memory a device hasher takes over
+  info.pixelFormat = view.format == PixelFormat::Gray8 ? "gray" : "rgb24";
   describe(kind, bytes, info);
   info.framesDecoded = 1;
   info.framesEmitted = 1;
-  info.decoder = job.opts.batchDecoder->name();
-  job.emit(r.image.view(), FrameInfo{0, 0.0});
+  info.decoder = r.decoder.empty() ? job.opts.batchDecoder->name() : r.decoder;
+  job.emit(view, FrameInfo{0, 0.0});
   return true;
 }
 

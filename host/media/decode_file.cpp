@@ -51,9 +51,23 @@ MediaInfo decodeOpened(detail::InputFile& file, const Options& opts, const Frame
   info.bytes = file.size();
 
   const FrameCallback emit = [&](const ImageView& view, const FrameInfo& frame) {
-    if (frame.index == 0) detail::checkPlausible(view, info);
     const detail::Orientation o{info.orientationDegrees, info.mirrored};
-    if (opts.applyOrientation && !o.identity()) {
+    const bool turn = opts.applyOrientation && !o.identity();
+    if (view.onDevice()) {
+      // A device frame stays there unless a host-side step must read it: the plausibility
+      // guard (its first row alone unless that row is one colour) and orientation (copied down).
+      const DeviceFramePool& pool = *opts.deviceFrames;
+      if (frame.index == 0 && detail::plausibilityReadsPixels(view, info) &&
+          detail::singleColour(pool.download(view, 0, 1).view()))
+        detail::checkPlausible(pool.download(view).view(), info);
+      if (!turn) return onFrame(view, frame);
+      const Image host = pool.download(view);
+      const Image turned = detail::applyOrientation(host.view(), o);
+      info.orientationApplied = true;
+      return onFrame(turned.view(), frame);
+    }
+    if (frame.index == 0) detail::checkPlausible(view, info);
+    if (turn) {
       const Image turned = detail::applyOrientation(view, o);
       info.orientationApplied = true;
       onFrame(turned.view(), frame);

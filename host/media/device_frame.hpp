@@ -1,7 +1,9 @@
 // A decoded video frame that lives in device memory (an NVDEC surface from FFmpeg's cuda
-// hwaccel), and the CUDA-free hook that turns it into the host RGB frame the hashers take.
+// hwaccel), and the CUDA-free hook that converts it to the RGB frame the hashers take, in device
+// memory (for a device hasher) or host memory.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -18,10 +20,15 @@ struct DeviceFrame {
   int lumaPitch = 0, chromaPitch = 0;
   bool p010 = false;
   bool fullRange = false;
+  int device = 0;  // the CUDA ordinal NVDEC decoded on
 };
 
-/// Converts `frame` to packed RGB24 in `out` (resized), with the CPU video path's colour rules
-/// (kernels/nv12_rgb_lanes.hpp). Set from host/backend in CUDA builds; throws on CUDA errors.
-using DeviceFrameConverter = std::function<void(const DeviceFrame& frame, Image& out)>;
+/// Converts `frame` to packed RGB24 with the CPU video path's colour rules
+/// (kernels/nv12_rgb_lanes.hpp): frame.height rows of `pitch` bytes at `dst`, which is memory of
+/// frame.device when `dstSpace` is Device (the frame never leaves the device) or host memory
+/// (copied down). Returns once `dst` holds the frame. Set from host/backend in CUDA builds;
+/// throws on CUDA errors.
+using DeviceFrameConverter = std::function<void(const DeviceFrame& frame, uint8_t* dst,
+                                                std::ptrdiff_t pitch, MemorySpace dstSpace)>;
 
 }  // namespace hashsieve::media

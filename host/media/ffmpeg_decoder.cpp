@@ -199,7 +199,7 @@ class FFmpegDecode {
       codec_->err_recognition = kStrictPngErrorRecognition;
     if (stream_->codecpar->codec_id == AV_CODEC_ID_GIF) configureGif();
     // --decoder gpu: videos through NVDEC when the codec has a CUDA hwaccel and a device opens.
-    if (!still_ && job_.opts.nvdecConvert) attachNvdec(codec_.get(), codec);
+    if (!still_ && job_.opts.nvdecConvert) attachNvdec(codec_.get(), codec, nvdecDevice());
     if (const int ret = avcodec_open2(codec_.get(), codec, nullptr); ret < 0)
       reject(ret, "cannot open decoder");
   }
@@ -406,8 +406,18 @@ class FFmpegDecode {
   ImageView convertFrame(const AVFrame& f) {
     if (f.format != AV_PIX_FMT_CUDA) return converter_->convert(f);
     job_.info.decoder = "nvdec";
-    if (const std::optional<DeviceFrame> d = nvdecSurface(f)) {
-      job_.opts.nvdecConvert(*d, nvdecRgb_);
+    if (std::optional<DeviceFrame> d = nvdecSurface(f)) {
+      d->device = nvdecDevice();
+      if (job_.opts.deviceFrames) {
+        // Converted into the hasher's device memory: the frame never crosses PCIe.
+        nvdecOnDevice_ = job_.opts.deviceFrames->take(d->width, d->height, PixelFormat::Rgb8);
+        job_.opts.nvdecConvert(*d, nvdecOnDevice_.data(), nvdecOnDevice_.stride(),
+                               MemorySpace::Device);
+        return nvdecOnDevice_.view();
+      }
+      if (nvdecRgb_.width != d->width || nvdecRgb_.height != d->height)
+        nvdecRgb_ = Image(d->width, d->height, PixelFormat::Rgb8);
+      job_.opts.nvdecConvert(*d, nvdecRgb_.pixels.data(), nvdecRgb_.stride(), MemorySpace::Host);
       return nvdecRgb_.view();
     }
     if (!swFrame_) swFrame_.reset(av_frame_alloc());
@@ -417,6 +427,9 @@ class FFmpegDecode {
       reject(ret, "NVDEC frame download failed");
     return converter_->convert(*swFrame_);
   }
+
+  // NVDEC decodes on the device whose memory the frames go to (device 0 for host frames).
+  int nvdecDevice() const { return job_.opts.deviceFrames ? job_.opts.deviceFrames->device() : 0; }
 
   int64_t startPts(int64_t pts) {
     if (firstPts_ == AV_NOPTS_VALUE) firstPts_ = pts;
@@ -446,8 +459,9 @@ class FFmpegDecode {
   PacketPtr packet_;
   FramePtr frame_;
   std::optional<FrameConverter> converter_;
-  Image nvdecRgb_;    // NVDEC frames converted on the device
-  FramePtr swFrame_;  // NVDEC frames downloaded for the CPU converter
+  Image nvdecRgb_;             // NVDEC frames converted on the device, copied down ...
+  DeviceImage nvdecOnDevice_;  // ... or left there (taken over by the hasher when it keeps it)
+  FramePtr swFrame_;           // NVDEC frames downloaded for the CPU converter
   std::optional<GifFirstImage> gifFirst_;
   bool orientationKnown_ = false;
   bool opening_ = true;

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/errors.hpp"
 #include "host/core/file_digests.hpp"
 #include "host/core/frame_allocator.hpp"
@@ -51,6 +52,10 @@ struct Options {
   /// Where FFmpeg's converted frames and libjpeg's frames are written (the GPU feed's pinned
   /// staging, one allocator per decode worker); null = the decoder's own buffer.
   FrameAllocator* frameAllocator = nullptr;
+  /// --decoder gpu with a device hasher: the hasher's device memory, where the batch decoder
+  /// and the NVDEC conversion leave frames (emitted with ImageView::onDevice(), for the hasher
+  /// to take over); null = frames are delivered in host memory.
+  std::shared_ptr<DeviceFramePool> deviceFrames;
 };
 
 enum class MediaKind { Image, Video };
@@ -85,7 +90,9 @@ struct MediaInfo {
                               // "nvimgcodec-gpu", "nvdec", or "cpu"); else empty
 };
 
-/// Receives each sampled frame; the view is valid only during the call.
+/// Receives each sampled frame; the view is valid only during the call. With
+/// Options::deviceFrames a frame may lie in device memory (view.onDevice()): the receiver
+/// takes it over by moving from *view.memory, or leaves it to be given back after the call.
 using FrameCallback = std::function<void(const ImageView&, const FrameInfo&)>;
 
 /// A file that opened but did not decode: the InputError plus the digests of all its bytes, so

@@ -1,6 +1,10 @@
 // NVDEC through FFmpeg's cuda hwaccel: device context, format negotiation, surface views.
 #include "host/media/nvdec.hpp"
 
+#include <map>
+#include <mutex>
+#include <string>
+
 extern "C" {
 #include <libavutil/hwcontext.h>
 #include <libavutil/pixdesc.h>
@@ -14,17 +18,20 @@ namespace {
 // its surfaces directly.
 constexpr int kUsePrimaryContext = 1 << 0;
 
-AVBufferRef* cudaDevice() {
-  // One device context for the process (opened on first use; never freed: it lives as long as
-  // the CUDA runtime itself). nullptr when no device opens.
-  static AVBufferRef* const device = [] {
-    AVBufferRef* ref = nullptr;
-    if (av_hwdevice_ctx_create(&ref, AV_HWDEVICE_TYPE_CUDA, nullptr, nullptr, kUsePrimaryContext) <
-        0)
-      return static_cast<AVBufferRef*>(nullptr);
-    return ref;
-  }();
-  return device;
+AVBufferRef* cudaDevice(int ordinal) {
+  // One device context per device for the process (opened on first use; never freed: it lives
+  // as long as the CUDA runtime itself). nullptr when the device does not open.
+  static std::mutex mutex;
+  static std::map<int, AVBufferRef*> devices;
+  std::lock_guard lock(mutex);
+  auto [it, fresh] = devices.try_emplace(ordinal, nullptr);
+  if (fresh) {
+    const std::string name = std::to_string(ordinal);
+    if (av_hwdevice_ctx_create(&it->second, AV_HWDEVICE_TYPE_CUDA, name.c_str(), nullptr,
+                               kUsePrimaryContext) < 0)
+      it->second = nullptr;
+  }
+  return it->second;
 }
 
 AVPixelFormat pickCuda(AVCodecContext*, const AVPixelFormat* offered) {
@@ -40,7 +47,7 @@ AVPixelFormat pickCuda(AVCodecContext*, const AVPixelFormat* offered) {
 
 }  // namespace
 
-bool attachNvdec(AVCodecContext* ctx, const AVCodec* codec) {
+bool attachNvdec(AVCodecContext* ctx, const AVCodec* codec, int device) {
   bool hasCuda = false;
   for (int i = 0;; ++i) {
     const AVCodecHWConfig* c = avcodec_get_hw_config(codec, i);
@@ -50,9 +57,9 @@ bool attachNvdec(AVCodecContext* ctx, const AVCodec* codec) {
       hasCuda = true;
   }
   if (!hasCuda) return false;
-  AVBufferRef* device = cudaDevice();
-  if (!device) return false;
-  ctx->hw_device_ctx = av_buffer_ref(device);
+  AVBufferRef* ref = cudaDevice(device);
+  if (!ref) return false;
+  ctx->hw_device_ctx = av_buffer_ref(ref);
   if (!ctx->hw_device_ctx) return false;
   ctx->get_format = pickCuda;
   return true;

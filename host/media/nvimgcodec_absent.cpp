@@ -4,7 +4,8 @@
 
 namespace hashsieve::media {
 
-std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(bool, int) {
+std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(bool, int,
+                                                         std::shared_ptr<DeviceFramePool>) {
   throw DeviceError(
       "this build has no nvImageCodec (install nvidia-nvimgcodec-cu13 with tools/setup and "
       "reconfigure)");

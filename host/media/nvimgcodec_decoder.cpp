@@ -1,5 +1,6 @@
 // BatchImageDecoder over nvImageCodec's C API: code streams parsed from host memory, headers
-// checked against the pixel limit, then one nvimgcodecDecoderDecode call for the batch.
+// checked against the pixel limit, then one nvimgcodecDecoderDecode call for the batch per
+// backend kind (what one backend fails goes to the next), into host or device buffers.
 #include <nvimgcodec.h>
 
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "host/core/errors.hpp"
 #include "host/media/batch_decoder.hpp"
+#include "host/media/decode_backends.hpp"
 
 namespace hashsieve::media {
 namespace {
@@ -47,9 +49,24 @@ struct Handles {
   }
 };
 
+nvimgcodecBackendKind_t kindOf(DecodeBackend b) {
+  switch (b) {
+    case DecodeBackend::HwGpu:
+      return NVIMGCODEC_BACKEND_KIND_HW_GPU_ONLY;
+    case DecodeBackend::HybridCpuGpu:
+      return NVIMGCODEC_BACKEND_KIND_HYBRID_CPU_GPU;
+    case DecodeBackend::Gpu:
+      return NVIMGCODEC_BACKEND_KIND_GPU_ONLY;
+    case DecodeBackend::Cpu:
+      break;
+  }
+  return NVIMGCODEC_BACKEND_KIND_CPU_ONLY;
+}
+
 class NvimgcodecDecoder final : public BatchImageDecoder {
  public:
-  NvimgcodecDecoder(bool cpuOnly, int cpuThreads) : cpuOnly_(cpuOnly) {
+  NvimgcodecDecoder(bool cpuOnly, int cpuThreads, std::shared_ptr<DeviceFramePool> deviceFrames)
+      : cpuOnly_(cpuOnly), frames_(cpuOnly ? nullptr : std::move(deviceFrames)) {
     const std::string extensions = extensionsPath();
     auto create =
         structOf<nvimgcodecInstanceCreateInfo_t>(NVIMGCODEC_STRUCTURE_TYPE_INSTANCE_CREATE_INFO);
@@ -59,27 +76,35 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
     create.create_debug_messenger = 0;  // library code stays quiet; failures come back as results
     check(nvimgcodecInstanceCreate(&instance_, &create), "nvimgcodecInstanceCreate");
 
-    auto exec = structOf<nvimgcodecExecutionParams_t>(NVIMGCODEC_STRUCTURE_TYPE_EXECUTION_PARAMS);
-    exec.max_num_cpu_threads = cpuThreads;
-    exec.device_id = cpuOnly ? NVIMGCODEC_DEVICE_CPU_ONLY : NVIMGCODEC_DEVICE_CURRENT;
-    auto cpuBackend = structOf<nvimgcodecBackend_t>(NVIMGCODEC_STRUCTURE_TYPE_BACKEND);
-    cpuBackend.kind = NVIMGCODEC_BACKEND_KIND_CPU_ONLY;
-    cpuBackend.params =
-        structOf<nvimgcodecBackendParams_t>(NVIMGCODEC_STRUCTURE_TYPE_BACKEND_PARAMS);
-    cpuBackend.params.load_hint = 1.0f;
-    cpuBackend.params.load_hint_policy = NVIMGCODEC_LOAD_HINT_POLICY_FIXED;
-    if (cpuOnly) {
+    // One decoder per backend kind, so that each record can say which produced its pixels. A
+    // kind this machine lacks (no decoder is created for it) is left out of the order.
+    nvimgcodecStatus_t last = NVIMGCODEC_STATUS_SUCCESS;
+    for (const DecodeBackend b : backendOrder(cpuOnly)) {
+      auto exec = structOf<nvimgcodecExecutionParams_t>(NVIMGCODEC_STRUCTURE_TYPE_EXECUTION_PARAMS);
+      exec.max_num_cpu_threads = cpuThreads;
+      exec.device_id = cpuOnly   ? NVIMGCODEC_DEVICE_CPU_ONLY
+                       : frames_ ? frames_->device()
+                                 : NVIMGCODEC_DEVICE_CURRENT;
+      auto backend = structOf<nvimgcodecBackend_t>(NVIMGCODEC_STRUCTURE_TYPE_BACKEND);
+      backend.kind = kindOf(b);
+      backend.params =
+          structOf<nvimgcodecBackendParams_t>(NVIMGCODEC_STRUCTURE_TYPE_BACKEND_PARAMS);
+      backend.params.load_hint = 1.0f;
+      backend.params.load_hint_policy = NVIMGCODEC_LOAD_HINT_POLICY_FIXED;
       exec.num_backends = 1;
-      exec.backends = &cpuBackend;
+      exec.backends = &backend;
+      nvimgcodecDecoder_t decoder = nullptr;
+      last = nvimgcodecDecoderCreate(instance_, &decoder, &exec, nullptr);
+      if (last == NVIMGCODEC_STATUS_SUCCESS && decoder) decoders_.push_back({b, decoder});
     }
-    const nvimgcodecStatus_t s = nvimgcodecDecoderCreate(instance_, &decoder_, &exec, nullptr);
-    if (s != NVIMGCODEC_STATUS_SUCCESS) {
+    if (decoders_.empty()) {
       nvimgcodecInstanceDestroy(instance_);
-      check(s, "nvimgcodecDecoderCreate");
+      check(last == NVIMGCODEC_STATUS_SUCCESS ? NVIMGCODEC_STATUS_INTERNAL_ERROR : last,
+            "nvimgcodecDecoderCreate");
     }
   }
   ~NvimgcodecDecoder() override {
-    nvimgcodecDecoderDestroy(decoder_);
+    for (const auto& d : decoders_) nvimgcodecDecoderDestroy(d.handle);
     nvimgcodecInstanceDestroy(instance_);
   }
   NvimgcodecDecoder(const NvimgcodecDecoder&) = delete;
@@ -96,30 +121,28 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
     }
     if (which.empty()) return out;
 
-    auto params = structOf<nvimgcodecDecodeParams_t>(NVIMGCODEC_STRUCTURE_TYPE_DECODE_PARAMS);
-    params.apply_exif_orientation = 0;  // the media layer orients, by the project's EXIF rules
-    nvimgcodecFuture_t future = nullptr;
-    const int n = static_cast<int>(which.size());
-    nvimgcodecStatus_t s =
-        nvimgcodecDecoderDecode(decoder_, h.streams.data(), h.images.data(), n, &params, &future);
-    std::vector<nvimgcodecProcessingStatus_t> status(which.size(),
-                                                     NVIMGCODEC_PROCESSING_STATUS_UNKNOWN);
-    if (s == NVIMGCODEC_STATUS_SUCCESS) {
-      s = nvimgcodecFutureWaitForAll(future);
-      size_t count = status.size();
-      if (s == NVIMGCODEC_STATUS_SUCCESS)
-        s = nvimgcodecFutureGetProcessingStatus(future, status.data(), &count);
-    }
-    if (future) nvimgcodecFutureDestroy(future);
+    // Each backend in turn on the files the ones before it failed (decode_backends.hpp).
+    const std::vector<int> by = decodeInOrder(
+        which.size(), decoders_.size(), [&](size_t b, std::span<const size_t> subset) {
+          std::vector<nvimgcodecCodeStream_t> streams;
+          std::vector<nvimgcodecImage_t> images;
+          for (size_t k : subset) {
+            streams.push_back(h.streams[k]);
+            images.push_back(h.images[k]);
+          }
+          return decodeWith(decoders_[b].handle, streams, images);
+        });
+    // Sync point: device outputs are complete before the frames go to the hasher's streams.
+    if (frames_) frames_->settle();
     for (size_t k = 0; k < which.size(); ++k) {
       BatchDecoded& r = out[which[k]];
-      if (s == NVIMGCODEC_STATUS_SUCCESS && status[k] == NVIMGCODEC_PROCESSING_STATUS_SUCCESS) {
+      if (by[k] >= 0) {
         r.status = BatchDecoded::Status::Ok;
+        r.decoder = backendRecordName(decoders_[size_t(by[k])].backend, r.codec);
       } else {
         r.image = Image{};
-        r.detail = s != NVIMGCODEC_STATUS_SUCCESS
-                       ? statusText(s)
-                       : "processing status " + std::to_string(status[k]);
+        r.device = DeviceImage{};
+        r.detail = "no nvImageCodec backend decoded it";
       }
     }
     return out;
@@ -164,7 +187,24 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
     // Grey sources stay one channel, as the CPU decoders deliver them (PDQ's grey path).
     const bool grey = info.color_spec == NVIMGCODEC_COLORSPEC_GRAY ||
                       (info.num_planes == 1 && info.plane_info[0].num_channels == 1);
-    r.image = Image(r.width, r.height, grey ? PixelFormat::Gray8 : PixelFormat::Rgb8);
+    const PixelFormat format = grey ? PixelFormat::Gray8 : PixelFormat::Rgb8;
+    uint8_t* out = nullptr;
+    std::ptrdiff_t stride = 0;
+    try {
+      if (frames_) {
+        r.device = frames_->take(r.width, r.height, format);
+        out = r.device.data();
+        stride = r.device.stride();
+      } else {
+        r.image = Image(r.width, r.height, format);
+        out = r.image.pixels.data();
+        stride = r.image.stride();
+      }
+    } catch (const std::exception& e) {  // device memory exhausted: the CPU decoders take it
+      nvimgcodecCodeStreamDestroy(stream);
+      r.detail = std::string("output buffer: ") + e.what();
+      return false;
+    }
 
     auto outInfo = structOf<nvimgcodecImageInfo_t>(NVIMGCODEC_STRUCTURE_TYPE_IMAGE_INFO);
     outInfo.sample_format = grey ? NVIMGCODEC_SAMPLEFORMAT_I_Y : NVIMGCODEC_SAMPLEFORMAT_I_RGB;
@@ -177,16 +217,19 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
     plane.width = static_cast<uint32_t>(r.width);
     plane.height = static_cast<uint32_t>(r.height);
     plane.num_channels = grey ? 1 : 3;
-    plane.row_stride = static_cast<size_t>(r.image.stride());
+    plane.row_stride = static_cast<size_t>(stride);
     plane.sample_type = NVIMGCODEC_SAMPLE_DATA_TYPE_UINT8;
-    // Host output on every backend: the hashers read host frames (a device-resident hand-off
-    // to the CUDA kernels is owed, see bench/gpu_checks.sh).
-    outInfo.buffer = r.image.pixels.data();
-    outInfo.buffer_kind = NVIMGCODEC_IMAGE_BUFFER_KIND_STRIDED_HOST;
+    // With a device hasher the pixels stay in its device's memory (delivered on the legacy
+    // default stream, cuda_stream 0, which settle() waits for); otherwise host memory.
+    outInfo.buffer = out;
+    outInfo.buffer_kind = frames_ ? NVIMGCODEC_IMAGE_BUFFER_KIND_STRIDED_DEVICE
+                                  : NVIMGCODEC_IMAGE_BUFFER_KIND_STRIDED_HOST;
+    outInfo.cuda_stream = nullptr;
     nvimgcodecImage_t image = nullptr;
     if (nvimgcodecImageCreate(instance_, &image, &outInfo) != NVIMGCODEC_STATUS_SUCCESS) {
       nvimgcodecCodeStreamDestroy(stream);
       r.image = Image{};
+      r.device = DeviceImage{};
       r.detail = "output image not created";
       return false;
     }
@@ -195,15 +238,46 @@ class NvimgcodecDecoder final : public BatchImageDecoder {
     return true;
   }
 
+  // One nvimgcodecDecoderDecode call; a success flag per stream/image pair.
+  static std::vector<bool> decodeWith(nvimgcodecDecoder_t decoder,
+                                      std::vector<nvimgcodecCodeStream_t>& streams,
+                                      std::vector<nvimgcodecImage_t>& images) {
+    auto params = structOf<nvimgcodecDecodeParams_t>(NVIMGCODEC_STRUCTURE_TYPE_DECODE_PARAMS);
+    params.apply_exif_orientation = 0;  // the media layer orients, by the project's EXIF rules
+    nvimgcodecFuture_t future = nullptr;
+    const int n = static_cast<int>(streams.size());
+    nvimgcodecStatus_t s =
+        nvimgcodecDecoderDecode(decoder, streams.data(), images.data(), n, &params, &future);
+    std::vector<nvimgcodecProcessingStatus_t> status(streams.size(),
+                                                     NVIMGCODEC_PROCESSING_STATUS_UNKNOWN);
+    if (s == NVIMGCODEC_STATUS_SUCCESS) {
+      s = nvimgcodecFutureWaitForAll(future);
+      size_t count = status.size();
+      if (s == NVIMGCODEC_STATUS_SUCCESS)
+        s = nvimgcodecFutureGetProcessingStatus(future, status.data(), &count);
+    }
+    if (future) nvimgcodecFutureDestroy(future);
+    std::vector<bool> ok(streams.size(), false);
+    for (size_t k = 0; k < ok.size(); ++k)
+      ok[k] = s == NVIMGCODEC_STATUS_SUCCESS && status[k] == NVIMGCODEC_PROCESSING_STATUS_SUCCESS;
+    return ok;
+  }
+
+  struct Backend {
+    DecodeBackend backend;
+    nvimgcodecDecoder_t handle;
+  };
   const bool cpuOnly_;
+  const std::shared_ptr<DeviceFramePool> frames_;  // null: host output
   nvimgcodecInstance_t instance_ = nullptr;
-  nvimgcodecDecoder_t decoder_ = nullptr;
+  std::vector<Backend> decoders_;  // in backendOrder
 };
 
 }  // namespace
 
-std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(bool cpuOnly, int cpuThreads) {
-  return std::make_unique<NvimgcodecDecoder>(cpuOnly, cpuThreads);
+std::unique_ptr<BatchImageDecoder> makeNvimgcodecDecoder(
+    bool cpuOnly, int cpuThreads, std::shared_ptr<DeviceFramePool> deviceFrames) {
+  return std::make_unique<NvimgcodecDecoder>(cpuOnly, cpuThreads, std::move(deviceFrames));
 }
 
 std::string nvimgcodecStatus() {

@@ -22,6 +22,8 @@ constexpr std::string_view kUncompressedCodecs[] = {"raw", "bmp",    "ppm",     
 constexpr int64_t kFlatPixelsPerByte = 16;
 constexpr int64_t kMetadataAllowance = 4 * 1024;
 
+}  // namespace
+
 bool singleColour(const ImageView& f) {
   const int bpp = bytesPerPixel(f.format);
   const uint8_t* first = f.row(0);
@@ -33,16 +35,17 @@ bool singleColour(const ImageView& f) {
   return true;
 }
 
-}  // namespace
-
-void checkPlausible(const ImageView& frame, const MediaInfo& info) {
-  if (info.kind != MediaKind::Image || frame.width <= 0 || frame.height <= 0) return;
+bool plausibilityReadsPixels(const ImageView& frame, const MediaInfo& info) {
+  if (info.kind != MediaKind::Image || frame.width <= 0 || frame.height <= 0) return false;
   if (std::find(std::begin(kUncompressedCodecs), std::end(kUncompressedCodecs), info.codec) !=
       std::end(kUncompressedCodecs))
-    return;
+    return false;
   const int64_t pixels = int64_t{frame.width} * frame.height;
-  if (info.bytes <= kMetadataAllowance + pixels / kFlatPixelsPerByte) return;
-  if (!singleColour(frame)) return;
+  return info.bytes > kMetadataAllowance + pixels / kFlatPixelsPerByte;
+}
+
+void checkPlausible(const ImageView& frame, const MediaInfo& info) {
+  if (!plausibilityReadsPixels(frame, info) || !singleColour(frame)) return;
   throw InputError("suspect", "decoded to a single colour, but its " + std::to_string(info.bytes) +
                                   " bytes hold more than a flat " + std::to_string(frame.width) +
                                   "x" + std::to_string(frame.height) + " picture (" + info.codec +

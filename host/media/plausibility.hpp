@@ -13,4 +13,10 @@ namespace hashsieve::media::detail {
 /// a flat picture legitimately fills the file, are exempt.
 void checkPlausible(const ImageView& frame, const MediaInfo& info);
 
+/// Whether checkPlausible reads `frame`'s pixels for `info` (a device frame is then copied to
+/// the host, its first row alone when that row already has two colours).
+bool plausibilityReadsPixels(const ImageView& frame, const MediaInfo& info);
+/// True when every pixel of `frame` (host memory) equals the first.
+bool singleColour(const ImageView& frame);
+
 }  // namespace hashsieve::media::detail

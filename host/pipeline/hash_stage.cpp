@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #include "host/pipeline/fatal_error.hpp"
 
 namespace hashsieve::pipeline {
 void InlineHashStage::submit(const ImageView& frame, FrameDone done) {
+  if (frame.onDevice()) throw std::logic_error("InlineHashStage: a device frame for a host hasher");
   hasher_->hash(std::span<const ImageView>(&frame, 1), request_, std::span<FrameHash>(&out_, 1));
   done(out_);
 }
@@ -43,6 +45,19 @@ FrameBatcher::Pending FrameBatcher::copyFrame(const ImageView& v, size_t bytes, 
   // A frame not decoded into staging memory is copied once, by the submitting (decode) thread:
   // into the hasher's staging memory when it has some, so the device reads it from there by DMA.
   Pending p;
+  p.bytes = bytes;
+  p.done = std::move(done);
+  p.queuedAt = std::chrono::steady_clock::now();
+  if (v.onDevice()) {
+    // Decoded on the device: the pixels stay where they are and this batcher holds them until
+    // the frame's outcome (the feed copies them on the device).
+    if (!feed_ || !v.memory)
+      throw std::logic_error("FrameBatcher: a device frame needs a device feed and its memory");
+    p.device = std::move(*v.memory);
+    p.view = v;
+    p.view.memory = nullptr;
+    return p;
+  }
   uint8_t* dst = nullptr;
   if (staging_) {
     p.staged = staging_->take(bytes);
@@ -54,9 +69,6 @@ FrameBatcher::Pending FrameBatcher::copyFrame(const ImageView& v, size_t bytes, 
   const size_t rowBytes = static_cast<size_t>(v.width) * bytesPerPixel(v.format);
   for (int y = 0; y < v.height; ++y) std::memcpy(dst + y * rowBytes, v.row(y), rowBytes);
   p.view = ImageView{dst, v.width, v.height, static_cast<std::ptrdiff_t>(rowBytes), v.format};
-  p.bytes = bytes;
-  p.done = std::move(done);
-  p.queuedAt = std::chrono::steady_clock::now();
   return p;
 }
 
@@ -93,7 +105,7 @@ void FrameBatcher::submit(const ImageView& frame, FrameDone done, StagingPool::B
   }
   std::lock_guard lock(mutex_);
   if (failure_) std::rethrow_exception(failure_);
-  if (copy) ++framesCopied_;
+  if (copy && !frame.onDevice()) ++framesCopied_;
   waitingBytes_ += bytes;
   queue_.push_back(std::move(p));
   changed_.notify_all();

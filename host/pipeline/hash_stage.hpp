@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/feed_hasher.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/image.hpp"
@@ -32,7 +33,8 @@ using FrameDone = std::function<void(const FrameHash&)>;
 class HashStage {
  public:
   virtual ~HashStage() = default;
-  /// Hashes `frame` (valid only during the call) and calls `done` now or later.
+  /// Hashes `frame` (valid only during the call) and calls `done` now or later. Device frames
+  /// (frame.onDevice()) only reach stages over a device FeedHasher.
   virtual void submit(const ImageView& frame, FrameDone done) = 0;
   /// Where the decoder should write frames for this stage (media::Options::frameAllocator);
   /// null: anywhere.
@@ -75,7 +77,9 @@ class FrameBatcher final {
   FrameBatcher& operator=(const FrameBatcher&) = delete;
 
   /// Queues the frame; blocks while the queue is full. `staged`: the staging block the frame
-  /// already lies in, taken over with no copy; empty: the frame is copied.
+  /// already lies in, taken over with no copy. A device frame is not copied either: its memory
+  /// is taken over (frame.memory) and given back once its outcome is in. Otherwise the frame is
+  /// copied.
   void submit(const ImageView& frame, FrameDone done, StagingPool::Block staged = {});
   /// Hashes everything queued and stops the thread. Idempotent.
   void finish();
@@ -92,7 +96,8 @@ class FrameBatcher final {
  private:
   struct Pending {
     Image image;                // the copy, in host memory ...
-    StagingPool::Block staged;  // ... or in the FeedHasher's staging memory
+    StagingPool::Block staged;  // ... or in the FeedHasher's staging memory ...
+    FrameMemory device;         // ... or a device frame, taken over from its decoder (no copy)
     ImageView view;
     size_t bytes = 0;
     FrameDone done;

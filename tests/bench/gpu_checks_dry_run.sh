@@ -31,7 +31,7 @@ grep -q '^\[decode_throughput\] skipped: no --backlogs' "$tmp/plan.txt" ||
   fail "decode throughput without backlogs"
 "$SCRIPT" --dry-run --corpus /c --backlogs /b --results "$tmp/results" >"$tmp/plan2.txt" ||
   fail "--dry-run with --corpus --backlogs exited $?"
-for s in decode_drift decode_jpeg1080p decode_jpeg12mp decode_h264_1080p; do
+for s in decode_drift decode_jpeg1080p decode_jpeg12mp decode_h264_1080p decode_backend_names; do
   grep -q "^\[$s\] " "$tmp/plan2.txt" || fail "step $s missing from the plan with backlogs"
 done
 [ ! -e "$tmp/results" ] || fail "--dry-run wrote results"

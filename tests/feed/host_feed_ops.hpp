@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "host/core/device_frames.hpp"
 #include "host/core/feed_hasher.hpp"
 #include "host/core/feed_scheduler.hpp"
 
@@ -20,7 +21,9 @@ namespace hashsieve::test {
 // Stream operations on the host: launch copies the views, finish hashes them on the CPU.
 // Injected failures: a launch or a finish (by batch number) throws; launches of more than
 // `memoryFrames` frames throw OutOfDeviceMemory; shrink() halves the workspace (the frames a
-// batch holds) unless `canShrink` is false or it is down to one frame.
+// batch holds) unless `canShrink` is false or it is down to one frame. With `staging` set, launch
+// classifies each frame's upload as the CUDA feed does (uploadFor, for device `device`) and
+// counts them.
 class HostOps final : public FeedOps {
  public:
   explicit HostOps(int slots, size_t batchFrames) : slots_(slots), batchFrames_(batchFrames) {
@@ -38,6 +41,11 @@ class HostOps final : public FeedOps {
     if (frames.size() > memoryFrames) throw OutOfDeviceMemory("host ops: out of memory");
     busy_[slot] = true;  // the upload is queued: a failure now is one in the middle of a batch
     if (failLaunch && *failLaunch == batch) throw std::runtime_error("launch failed");
+    if (staging) {
+      size_t counts[3] = {0, 0, 0};
+      for (const ImageView& f : frames) ++counts[int(uploadFor(f, device, *staging))];
+      for (int k = 0; k < 3; ++k) uploads[k] += counts[k];
+    }
     launched_[slot] = {batch, std::vector<ImageView>(frames.begin(), frames.end())};
     maxBusy = std::max(maxBusy, size_t(std::count(busy_.begin(), busy_.end(), true)));
   }
@@ -65,6 +73,9 @@ class HostOps final : public FeedOps {
   size_t maxBusy = 0;
   int shrinks = 0;
   std::vector<size_t> batchSizes;
+  const StagingPool* staging = nullptr;
+  int device = 0;
+  size_t uploads[3] = {0, 0, 0};  // by FrameUpload: device copies, staged DMA, packed DMA
 
  private:
   int slots_;
@@ -79,9 +90,11 @@ class HostOps final : public FeedOps {
 class HostFeedHasher final : public FeedHasher {
  public:
   /// `unstaged` (optional) counts frames enqueued from outside the staging pool.
+  /// `device` >= 0: it reads device frames of that ordinal (host memory posing as a device).
   HostFeedHasher(std::string name, int slots, size_t batchFrames,
-                 std::atomic<size_t>* unstaged = nullptr)
+                 std::atomic<size_t>* unstaged = nullptr, int device = -1)
       : unstaged_(unstaged),
+        device_(device),
         name_(std::move(name)),
         ops_(slots, batchFrames),
         sched_(ops_, batchFrames),
@@ -90,17 +103,22 @@ class HostFeedHasher final : public FeedHasher {
                                                             if (!p) throw std::bad_alloc();
                                                             return p;
                                                           },
-                                                          [](void* p) { std::free(p); }})) {}
+                                                          [](void* p) { std::free(p); }})) {
+    ops_.staging = pool_.get();
+    ops_.device = device;
+  }
   std::string name() const override { return name_; }
   void enqueue(std::span<const ImageView> frames, std::span<const uint64_t> tags,
                const HashRequest& req, FeedDone done) override {
     for (const ImageView& f : frames)
-      if (unstaged_ && !pool_->owns(f.data, size_t(f.stride) * f.height)) ++*unstaged_;
+      if (unstaged_ && !f.onDevice() && !pool_->owns(f.data, size_t(f.stride) * f.height))
+        ++*unstaged_;
     sched_.enqueue(frames, tags, req, std::move(done));
   }
   void drain() override { sched_.drain(); }
   std::shared_ptr<StagingPool> staging() const override { return pool_; }
   size_t batchBytes() const override { return batchBytes_; }
+  int deviceOrdinal() const override { return device_; }
   HostOps& ops() { return ops_; }
   size_t inFlight() const { return sched_.inFlight(); }
 
@@ -108,6 +126,7 @@ class HostFeedHasher final : public FeedHasher {
 
  private:
   std::atomic<size_t>* unstaged_;
+  int device_;
   size_t batchBytes_ = size_t{16} << 10;
   std::string name_;
   HostOps ops_;

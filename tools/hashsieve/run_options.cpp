@@ -178,14 +178,18 @@ pipeline::PipelineOptions pipelineOptions(const RunArgs& a, const std::string& c
   opts.decodeMemory = media::decodeMemory;
   opts.batcher.batchFrames = static_cast<size_t>(a.batchFrames);
 
-  setPipelineHasher(opts, parseDeviceSpec(a.device));
+  std::shared_ptr<DeviceFramePool> deviceFrames =
+      setPipelineHasher(opts, parseDeviceSpec(a.device));
   if (a.decoder == "gpu" || (a.decoder == "auto" && opts.batched)) {
-    // Without a device nvImageCodec runs on its CPU backends, through the same code.
+    // Without a device nvImageCodec runs on its CPU backends, through the same code. With the
+    // CUDA hasher, decoded frames stay in its device memory (deviceFrames) up to the kernels.
     const bool cpuOnly = !gpuStatus().usable();
+    if (cpuOnly) deviceFrames.reset();
     const auto workers = static_cast<size_t>(opts.threads);
     opts.media.batchDecoder = std::make_shared<media::BatchQueue>(
-        media::makeNvimgcodecDecoder(cpuOnly, opts.threads), workers, workers);
+        media::makeNvimgcodecDecoder(cpuOnly, opts.threads, deviceFrames), workers, workers);
     opts.media.nvdecConvert = makeNvdecFrameConverter();  // videos: empty without a device
+    opts.media.deviceFrames = deviceFrames;
   }
   return opts;
 }
