@@ -313,7 +313,7 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
     const size_t bytes = rowBytes * f.height;
     const uint8_t* src = f.data;
     if (f.stride != std::ptrdiff_t(rowBytes) || !pool_->owns(f.data, bytes)) {
-      if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
+      if (slot.hPixels.empty()) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
       uint8_t* dst = slot.hPixels.data() + pixelOffsets[k];
       if (f.stride == std::ptrdiff_t(rowBytes)) {
         std::memcpy(dst, f.data, bytes);
