@@ -326,7 +326,7 @@ void CudaHasher::submit(Slot& slot, std::span<const ImageView> frames, const Has
           how == FrameUpload::DeviceCopy ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice, s));
       continue;
     }
-    if (slot.hPixels.size() == 0) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
+    if (slot.hPixels.empty()) slot.hPixels = PinnedBuffer<uint8_t>(cap_.pixelBytes);
     uint8_t* hDst = slot.hPixels.data() + pixelOffsets[k];
     if (f.stride == std::ptrdiff_t(rowBytes)) {
       std::memcpy(hDst, f.data, bytes);

@@ -62,7 +62,7 @@ struct FrameGeom {
 
 /// Sizes and tables of one batch. Frames keep their order; the pixels of frame f are packed
 /// (row pitch width * channels) at finish[f].pixelOffset.
-struct PdqBatchPlan {
+struct PdqBatchPlan {  // NOLINT(bugprone-reserved-identifier): the implicit copy's __i0
   std::vector<LinePassItem> pass[kLinePasses];  // items only for Filtered frames
   int passWarps[kLinePasses] = {0, 0, 0, 0};
   std::vector<FinishItem> finish;             // one per frame

@@ -107,8 +107,8 @@ class Expander {
   }
 
   /// A nested archive already in memory: its members, then its own record.
-  void nested(std::shared_ptr<const std::vector<uint8_t>> bytes, const std::string& path, int depth,
-              FileDigests digests, std::span<const std::string> only) {
+  void nested(const std::shared_ptr<const std::vector<uint8_t>>& bytes, const std::string& path,
+              int depth, FileDigests digests, std::span<const std::string> only) {
     ancestors_.push_back(digests.sha256);
     ArchiveItem record;
     record.kind = ArchiveItem::Kind::Archive;
@@ -216,7 +216,7 @@ class Expander {
     if (isAncestor(digests.sha256, static_cast<int64_t>(bytes->size())))
       return emitError(path, "archive cycle", "the archive contains a copy of an enclosing archive",
                        std::move(digests));
-    nested(std::move(bytes), path, depth + 1, std::move(digests), only);
+    nested(bytes, path, depth + 1, std::move(digests), only);
   }
 
   bool isAncestor(const std::string& sha256, int64_t size) {
@@ -292,7 +292,7 @@ bool expandArchiveBytes(std::span<const uint8_t> bytes, const std::string& path,
   Expander x(opts, sink);
   auto copy = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   try {
-    x.nested(std::move(copy), path, 1, digestBytes(bytes), {});
+    x.nested(copy, path, 1, digestBytes(bytes), {});
   } catch (const SinkStopped&) {
     return false;
   } catch (const LimitTripped&) {

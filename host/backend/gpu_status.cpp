@@ -43,8 +43,8 @@ GpuStatus gpuStatus() {
 
 std::string noteCudaStartFailure(const std::string& component, const std::string& what) {
   const bool oom = what.find("cudaErrorMemoryAllocation") != std::string::npos;
-  const std::string reason = (oom ? "out of device memory: the CUDA " : "the CUDA ") + component +
-                             " could not start: " + what;
+  std::string reason = (oom ? "out of device memory: the CUDA " : "the CUDA ") + component +
+                       " could not start: " + what;
   std::lock_guard lock(statusMutex());
   GpuStatus& s = cachedStatus();
   s.state = oom ? GpuState::OutOfMemory : GpuState::Error;

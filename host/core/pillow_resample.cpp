@@ -72,9 +72,9 @@ ResampleTaps lanczosTaps(int inSize, int outSize) {
   for (int i = 0; i < outSize; ++i) {
     const double center = (i + 0.5) * scale;
     // Pillow "rounds" with (int)(v + 0.5), which truncates toward zero, then clamps.
-    int lo = static_cast<int>(center - support + 0.5);
+    int lo = static_cast<int>(center - support + 0.5);  // NOLINT(bugprone-incorrect-roundings)
     if (lo < 0) lo = 0;
-    int hi = static_cast<int>(center + support + 0.5);
+    int hi = static_cast<int>(center + support + 0.5);  // NOLINT(bugprone-incorrect-roundings)
     if (hi > inSize) hi = inSize;
     const int n = hi - lo;
     double sum = 0.0;

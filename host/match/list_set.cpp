@@ -112,8 +112,8 @@ ListSet ListSet::fromImage(hsl::Image image, const ListLoadOptions& opts) {
   return set;
 }
 
-void ListSet::openBundle(std::shared_ptr<MappedFile> mapping, std::span<const std::byte> file,
-                         const ListLoadOptions& opts) {
+void ListSet::openBundle(const std::shared_ptr<MappedFile>& mapping,
+                         std::span<const std::byte> file, const ListLoadOptions& opts) {
   if (file.size() < hsl::kHeaderBytes) fail("shorter than its header");
   const auto version = get<uint32_t>(file, 8);
   if (version != hsl::kBundleVersion)

@@ -62,7 +62,7 @@ class ListSet {
 
  private:
   ListSet() = default;
-  void openBundle(std::shared_ptr<MappedFile> mapping, std::span<const std::byte> file,
+  void openBundle(const std::shared_ptr<MappedFile>& mapping, std::span<const std::byte> file,
                   const ListLoadOptions& opts);
 
   std::vector<HashList> lists_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 
 namespace hashsieve::pipeline {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 constexpr double kEtaResolutionSeconds = 0.5;
 
 std::string formatDuration(double seconds) {
-  const auto s = static_cast<uint64_t>(seconds + 0.5);
+  const auto s = static_cast<uint64_t>(std::llround(seconds));
   char buf[32];
   if (s >= 3600)
     std::snprintf(buf, sizeof buf, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, (s / 60) % 60);

@@ -39,7 +39,7 @@ std::string VpdqDirectoryWriter::write(const Record& r) {
         media::VpdqFrame{f.index, f.quality, f.pdq, media::vpdqTimestamp(f.index, r.fps)});
   std::ostringstream text;
   media::writeVpdq(text, frames);
-  const std::string path = (std::filesystem::path(dir_) / (name + ".txt")).string();
+  std::string path = (std::filesystem::path(dir_) / (name + ".txt")).string();
   writeFileAtomically(path, text.str());
   return path;
 }
