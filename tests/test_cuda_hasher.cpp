@@ -224,6 +224,20 @@ class CudaHasherTest : public test::GpuTest {
       ASSERT_EQ(toHex(got[i].phash), toHex(want[i].phash)) << what;
     }
   }
+  /// A workspace of about 300k floats holding `frames` frames: small batches, and a 1000x1000
+  /// frame it cannot take.
+  static BatchCapacity smallCapacity(int device, int frames) {
+    cudaDeviceProp prop{};
+    HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
+    BatchCapacity cap = chooseCapacity(prop, size_t(1) << 30);
+    cap.planeFloats = 300'000;
+    cap.pixelBytes = 3 * cap.planeFloats;
+    cap.compactFloats = cap.planeFloats / 4;
+    cap.tempBytes = cap.planeFloats;
+    cap.tapBytes = cap.planeFloats / 4;
+    cap.frames = frames;
+    return cap;
+  }
 };
 
 TEST_F(CudaHasherTest, TwoThousandRandomFramesMatchCpuBitForBit) {
@@ -269,16 +283,7 @@ TEST_F(CudaHasherTest, SmallBatchesAndCpuFallback) {
   std::mt19937 rng(seed);
   int device = 0;
   HS_CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp prop{};
-  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device));
-  BatchCapacity cap = chooseCapacity(prop, size_t(1) << 30);
-  cap.planeFloats = 300'000;
-  cap.pixelBytes = 3 * cap.planeFloats;
-  cap.compactFloats = cap.planeFloats / 4;
-  cap.tempBytes = cap.planeFloats;
-  cap.tapBytes = cap.planeFloats / 4;
-  cap.frames = 7;
-  CudaHasher gpu(cap);
+  CudaHasher gpu(smallCapacity(device, 7));
   std::vector<Image> frames;
   for (int i = 0; i < 60; ++i)
     frames.push_back(makeFrame(100 + 7 * i, 90 + 3 * i, PixelFormat::Rgb8, Content::Noise, rng));
@@ -298,16 +303,7 @@ TEST_F(CudaHasherTest, SmallBatchesAndCpuFallback) {
 TEST_F(CudaHasherTest, DeviceResidentFramesMatchCpu) {
   const unsigned seed = 31;
   std::mt19937 rng(seed);
-  cudaDeviceProp prop{};
-  HS_CUDA_CHECK(cudaGetDeviceProperties(&prop, 0));
-  BatchCapacity cap = chooseCapacity(prop, size_t(1) << 30);
-  cap.planeFloats = 300'000;
-  cap.pixelBytes = 3 * cap.planeFloats;
-  cap.compactFloats = cap.planeFloats / 4;
-  cap.tempBytes = cap.planeFloats;
-  cap.tapBytes = cap.planeFloats / 4;
-  cap.frames = 6;
-  CudaHasher gpu(cap, 0);
+  CudaHasher gpu(smallCapacity(0, 6), 0);
   const std::shared_ptr<DeviceFramePool> pool = gpu.deviceFrames();
   ASSERT_TRUE(pool);
   EXPECT_EQ(gpu.deviceOrdinal(), 0);
