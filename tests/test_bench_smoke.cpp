@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "host/benchmark/synthetic.hpp"
+#include "host/selfbench/synthetic.hpp"
 
 namespace hashsieve::bench {
 namespace {

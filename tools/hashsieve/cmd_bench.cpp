@@ -1,5 +1,5 @@
 // `hashsieve bench`: options in, report out (table, JSON, plot); the run itself is
-// bench::runBenchmark (host/benchmark/bench_run.hpp).
+// bench::runBenchmark (host/selfbench/bench_run.hpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/bench_run.hpp"
-#include "host/benchmark/helper_paths.hpp"
-#include "host/benchmark/subprocess.hpp"
 #include "host/core/errors.hpp"
+#include "host/selfbench/bench_run.hpp"
+#include "host/selfbench/helper_paths.hpp"
+#include "host/selfbench/subprocess.hpp"
 #include "tools/hashsieve/commands.hpp"
 
 namespace hashsieve::cli {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/peers.hpp"
-#include "host/benchmark/report.hpp"
-#include "host/benchmark/workloads.hpp"
+#include "host/selfbench/peers.hpp"
+#include "host/selfbench/report.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,9 +1,9 @@
 // Runs the hashing pipeline over a corpus for the hash and scan workloads.
-#include "host/benchmark/corpus_hashing.hpp"
+#include "host/selfbench/corpus_hashing.hpp"
 
 #include <algorithm>
 
-#include "host/benchmark/backends.hpp"
+#include "host/selfbench/backends.hpp"
 
 namespace hashsieve::bench {
 

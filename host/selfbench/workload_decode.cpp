@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/parallel.hpp"
-#include "host/benchmark/process_stats.hpp"
-#include "host/benchmark/workloads.hpp"
 #include "host/core/errors.hpp"
+#include "host/selfbench/parallel.hpp"
+#include "host/selfbench/process_stats.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 namespace {

@@ -1,13 +1,13 @@
 // Runs bench/compare_peers.py per peer, feeds it through a pipe, checks what it returns.
-#include "host/benchmark/peers.hpp"
+#include "host/selfbench/peers.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/subprocess.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/subprocess.hpp"
 
 namespace hashsieve::bench {
 namespace {

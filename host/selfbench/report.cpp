@@ -1,5 +1,5 @@
 // JSON and table forms of a benchmark report.
-#include "host/benchmark/report.hpp"
+#include "host/selfbench/report.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -3,7 +3,7 @@
 
 #include <exception>
 
-#include "host/benchmark/process_stats.hpp"
+#include "host/selfbench/process_stats.hpp"
 
 namespace hashsieve::bench {
 

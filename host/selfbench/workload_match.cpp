@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/match_data.hpp"
-#include "host/benchmark/workloads.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/match_data.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,5 +1,5 @@
 // Corpus listing from manifest.jsonl (make-corpus) or a directory walk.
-#include "host/benchmark/corpus.hpp"
+#include "host/selfbench/corpus.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -10,16 +10,16 @@
 #include <vector>
 
 #include "host/audit/machine_info.hpp"
-#include "host/benchmark/corpus.hpp"
-#include "host/benchmark/match_data.hpp"
-#include "host/benchmark/method.hpp"
-#include "host/benchmark/process_stats.hpp"
-#include "host/benchmark/report.hpp"
-#include "host/benchmark/stats.hpp"
-#include "host/benchmark/subprocess.hpp"
-#include "host/benchmark/synthetic.hpp"
 #include "host/core/errors.hpp"
 #include "host/match/cpu_matcher.hpp"
+#include "host/selfbench/corpus.hpp"
+#include "host/selfbench/match_data.hpp"
+#include "host/selfbench/method.hpp"
+#include "host/selfbench/process_stats.hpp"
+#include "host/selfbench/report.hpp"
+#include "host/selfbench/stats.hpp"
+#include "host/selfbench/subprocess.hpp"
+#include "host/selfbench/synthetic.hpp"
 
 namespace hashsieve::bench {
 namespace {

@@ -7,10 +7,10 @@
 #include <optional>
 #include <vector>
 
-#include "host/benchmark/synthetic.hpp"
-#include "host/benchmark/workloads.hpp"
 #include "host/match/hash_list.hpp"
 #include "host/match/matcher.hpp"
+#include "host/selfbench/synthetic.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

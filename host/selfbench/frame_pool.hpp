@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/workloads.hpp"
 #include "host/core/image.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,6 +1,6 @@
 // posix_spawn with a stdin and a stdout pipe; the feeder runs concurrently with the reader so
 // neither side can block the other.
-#include "host/benchmark/subprocess.hpp"
+#include "host/selfbench/subprocess.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

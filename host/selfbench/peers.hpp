@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/corpus_hashing.hpp"
-#include "host/benchmark/frame_pool.hpp"
-#include "host/benchmark/match_data.hpp"
-#include "host/benchmark/report.hpp"
+#include "host/selfbench/corpus_hashing.hpp"
+#include "host/selfbench/frame_pool.hpp"
+#include "host/selfbench/match_data.hpp"
+#include "host/selfbench/report.hpp"
 
 namespace hashsieve::bench {
 

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "host/backend/device.hpp"
-#include "host/benchmark/corpus.hpp"
-#include "host/benchmark/method.hpp"
-#include "host/benchmark/report.hpp"
-#include "host/benchmark/synthetic.hpp"
 #include "host/core/hasher.hpp"
 #include "host/core/policy.hpp"
 #include "host/media/media.hpp"
+#include "host/selfbench/corpus.hpp"
+#include "host/selfbench/method.hpp"
+#include "host/selfbench/report.hpp"
+#include "host/selfbench/synthetic.hpp"
 
 namespace hashsieve::bench {
 
@@ -55,4 +55,4 @@ WorkloadResult runRecord(WorkloadResult r, Body&& body);
 
 }  // namespace hashsieve::bench
 
-#include "host/benchmark/workloads_inl.hpp"
+#include "host/selfbench/workloads_inl.hpp"

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/workloads.hpp"
 #include "host/pipeline/pipeline.hpp"
 #include "host/pipeline/record.hpp"
 #include "host/pipeline/run_stats.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,5 +1,5 @@
 // /proc readers for memory and per-thread CPU time.
-#include "host/benchmark/process_stats.hpp"
+#include "host/selfbench/process_stats.hpp"
 
 #include <sys/resource.h>
 #include <time.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "host/benchmark/method.hpp"
+#include "host/selfbench/method.hpp"
 
 namespace hashsieve::bench {
 

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/corpus_hashing.hpp"
-#include "host/benchmark/workloads.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/corpus_hashing.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,5 +1,5 @@
 // Median/min/max of timings and the rates derived from them.
-#include "host/benchmark/stats.hpp"
+#include "host/selfbench/stats.hpp"
 
 #include <algorithm>
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/frame_pool.hpp"
-#include "host/benchmark/parallel.hpp"
-#include "host/benchmark/workloads.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/frame_pool.hpp"
+#include "host/selfbench/parallel.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 namespace {

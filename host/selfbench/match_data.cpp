@@ -1,5 +1,5 @@
 // Match workload input and its independent recount.
-#include "host/benchmark/match_data.hpp"
+#include "host/selfbench/match_data.hpp"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/stats.hpp"
+#include "host/selfbench/stats.hpp"
 
 namespace hashsieve::bench {
 

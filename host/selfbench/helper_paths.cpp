@@ -1,5 +1,5 @@
 // Helper locations; HASHSIEVE_SOURCE_DIR comes from the build (the checkout being benchmarked).
-#include "host/benchmark/helper_paths.hpp"
+#include "host/selfbench/helper_paths.hpp"
 
 #include <cstdlib>
 #include <filesystem>

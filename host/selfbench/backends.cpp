@@ -1,5 +1,5 @@
 // The benchmark's hashers and matchers, made through the project's factories (host/backend).
-#include "host/benchmark/backends.hpp"
+#include "host/selfbench/backends.hpp"
 
 #include "host/backend/gpu_status.hpp"
 #include "host/backend/hasher_factory.hpp"

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "host/audit/machine_info.hpp"
-#include "host/benchmark/method.hpp"
-#include "host/benchmark/stats.hpp"
+#include "host/selfbench/method.hpp"
+#include "host/selfbench/stats.hpp"
 
 namespace hashsieve::bench {
 

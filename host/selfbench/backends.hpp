@@ -5,9 +5,9 @@
 #include <string>
 
 #include "host/backend/device.hpp"
-#include "host/benchmark/workloads.hpp"
 #include "host/core/hasher.hpp"
 #include "host/match/matcher.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 

@@ -1,5 +1,5 @@
 // Synthetic frames and planted hash sets for the benchmark.
-#include "host/benchmark/synthetic.hpp"
+#include "host/selfbench/synthetic.hpp"
 
 #include <algorithm>
 #include <cmath>

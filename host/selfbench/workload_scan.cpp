@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/corpus_hashing.hpp"
-#include "host/benchmark/match_data.hpp"
-#include "host/benchmark/workloads.hpp"
 #include "host/match/list_builder.hpp"
 #include "host/match/query_records.hpp"
 #include "host/scan/scan_matcher.hpp"
 #include "host/scan/scan_stage.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/corpus_hashing.hpp"
+#include "host/selfbench/match_data.hpp"
+#include "host/selfbench/workloads.hpp"
 
 namespace hashsieve::bench {
 namespace {

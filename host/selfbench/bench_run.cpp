@@ -1,16 +1,16 @@
 // The bench orchestration: which workloads run, on which backends, with which peers.
-#include "host/benchmark/bench_run.hpp"
+#include "host/selfbench/bench_run.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include "host/audit/machine_info.hpp"
-#include "host/benchmark/backends.hpp"
-#include "host/benchmark/corpus_hashing.hpp"
-#include "host/benchmark/frame_pool.hpp"
-#include "host/benchmark/match_data.hpp"
-#include "host/benchmark/process_stats.hpp"
-#include "host/benchmark/subprocess.hpp"
+#include "host/selfbench/backends.hpp"
+#include "host/selfbench/corpus_hashing.hpp"
+#include "host/selfbench/frame_pool.hpp"
+#include "host/selfbench/match_data.hpp"
+#include "host/selfbench/process_stats.hpp"
+#include "host/selfbench/subprocess.hpp"
 
 namespace hashsieve::bench {
 namespace {

@@ -1,5 +1,5 @@
 // Frame pool construction for kernel runs.
-#include "host/benchmark/frame_pool.hpp"
+#include "host/selfbench/frame_pool.hpp"
 
 #include <cstring>
 
