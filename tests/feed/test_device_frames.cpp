@@ -156,9 +156,9 @@ TEST_F(DeviceFrames, UploadRuleByMemory) {
   EXPECT_EQ(uploadFor(views_[1], 0, staging), FrameUpload::StagedDma);
   EXPECT_EQ(uploadFor(views_[2], 0, staging), FrameUpload::PackedDma);
   ImageView padded = views_[1];
-  padded.stride += 1;  // not packed: the slot's pinned buffer packs it
+  padded.stride += 1;  // padded rows in the pool (swscale's): the 2D DMA copy packs them
   padded.height -= 1;
-  EXPECT_EQ(uploadFor(padded, 0, staging), FrameUpload::PackedDma);
+  EXPECT_EQ(uploadFor(padded, 0, staging), FrameUpload::StagedDma);
   EXPECT_THROW(uploadFor(views_[0], 1, staging), std::invalid_argument);
 }
 
