@@ -36,7 +36,7 @@ const HashList& listOf(HashType type) {
 nlohmann::json checkLine(const std::string& out) {
   HS_FUZZ_CHECK(!out.empty() && out.back() == '\n');
   HS_FUZZ_CHECK(out.find('\n') == out.size() - 1);
-  const auto j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
+  auto j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
   HS_FUZZ_CHECK(!j.is_discarded() && j.is_object());
   return j;
 }
