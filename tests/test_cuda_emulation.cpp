@@ -25,6 +25,13 @@
 namespace hashsieve::cuda {
 namespace {
 
+/// Bitwise equality of floats (their object representation is what must match).
+template <size_t N>
+bool sameBits(const std::array<float, N>& got, const float* want) {
+  // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison)
+  return std::memcmp(got.data(), want, sizeof(got)) == 0;
+}
+
 using pdq::kBufDim;
 using pdq::kDctCoefs;
 
@@ -257,9 +264,8 @@ void expectSame(const ReplayFrame& got, const Image& img, bool dihedral, const s
   }
   if (img.width >= pdq::kMinDim && img.height >= pdq::kMinDim) {
     // Float stages compare bitwise: same operations in the same order give the same floats.
-    EXPECT_EQ(0, std::memcmp(got.a.data(), cpu.buffer64().data(), sizeof(got.a)))
-        << what << " (64x64)";
-    EXPECT_EQ(0, std::memcmp(got.b.data(), cpu.dct16().data(), sizeof(got.b))) << what << " (DCT)";
+    EXPECT_TRUE(sameBits(got.a, cpu.buffer64().data())) << what << " (64x64)";
+    EXPECT_TRUE(sameBits(got.b, cpu.dct16().data())) << what << " (DCT)";
   }
 }
 
