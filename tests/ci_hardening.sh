@@ -46,9 +46,9 @@ if ! command -v clang++-14 >/dev/null; then
   echo "hardening: clang++-14 missing; sanitizer build and fuzzing skipped" >&2
   failed+=(no-clang)
 else
-  if [[ ! -f build-fuzz/build.ninja ]]; then
-    cmake --preset fuzz >build-fuzz.configure.log 2>&1 || { cat build-fuzz.configure.log; }
-  fi
+  # Configure every time: the test list below is read from the configured tree, so a tree
+  # configured before new tests were added would leave them unbuilt ("Not Run").
+  cmake --preset fuzz >build-fuzz.configure.log 2>&1 || { cat build-fuzz.configure.log; }
   # Build only what runs: the selected tests (fuzz_replay_X runs target X) and the fuzzers.
   mapfile -t targets < <(ctest --test-dir build-fuzz -N -L cpu -E "$asanExclude" |
     sed -n 's/^ *Test *#[0-9]*: *//p' | sed 's/^fuzz_replay_//' |
