@@ -61,7 +61,7 @@ std::vector<Source> randomSources(HashType type, size_t n, uint64_t seed) {
 fs::path writeList(HashType type, const std::vector<Source>& src, const std::string& name) {
   ListBuilder b(type);
   for (const auto& s : src) b.add(s.hash, s.quality, s.id);
-  const fs::path p = tempPath(name);
+  fs::path p = tempPath(name);
   hsl::writeImage(b.build(), p);
   return p;
 }
