@@ -27,7 +27,7 @@ void run(const std::string& cmd) { ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd
 
 /// src.ppm (noise, RGB) and src.tiff (uncompressed, one strip) in `dir`; returns the pixels.
 Bytes writeSource(const TempDir& dir, uint32_t seed = 7) {
-  const Bytes rgb = noise(size_t{kW} * kH * 3, seed);
+  Bytes rgb = noise(size_t{kW} * kH * 3, seed);
   writeBytes(dir / "src.ppm", pnmFile(kW, kH, 3, 255, rgb));
   run("ppm2tiff " + shellQuote((dir / "src.ppm").string()) + " " +
       shellQuote((dir / "src.tiff").string()));
@@ -35,7 +35,7 @@ Bytes writeSource(const TempDir& dir, uint32_t seed = 7) {
 }
 
 fs::path tiffcp(const TempDir& dir, const std::string& opts, const std::string& name) {
-  const fs::path out = dir / name;
+  fs::path out = dir / name;
   run("tiffcp " + opts + " " + shellQuote((dir / "src.tiff").string()) + " " +
       shellQuote(out.string()));
   return out;
@@ -98,7 +98,7 @@ TEST(MediaTiff, OrientationTagAppliedOnRequest) {
 
 /// A big-endian TIFF with the given directory entries (tag, type SHORT/LONG, one value each)
 /// and `data` after the directory; StripOffsets (273) is pointed at `data`.
-Bytes handTiff(std::vector<std::pair<uint16_t, uint32_t>> tags, const Bytes& data) {
+Bytes handTiff(const std::vector<std::pair<uint16_t, uint32_t>>& tags, const Bytes& data) {
   Bytes b = {'M', 'M', 0, 42, 0, 0, 0, 8};
   put16be(b, static_cast<uint32_t>(tags.size()));
   const uint32_t dataAt = 8 + 2 + 12 * static_cast<uint32_t>(tags.size()) + 4;

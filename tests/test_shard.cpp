@@ -216,7 +216,7 @@ struct FakeRun {
     for (const auto& r : records) all += r;
     return all;
   }
-  std::string merge(std::vector<std::string> outs) const {
+  std::string merge(const std::vector<std::string>& outs) const {
     const std::string merged = (dir / "merged").string();
     auto out = OutputStream::open(merged);
     mergeShardOutputs(checkShardSet(outs), *out);
