@@ -109,7 +109,7 @@ class FFmpegDecode {
       : job_(job), limits_(job.opts.limits), input_(job.file, job.deadline), format_(format) {}
 
   /// What the caller already read of a GIF's first image: its LZW walk is not repeated.
-  void setGifFirstImage(std::optional<GifFirstImage> first) { gifFirst_ = std::move(first); }
+  void setGifFirstImage(std::optional<GifFirstImage> first) { gifFirst_ = first; }
 
   void run() {
     uint8_t head[kHeaderPeekBytes] = {};
@@ -208,8 +208,7 @@ class FFmpegDecode {
   // convert("RGB") (FFmpeg's default is white). A GIF without any colour table got a grey
   // ramp before it came here (decodeGreyGif).
   void configureGif() {
-    const std::optional<GifFirstImage> first =
-        gifFirst_ ? std::move(gifFirst_) : readGifFirstImage(job_.file);
+    const std::optional<GifFirstImage> first = gifFirst_ ? gifFirst_ : readGifFirstImage(job_.file);
     if (!first) return;
     if (!first->hasColourTable)
       throw InputError("unsupported format", "GIF without a colour table");
@@ -507,7 +506,7 @@ void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format) {
   // frames are the animation's as FFmpeg delivers them.
   if (name == "apng" && !job.opts.allFrames) format = av_find_input_format("png_pipe");
   FFmpegDecode decode(job, format);
-  if (gifFirst) decode.setGifFirstImage(std::move(gifFirst));
+  if (gifFirst) decode.setGifFirstImage(gifFirst);
   decode.run();
 }
 
