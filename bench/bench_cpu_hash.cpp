@@ -45,6 +45,8 @@ void setCounters(benchmark::State& state, Size s) {
   state.SetBytesProcessed(state.iterations() * int64_t(s.w) * s.h * 3);  // RGB bytes in
   state.counters["frames/s"] =
       benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["MP/s"] =
+      benchmark::Counter(double(state.iterations()) * s.w * s.h / 1e6, benchmark::Counter::kIsRate);
 }
 
 void BM_CpuLuma(benchmark::State& state) {
@@ -135,11 +137,6 @@ void BM_CpuPhash(benchmark::State& state) {
   setCounters(state, s);
 }
 
-void setMpCounter(benchmark::State& state, Size s) {
-  state.counters["MP/s"] =
-      benchmark::Counter(double(state.iterations()) * s.w * s.h / 1e6, benchmark::Counter::kIsRate);
-}
-
 // PDQ and pHash as the CPU backend runs them: one pass over the frame (pdqAndPhash).
 void BM_CpuPdqPhash(benchmark::State& state) {
   const Size s = sizeArg(state);
@@ -151,7 +148,6 @@ void BM_CpuPdqPhash(benchmark::State& state) {
     benchmark::DoNotOptimize(h);
   }
   setCounters(state, s);
-  setMpCounter(state, s);
 }
 
 // Everything the CPU backend does per decoded frame: PDQ, pHash and the three digests of the file
@@ -171,7 +167,6 @@ void BM_CpuAllStages(benchmark::State& state) {
     benchmark::DoNotOptimize(d.md5.data());
   }
   setCounters(state, s);
-  setMpCounter(state, s);
 }
 
 // MD5 + SHA-1 + SHA-256 of a file's bytes (what the decoder feeds them, one 1 MiB read at a time).
