@@ -15,7 +15,10 @@ struct FileDigests {
 /// Incremental: update() with consecutive chunks, then finish() once.
 class MultiDigest {
  public:
-  MultiDigest();
+  /// kFastest: the stitched one-pass code where the CPU has the SHA extensions, else OpenSSL.
+  /// kOpenSsl: OpenSSL's three digests one after the other (tests compare the two).
+  enum class Engine { kFastest, kOpenSsl };
+  explicit MultiDigest(Engine engine = Engine::kFastest);
   ~MultiDigest();
   MultiDigest(const MultiDigest&) = delete;
   MultiDigest& operator=(const MultiDigest&) = delete;
