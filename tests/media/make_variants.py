@@ -2,9 +2,9 @@
 """Writes the synthetic decoder-fidelity files: TIFF, GIF, BMP, PNG and JPEG variants of two
 generated pictures, in the layouts the decoder-fidelity issue found misdecoded (tiled, planar,
 JPEG/YCbCr, 1/2/4/16-bit, MinIsWhite, CMYK, associated alpha, palette, transparency, stray
-JPEG bytes, BMP alpha bitfields). Pillow writes what it can; libtiff's tiffcp re-encodes those
-into tiles, planes and codecs; the rest is written byte by byte below (a minimal TIFF/BMP/GIF
-writer), so nothing binary is committed. Deterministic (fixed seeds).
+JPEG bytes, BMP alpha bitfields, TIFF Orientation tags). Pillow writes what it can; libtiff's
+tiffcp re-encodes those into tiles, planes and codecs; the rest is written byte by byte below
+(a minimal TIFF/BMP/GIF writer), so nothing binary is committed. Deterministic (fixed seeds).
 Usage: make_variants.py OUTDIR
 """
 import os
@@ -177,6 +177,20 @@ def tiffcp_variants(out):
         subprocess.run([tiffcp, *opts, f"{out}/{src}.tiff", f"{out}/{name}.tiff"], check=True)
     subprocess.run([tiffcp, f"{out}/tiff-rgb8-tiff_lzw.tiff", f"{out}/tiff-grey8-lzw.tiff",
                     f"{out}/tiff-multipage.tiff"], check=True)
+
+
+def oriented_tiffs(out, rgb):
+    """TIFF Orientation tags 2-8: Pillow turns TIFF pages by the tag when it loads them (and
+    only TIFF). Also through libtiff's RGBA reader (LZW YCbCr), which must not flip them first."""
+    for o in range(2, 9):
+        Image.fromarray(rgb).save(f"{out}/tiff-orientation{o}.tiff", tiffinfo={274: o})
+    tiffcp, tiffset = shutil.which("tiffcp"), shutil.which("tiffset")
+    if not (tiffcp and tiffset):
+        return
+    for o in (3, 6):
+        name = f"{out}/tiff-ycbcr-lzw-orientation{o}.tiff"
+        subprocess.run([tiffcp, "-c", "lzw", f"{out}/tiff-ycbcr-raw-1x1.tiff", name], check=True)
+        subprocess.run([tiffset, "-s", "274", str(o), name], check=True)
 
 
 def gifs(out, rgb):
@@ -353,6 +367,7 @@ def main():
         pillow_tiffs(d, rgb)
         hand_tiffs(d, rgb)
         tiffcp_variants(d)
+        oriented_tiffs(d, rgb)
         gifs(d, rgb)
         bmps(d, rgb)
         jpegs(d, rgb)
