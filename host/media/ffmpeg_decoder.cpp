@@ -208,7 +208,8 @@ class FFmpegDecode {
   // convert("RGB") (FFmpeg's default is white). A GIF without any colour table got a grey
   // ramp before it came here (decodeGreyGif).
   void configureGif() {
-    const std::optional<GifFirstImage> first = gifFirst_ ? gifFirst_ : readGifFirstImage(job_.file);
+    if (!gifFirst_) gifFirst_ = readGifFirstImage(job_.file);
+    const std::optional<GifFirstImage>& first = gifFirst_;
     if (!first) return;
     if (!first->hasColourTable)
       throw InputError("unsupported format", "GIF without a colour table");
@@ -218,6 +219,25 @@ class FFmpegDecode {
                                       std::to_string(first->pixels) + " pixels");
     if (first->transparentArgb)
       av_opt_set_int(codec_.get(), "trans_color", *first->transparentArgb, AV_OPT_SEARCH_CHILDREN);
+  }
+
+  // A first image smaller than the logical screen: Pillow shows the rest of the screen in the
+  // image's colour 0 (or its transparent colour), FFmpeg in the background colour. Repainted in
+  // a writable copy of the frame, so FFmpeg's canvas for the later frames stays as it was.
+  void paintGifSurround(AVFrame& f) {
+    const GifFirstImage& g = *gifFirst_;
+    if (f.format != AV_PIX_FMT_RGB32) return;
+    const int x0 = std::min(g.left, f.width), x1 = std::min(g.left + g.width, f.width);
+    const int y0 = std::min(g.top, f.height), y1 = std::min(g.top + g.height, f.height);
+    if (x0 == 0 && y0 == 0 && x1 == f.width && y1 == f.height) return;
+    if (const int ret = av_frame_make_writable(&f); ret < 0) reject(ret, "out of memory");
+    for (int y = 0; y < f.height; ++y) {
+      auto* row =
+          reinterpret_cast<uint32_t*>(f.data[0] + static_cast<ptrdiff_t>(y) * f.linesize[0]);
+      const bool inside = y >= y0 && y < y1;
+      for (int x = 0; x < f.width; ++x)
+        if (!inside || x < x0 || x >= x1) row[x] = g.surroundArgb;
+    }
   }
 
   void fillInfo() {
@@ -326,6 +346,7 @@ class FFmpegDecode {
         ++job_.info.framesDamaged;
         return;
       }
+      if (gifFirst_ && job_.info.framesDecoded == 0) paintGifSurround(*frame_);
       onFrame(*frame_);
       av_frame_unref(frame_.get());
     }

@@ -143,12 +143,22 @@ std::optional<GifFirstImage> readGifFirstImage(InputFile& file) {
     if (hasLocal && !readTable(r, desc[8], local)) return std::nullopt;
     GifFirstImage first;
     first.hasColourTable = hasLocal || hasGlobal;
-    if (first.hasColourTable && transparentIndex >= 0) {
-      // Entries past the table's size are zero (black), as Pillow's palette pads them.
-      const uint8_t* c = (hasLocal ? local : global).data() + 3 * transparentIndex;
-      first.transparentArgb = 0xFF000000u | uint32_t{c[0]} << 16 | uint32_t{c[1]} << 8 | c[2];
+    // Entries past the table's size are zero (black), as Pillow's palette pads them.
+    const auto argb = [&](int index) {
+      const uint8_t* c = (hasLocal ? local : global).data() + 3 * index;
+      return 0xFF000000u | uint32_t{c[0]} << 16 | uint32_t{c[1]} << 8 | c[2];
+    };
+    if (first.hasColourTable) {
+      first.surroundArgb = argb(std::max(transparentIndex, 0));
+      if (transparentIndex >= 0) first.transparentArgb = first.surroundArgb;
     }
-    first.pixels = int64_t{le16(desc + 4)} * le16(desc + 6);
+    first.screenWidth = le16(head + 6);
+    first.screenHeight = le16(head + 8);
+    first.left = le16(desc);
+    first.top = le16(desc + 2);
+    first.width = le16(desc + 4);
+    first.height = le16(desc + 6);
+    first.pixels = int64_t{first.width} * first.height;
     first.decodablePixels = lzwPixels(r, first.pixels);
     return first;
   }

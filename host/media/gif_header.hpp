@@ -22,6 +22,11 @@ struct GifFirstImage {
   /// (nullopt: not known). FFmpeg fills a short image silently; Pillow calls it truncated.
   int64_t pixels = 0;
   std::optional<int64_t> decodablePixels;
+  /// The first image's place on the logical screen, and the colour (0xFFRRGGBB) Pillow shows
+  /// around it: Pillow starts from a screen of index 0, or of the transparent index, in the
+  /// first image's colour table; FFmpeg starts from the global background colour.
+  int left = 0, top = 0, width = 0, height = 0, screenWidth = 0, screenHeight = 0;
+  uint32_t surroundArgb = 0xFF000000u;
 };
 
 /// Parses the header, the global colour table and the blocks up to the first image descriptor.

@@ -233,6 +233,45 @@ def gifs(out, rgb):
         f.write(short + b"\x00\x3b")
 
 
+def sub_blocks(data):
+    """GIF data sub-blocks (at most 255 bytes each) and the block terminator."""
+    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255]
+                    for i in range(0, len(data), 255)) + b"\x00"
+
+
+def gif_inset_first_images(out, rgb):
+    """A first image smaller than the logical screen: Pillow shows the rest of the screen in
+    entry 0 of the image's colour table (the transparent entry when there is one), FFmpeg in
+    the background colour. Global table with background index 5, local table only, with a
+    transparent index, no colour table; and a screen smaller than the image (Pillow grows it)."""
+    im = Image.fromarray(rgb).quantize(colors=64)
+    idx = np.asarray(im)
+    h, w = idx.shape
+    top, left = h // 4, w // 5
+    sub = idx[top:top + h // 2, left:left + w // 2]
+    sh, sw = sub.shape
+    pal = bytes(im.getpalette()[:192])
+    data = bytes([6]) + sub_blocks(gif_lzw_uncompressed(sub.flatten(), 6))
+
+    def screen(sw_, sh_, flags, bg):
+        return b"GIF89a" + struct.pack("<HHBBB", sw_, sh_, flags, bg, 0)
+
+    def image(flags):
+        return b"\x2c" + struct.pack("<HHHHB", left, top, sw, sh, flags)
+
+    gce = b"\x21\xf9\x04\x01\x00\x00\x07\x00"  # transparent index 7
+    files = {
+        "gif-inset-global.gif": screen(w, h, 0x85, 5) + pal + image(0x00) + data,
+        "gif-inset-local.gif": screen(w, h, 0x00, 5) + image(0x85) + pal + data,
+        "gif-inset-transparent.gif": screen(w, h, 0x85, 5) + pal + gce + image(0x00) + data,
+        "gif-inset-no-colour-table.gif": screen(w, h, 0x00, 5) + image(0x00) + data,
+        "gif-screen-smaller-than-image.gif": screen(sw, sh, 0x85, 5) + pal + image(0x00) + data,
+    }
+    for name, body in files.items():
+        with open(f"{out}/{name}", "wb") as f:
+            f.write(body + b"\x3b")
+
+
 def gif_lzw_uncompressed(indices, min_code):
     """Valid GIF LZW without compression: a clear code before the table would grow a bit."""
     clear, end = 1 << min_code, (1 << min_code) + 1
@@ -369,6 +408,7 @@ def main():
         tiffcp_variants(d)
         oriented_tiffs(d, rgb)
         gifs(d, rgb)
+        gif_inset_first_images(d, rgb)
         bmps(d, rgb)
         jpegs(d, rgb)
         pngs(d, rgb)
