@@ -348,7 +348,24 @@ def bmp_rle8(path, rgb, keep=1.0):
         f.write(b"BM" + struct.pack("<IHHI", offset + len(rle), 0, 0, offset) + dib + table + data)
 
 
+def bmp16(path, rgb, green_bits):
+    """16-bit BMP: 5-5-5 as BI_RGB, 5-6-5 as BI_BITFIELDS (the two layouts Pillow reads)."""
+    h, w, _ = rgb.shape
+    r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))
+    words = (r >> 3) << (5 + green_bits) | (g >> (8 - green_bits)) << 5 | (b >> 3)
+    rows = [row.astype("<u2").tobytes() for row in words[::-1]]  # bottom-up
+    data = b"".join(row + b"\0" * (-len(row) % 4) for row in rows)
+    masks = b"" if green_bits == 5 else struct.pack("<III", 0xF800, 0x07E0, 0x001F)
+    compression = 3 if masks else 0
+    dib = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 16, compression, len(data), 2835, 2835, 0, 0)
+    offset = 14 + len(dib) + len(masks)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + dib + masks + data)
+
+
 def bmps(out, rgb):
+    bmp16(f"{out}/bmp-rgb555.bmp", rgb, 5)
+    bmp16(f"{out}/bmp-rgb565-bitfields.bmp", rgb, 6)
     bmp_rle8(f"{out}/bmp-rle8.bmp", rgb)
     bmp_rle8(f"{out}/bmp-rle8-cut-short.bmp", rgb, keep=0.6)
     Image.fromarray(rgb).save(f"{out}/bmp-rgb24.bmp")
