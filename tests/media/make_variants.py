@@ -402,6 +402,16 @@ def pngs(out, rgb):
     p.save(f"{out}/png-palette-trns.png", transparency=31)
 
 
+def pcxs(out, rgb):
+    """PCX as Pillow writes it, and with 0 DPI in the header (ImageMagick writes that): FFmpeg
+    warns about the 0/0 aspect ratio it implies, which is no damage."""
+    Image.fromarray(rgb).save(f"{out}/pcx-rgb.pcx")
+    data = bytearray(open(f"{out}/pcx-rgb.pcx", "rb").read())
+    data[12:16] = bytes(4)  # HDpi, VDpi
+    with open(f"{out}/pcx-rgb-zero-dpi.pcx", "wb") as f:
+        f.write(data)
+
+
 def apngs(out, rgb):
     """APNG both ways: IDAT as the first animation frame, and IDAT as a default image that is
     not part of the animation (FFmpeg's APNG demuxer skips it; Pillow opens on it)."""
@@ -430,6 +440,7 @@ def main():
         jpegs(d, rgb)
         pngs(d, rgb)
         apngs(d, rgb)
+        pcxs(d, rgb)
     print(f"make_variants: wrote {sum(len(f) for _, _, f in os.walk(out))} files under {out}")
 
 
