@@ -492,11 +492,21 @@ class FFmpegDecode {
   double nextSampleTime_ = 0.0;
 };
 
-/// Pillow decodes a GIF without any colour table as mode "L", the indices as grey levels: the
-/// file is decoded with a grey ramp as its global table, and each frame delivered as grey
-/// (channel R of the ramp's colours). The original bytes are digested as they are read.
-void decodeGreyGif(const DecodeJob& job, const AVInputFormat* format) {
-  const std::vector<uint8_t> bytes = withGreyColourTable(job.file.readAll());
+/// A GIF decoded from a patched copy (the original bytes are digested as they are read): a
+/// first image reaching past the logical screen gets a screen that holds it, as Pillow grows
+/// the picture; a GIF without any colour table gets a grey ramp as its global table, since
+/// Pillow decodes it as mode "L", the indices as grey levels, and each frame is delivered as
+/// grey (channel R of the ramp's colours).
+void decodePatchedGif(const DecodeJob& job, const AVInputFormat* format,
+                      const GifFirstImage& first) {
+  std::vector<uint8_t> bytes = job.file.readAll();
+  if (!first.fitsScreen()) bytes = withScreenHolding(std::move(bytes), first);
+  if (first.hasColourTable) {
+    InputFile patched(bytes, job.opts.limits);
+    FFmpegDecode(DecodeJob{patched, job.opts, job.deadline, job.info, job.emit}, format).run();
+    return;
+  }
+  bytes = withGreyColourTable(bytes);
   InputFile patched(bytes, job.opts.limits);
   Image grey;
   const FrameCallback emitGrey = [&](const ImageView& view, const FrameInfo& frame) {
@@ -519,7 +529,11 @@ void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format) {
   std::optional<GifFirstImage> gifFirst;
   if (name == "gif") {
     gifFirst = readGifFirstImage(job.file);
-    if (gifFirst && !gifFirst->hasColourTable) return decodeGreyGif(job, format);
+    // The patched copy is held in memory: larger files are decoded as they are (and refused).
+    constexpr int64_t kMaxPatchedGifBytes = int64_t{256} << 20;
+    if (gifFirst && (!gifFirst->hasColourTable || !gifFirst->fitsScreen()) &&
+        job.file.size() <= kMaxPatchedGifBytes)
+      return decodePatchedGif(job, format, *gifFirst);
   }
   // FFmpeg's APNG demuxer skips a default image (IDAT) that is not part of the animation;
   // Pillow, which the Python tools hash with, opens on the default image in both cases. The

@@ -177,4 +177,16 @@ std::vector<uint8_t> withGreyColourTable(std::span<const uint8_t> gif) {
   return out;
 }
 
+std::vector<uint8_t> withScreenHolding(std::vector<uint8_t> gif, const GifFirstImage& first) {
+  if (gif.size() < kHeaderBytes) return gif;
+  const int w = std::max(first.screenWidth, first.left + first.width);
+  const int h = std::max(first.screenHeight, first.top + first.height);
+  constexpr int kMaxSide = 0xFFFF;  // a 16-bit field; FFmpeg cuts what lies beyond
+  gif[6] = static_cast<uint8_t>(std::min(w, kMaxSide));
+  gif[7] = static_cast<uint8_t>(std::min(w, kMaxSide) >> 8);
+  gif[8] = static_cast<uint8_t>(std::min(h, kMaxSide));
+  gif[9] = static_cast<uint8_t>(std::min(h, kMaxSide) >> 8);
+  return gif;
+}
+
 }  // namespace hashsieve::media::detail

@@ -243,7 +243,8 @@ def gif_inset_first_images(out, rgb):
     """A first image smaller than the logical screen: Pillow shows the rest of the screen in
     entry 0 of the image's colour table (the transparent entry when there is one), FFmpeg in
     the background colour. Global table with background index 5, local table only, with a
-    transparent index, no colour table; and a screen smaller than the image (Pillow grows it)."""
+    transparent index, no colour table; and a screen smaller than the image or 0x0 (Pillow grows
+    it to hold the image)."""
     im = Image.fromarray(rgb).quantize(colors=64)
     idx = np.asarray(im)
     h, w = idx.shape
@@ -266,6 +267,7 @@ def gif_inset_first_images(out, rgb):
         "gif-inset-transparent.gif": screen(w, h, 0x85, 5) + pal + gce + image(0x00) + data,
         "gif-inset-no-colour-table.gif": screen(w, h, 0x00, 5) + image(0x00) + data,
         "gif-screen-smaller-than-image.gif": screen(sw, sh, 0x85, 5) + pal + image(0x00) + data,
+        "gif-screen-0x0.gif": screen(0, 0, 0x85, 5) + pal + image(0x00) + data,
     }
     for name, body in files.items():
         with open(f"{out}/{name}", "wb") as f:
