@@ -385,6 +385,12 @@ def jpegs(out, rgb):
     im.save(f"{out}/jpeg-444.jpg", quality=95, subsampling=0)
     im.convert("CMYK").save(f"{out}/jpeg-cmyk.jpg", quality=90)
     data = open(f"{out}/jpeg-baseline.jpg", "rb").read()
+    # Only the EOI marker missing: Pillow ("image file is truncated") and we refuse both.
+    for name in ("baseline", "progressive"):
+        whole = open(f"{out}/jpeg-{name}.jpg", "rb").read()
+        assert whole.endswith(b"\xff\xd9")
+        with open(f"{out}/jpeg-{name}-no-eoi.jpg", "wb") as f:
+            f.write(whole[:-2])
     # Stray bytes between two header segments (before any scan): libjpeg warns and goes on.
     for marker, name in ((b"\xff\xdb", "dqt"), (b"\xff\xc0", "sof")):
         at = data.index(marker)
