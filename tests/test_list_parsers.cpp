@@ -103,6 +103,29 @@ TEST(ListParsers, CsvWithHeaderInAnyColumnOrder) {
   EXPECT_EQ(p.stats.lines, 4u);  // the header counts as a line, not an entry
 }
 
+// Tab-separated lists (spreadsheet and database exports): with a header, or hash-first lines;
+// a ThreatExchange `pdq<TAB>hex` line stays ThreatExchange.
+TEST(ListParsers, TabSeparatedWithOrWithoutHeader) {
+  const auto csv = parse("PDQ\tquality\tid\r\n" + kA + "\t90\tcase 1\n" + kB + "\t\t\"b\tc\"\n");
+  EXPECT_EQ(csv.stats.format, ListTextFormat::Csv);
+  ASSERT_EQ(csv.entries.size(), 2u);
+  EXPECT_EQ(csv.entries[0].hash, hashA());
+  EXPECT_EQ(csv.entries[0].quality, 90);
+  EXPECT_EQ(csv.entries[0].id, "case 1");
+  EXPECT_EQ(csv.entries[1].hash, hashB());
+  EXPECT_EQ(csv.entries[1].quality, -1);  // empty cell between two tabs
+  EXPECT_EQ(csv.entries[1].id, "b\tc");
+  const auto plain = parse(kA + "\t87\tphoto, one.jpg\n" + kB + "\n");
+  EXPECT_EQ(plain.stats.format, ListTextFormat::Plain);
+  ASSERT_EQ(plain.entries.size(), 2u);
+  EXPECT_EQ(plain.entries[0].quality, 87);
+  EXPECT_EQ(plain.entries[0].id, "photo, one.jpg");
+  EXPECT_EQ(plain.stats.malformed, 0u);
+  const auto te = parse("pdq\t" + kA + "\n");
+  EXPECT_EQ(te.stats.format, ListTextFormat::ThreatExchange);
+  ASSERT_EQ(te.entries.size(), 1u);
+}
+
 TEST(ListParsers, CsvHeaderNamingOnlyHashUsesLineNumbers) {
   const auto p = parse("hash\n" + kA + "\n" + kB + "\n");
   ASSERT_EQ(p.entries.size(), 2u);

@@ -15,7 +15,7 @@ bool CsvFields::split(std::string_view line) {
   if (line.find('"') == std::string_view::npos) {  // fast path: plain comma separation
     size_t start = 0;
     while (true) {
-      const size_t comma = line.find(',', start);
+      const size_t comma = line.find(separator_, start);
       fields_.push_back(
           trimSpaces(line.substr(start, comma == std::string_view::npos ? comma : comma - start)));
       if (comma == std::string_view::npos) return true;
@@ -26,9 +26,11 @@ bool CsvFields::split(std::string_view line) {
   for (char c : line) quotedCount += c == '"';
   // Quoted fields are copied (doubled quotes collapse); reserve so views stay valid.
   unquoted_.reserve(quotedCount);
+  // Blanks around fields are skipped, but not the separator (a tab in TSV: empty fields stay).
+  const auto blank = [&](char c) { return (c == ' ' || c == '\t') && c != separator_; };
   size_t i = 0;
   while (true) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && blank(line[i])) ++i;
     if (i < line.size() && line[i] == '"') {
       std::string value;
       ++i;
@@ -45,13 +47,13 @@ bool CsvFields::split(std::string_view line) {
         }
         value.push_back(line[i++]);
       }
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-      if (i < line.size() && line[i] != ',') return false;  // text after the closing quote
+      while (i < line.size() && blank(line[i])) ++i;
+      if (i < line.size() && line[i] != separator_) return false;  // text after the quote
       unquoted_.push_back(std::move(value));
       fields_.push_back(unquoted_.back());
     } else {
       const size_t start = i;
-      while (i < line.size() && line[i] != ',') {
+      while (i < line.size() && line[i] != separator_) {
         if (line[i] == '"') return false;  // a quote inside an unquoted field
         ++i;
       }

@@ -180,7 +180,9 @@ class LineParser {
       format = ListTextFormat::Jsonl;
       return false;
     }
-    if (line.find(',') == std::string_view::npos) {
+    const bool tsv = isTabSeparated(line);
+    if (tsv) fields_.setSeparator('\t');
+    if (!tsv && line.find(',') == std::string_view::npos) {
       const size_t sp = line.find_first_of(" \t");
       if (sp != std::string_view::npos && isWord(line.substr(0, sp)) &&
           !looksLikeHash(line.substr(0, sp))) {
@@ -228,6 +230,20 @@ class LineParser {
 
  private:
   bool wants(HashType t) const { return opts_.autoType || t == opts_.type; }
+
+  // TSV: tabs between fields, and either a hash first or a header (no commas) naming a hash
+  // column; a ThreatExchange `pdq<TAB>hex` line has its hash second and stays ThreatExchange.
+  bool isTabSeparated(std::string_view line) {
+    if (line.find('\t') == std::string_view::npos) return false;
+    CsvFields f;
+    f.setSeparator('\t');
+    if (!f.split(line) || f.size() < 2) return false;
+    if (looksLikeHash(f[0])) return true;
+    if (line.find(',') != std::string_view::npos) return false;
+    for (size_t i = 0; i < f.size(); ++i)
+      if (looksLikeHash(f[i])) return false;
+    return headerColumns(f, opts_).has_value();
+  }
 
   // Hex of a length some hash kind has: data, not a header or a signal type name.
   static bool looksLikeHash(std::string_view s) {

@@ -74,6 +74,12 @@ bool decodeBatchedStill(const DecodeJob& job, const Sniffed& sniffed) {
   if (kind == Still::Other || job.file.size() > kMaxBatchFileBytes) return false;
   const std::vector<uint8_t> bytes = job.file.readAll();
   job.deadline.check();
+  // A TIFF with an Orientation tag is turned by the CPU decoder, as Pillow turns it on load.
+  if (kind == Still::Tiff) {
+    MediaInfo probe;
+    describe(kind, bytes, probe);
+    if (probe.orientationDegrees != 0 || probe.mirrored) return false;
+  }
   BatchDecoded r = job.opts.batchDecoder->decode({bytes, job.opts.limits.maxPixels});
   // TooLarge goes back too: the CPU decoder refuses it from the header, with its usual record.
   if (r.status != BatchDecoded::Status::Ok) return false;

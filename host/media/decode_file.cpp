@@ -52,7 +52,7 @@ MediaInfo decodeOpened(detail::InputFile& file, const Options& opts, const Frame
 
   const FrameCallback emit = [&](const ImageView& view, const FrameInfo& frame) {
     const detail::Orientation o{info.orientationDegrees, info.mirrored};
-    const bool turn = opts.applyOrientation && !o.identity();
+    const bool turn = opts.applyOrientation && !o.identity() && !info.orientedByDecoder;
     if (view.onDevice()) {
       // A device frame stays there unless a host-side step must read it: the plausibility
       // guard (its first row alone unless that row is one colour) and orientation (copied down).

@@ -208,7 +208,8 @@ class FFmpegDecode {
   // convert("RGB") (FFmpeg's default is white). A GIF without any colour table got a grey
   // ramp before it came here (decodeGreyGif).
   void configureGif() {
-    const std::optional<GifFirstImage> first = gifFirst_ ? gifFirst_ : readGifFirstImage(job_.file);
+    if (!gifFirst_) gifFirst_ = readGifFirstImage(job_.file);
+    const std::optional<GifFirstImage>& first = gifFirst_;
     if (!first) return;
     if (!first->hasColourTable)
       throw InputError("unsupported format", "GIF without a colour table");
@@ -218,6 +219,25 @@ class FFmpegDecode {
                                       std::to_string(first->pixels) + " pixels");
     if (first->transparentArgb)
       av_opt_set_int(codec_.get(), "trans_color", *first->transparentArgb, AV_OPT_SEARCH_CHILDREN);
+  }
+
+  // A first image smaller than the logical screen: Pillow shows the rest of the screen in the
+  // image's colour 0 (or its transparent colour), FFmpeg in the background colour. Repainted in
+  // a writable copy of the frame, so FFmpeg's canvas for the later frames stays as it was.
+  void paintGifSurround(AVFrame& f) {
+    const GifFirstImage& g = *gifFirst_;
+    if (f.format != AV_PIX_FMT_RGB32) return;
+    const int x0 = std::min(g.left, f.width), x1 = std::min(g.left + g.width, f.width);
+    const int y0 = std::min(g.top, f.height), y1 = std::min(g.top + g.height, f.height);
+    if (x0 == 0 && y0 == 0 && x1 == f.width && y1 == f.height) return;
+    if (const int ret = av_frame_make_writable(&f); ret < 0) reject(ret, "out of memory");
+    for (int y = 0; y < f.height; ++y) {
+      auto* row =
+          reinterpret_cast<uint32_t*>(f.data[0] + static_cast<ptrdiff_t>(y) * f.linesize[0]);
+      const bool inside = y >= y0 && y < y1;
+      for (int x = 0; x < f.width; ++x)
+        if (!inside || x < x0 || x >= x1) row[x] = g.surroundArgb;
+    }
   }
 
   void fillInfo() {
@@ -326,6 +346,7 @@ class FFmpegDecode {
         ++job_.info.framesDamaged;
         return;
       }
+      if (gifFirst_ && job_.info.framesDecoded == 0) paintGifSurround(*frame_);
       onFrame(*frame_);
       av_frame_unref(frame_.get());
     }
@@ -471,11 +492,21 @@ class FFmpegDecode {
   double nextSampleTime_ = 0.0;
 };
 
-/// Pillow decodes a GIF without any colour table as mode "L", the indices as grey levels: the
-/// file is decoded with a grey ramp as its global table, and each frame delivered as grey
-/// (channel R of the ramp's colours). The original bytes are digested as they are read.
-void decodeGreyGif(const DecodeJob& job, const AVInputFormat* format) {
-  const std::vector<uint8_t> bytes = withGreyColourTable(job.file.readAll());
+/// A GIF decoded from a patched copy (the original bytes are digested as they are read): a
+/// first image reaching past the logical screen gets a screen that holds it, as Pillow grows
+/// the picture; a GIF without any colour table gets a grey ramp as its global table, since
+/// Pillow decodes it as mode "L", the indices as grey levels, and each frame is delivered as
+/// grey (channel R of the ramp's colours).
+void decodePatchedGif(const DecodeJob& job, const AVInputFormat* format,
+                      const GifFirstImage& first) {
+  std::vector<uint8_t> bytes = job.file.readAll();
+  if (!first.fitsScreen()) bytes = withScreenHolding(std::move(bytes), first);
+  if (first.hasColourTable) {
+    InputFile patched(bytes, job.opts.limits);
+    FFmpegDecode(DecodeJob{patched, job.opts, job.deadline, job.info, job.emit}, format).run();
+    return;
+  }
+  bytes = withGreyColourTable(bytes);
   InputFile patched(bytes, job.opts.limits);
   Image grey;
   const FrameCallback emitGrey = [&](const ImageView& view, const FrameInfo& frame) {
@@ -498,7 +529,11 @@ void decodeWithFFmpeg(const DecodeJob& job, const AVInputFormat* format) {
   std::optional<GifFirstImage> gifFirst;
   if (name == "gif") {
     gifFirst = readGifFirstImage(job.file);
-    if (gifFirst && !gifFirst->hasColourTable) return decodeGreyGif(job, format);
+    // The patched copy is held in memory: larger files are decoded as they are (and refused).
+    constexpr int64_t kMaxPatchedGifBytes = int64_t{256} << 20;
+    if (gifFirst && (!gifFirst->hasColourTable || !gifFirst->fitsScreen()) &&
+        job.file.size() <= kMaxPatchedGifBytes)
+      return decodePatchedGif(job, format, *gifFirst);
   }
   // FFmpeg's APNG demuxer skips a default image (IDAT) that is not part of the animation;
   // Pillow, which the Python tools hash with, opens on the default image in both cases. The

@@ -3,6 +3,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <string_view>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -14,6 +15,16 @@ namespace hashsieve::media::detail {
 namespace {
 
 constexpr size_t kMaxMessageBytes = 256;
+
+// Warnings about metadata that does not change a single pixel: not damage. A PCX with 0 DPI
+// (ImageMagick writes it) gives a 0/0 sample aspect ratio, which ff_set_sar ignores with this.
+constexpr std::string_view kMetadataOnlyWarnings[] = {"ignoring invalid SAR"};
+
+bool metadataOnly(std::string_view message) {
+  for (const std::string_view w : kMetadataOnlyWarnings)
+    if (message.find(w) != std::string_view::npos) return true;
+  return false;
+}
 
 FFmpegLogCapture* captureOf(void* avcl) {
   if (!avcl) return nullptr;
@@ -33,6 +44,7 @@ void onLog(void* avcl, int level, const char* fmt, va_list args) {
   std::vsnprintf(text, sizeof text, fmt, args);
   std::string message(text);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (metadataOnly(message)) return;
   const AVClass* cls = *static_cast<const AVClass* const*>(avcl);
   capture->add(level, std::string(cls->item_name(avcl)) + ": " + message);
 }

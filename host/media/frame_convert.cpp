@@ -116,6 +116,24 @@ void convertMono(const AVFrame& f, bool oneIsWhite, const FrameTarget& out) {
   }
 }
 
+// 16-bit 5-5-5 / 5-6-5 RGB (BMP): each field scaled as Pillow's BGR;15 and BGR;16 unpackers
+// scale it, v * 255 / max truncated; swscale repeats the top bits instead, one level higher
+// on about half the values.
+void convertRgb16(const AVFrame& f, int greenBits, bool bigEndian, const FrameTarget& out) {
+  constexpr int kFiveBitMax = 31;
+  const int greenMax = (1 << greenBits) - 1;
+  for (int y = 0; y < f.height; ++y) {
+    const uint8_t* s = srcRow(f, 0, y);
+    uint8_t* d = out.row(y);
+    for (int x = 0; x < f.width; ++x, s += 2, d += 3) {
+      const int v = bigEndian ? (s[0] << 8 | s[1]) : (s[1] << 8 | s[0]);
+      d[0] = static_cast<uint8_t>(((v >> (5 + greenBits)) & kFiveBitMax) * 255 / kFiveBitMax);
+      d[1] = static_cast<uint8_t>(((v >> 5) & greenMax) * 255 / greenMax);
+      d[2] = static_cast<uint8_t>((v & kFiveBitMax) * 255 / kFiveBitMax);
+    }
+  }
+}
+
 // Planar G, B, R (+A), 8 or 16 bits.
 void convertPlanarGbr(const AVFrame& f, bool is16, bool bigEndian, const FrameTarget& out) {
   const int step = is16 ? 2 : 1;
@@ -223,6 +241,15 @@ bool FrameConverter::exact(const AVFrame& f, ImageView& view) {
     case AV_PIX_FMT_MONOWHITE:
       return into(PixelFormat::Gray8,
                   [&](const FrameTarget& t) { convertMono(f, fmt == AV_PIX_FMT_MONOBLACK, t); });
+    case AV_PIX_FMT_RGB555LE:
+    case AV_PIX_FMT_RGB555BE:
+    case AV_PIX_FMT_RGB565LE:
+    case AV_PIX_FMT_RGB565BE: {
+      const bool is565 = fmt == AV_PIX_FMT_RGB565LE || fmt == AV_PIX_FMT_RGB565BE;
+      const bool bigEndian = fmt == AV_PIX_FMT_RGB555BE || fmt == AV_PIX_FMT_RGB565BE;
+      return into(PixelFormat::Rgb8,
+                  [&](const FrameTarget& t) { convertRgb16(f, is565 ? 6 : 5, bigEndian, t); });
+    }
     case AV_PIX_FMT_GBRP:
     case AV_PIX_FMT_GBRAP:
       return into(PixelFormat::Rgb8,

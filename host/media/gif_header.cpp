@@ -143,12 +143,22 @@ std::optional<GifFirstImage> readGifFirstImage(InputFile& file) {
     if (hasLocal && !readTable(r, desc[8], local)) return std::nullopt;
     GifFirstImage first;
     first.hasColourTable = hasLocal || hasGlobal;
-    if (first.hasColourTable && transparentIndex >= 0) {
-      // Entries past the table's size are zero (black), as Pillow's palette pads them.
-      const uint8_t* c = (hasLocal ? local : global).data() + 3 * transparentIndex;
-      first.transparentArgb = 0xFF000000u | uint32_t{c[0]} << 16 | uint32_t{c[1]} << 8 | c[2];
+    // Entries past the table's size are zero (black), as Pillow's palette pads them.
+    const auto argb = [&](int index) {
+      const uint8_t* c = (hasLocal ? local : global).data() + 3 * index;
+      return 0xFF000000u | uint32_t{c[0]} << 16 | uint32_t{c[1]} << 8 | c[2];
+    };
+    if (first.hasColourTable) {
+      first.surroundArgb = argb(std::max(transparentIndex, 0));
+      if (transparentIndex >= 0) first.transparentArgb = first.surroundArgb;
     }
-    first.pixels = int64_t{le16(desc + 4)} * le16(desc + 6);
+    first.screenWidth = le16(head + 6);
+    first.screenHeight = le16(head + 8);
+    first.left = le16(desc);
+    first.top = le16(desc + 2);
+    first.width = le16(desc + 4);
+    first.height = le16(desc + 6);
+    first.pixels = int64_t{first.width} * first.height;
     first.decodablePixels = lzwPixels(r, first.pixels);
     return first;
   }
@@ -165,6 +175,18 @@ std::vector<uint8_t> withGreyColourTable(std::span<const uint8_t> gif) {
   for (size_t i = 0; i < kRampEntries; ++i) out.insert(out.end(), 3, static_cast<uint8_t>(i));
   out.insert(out.end(), gif.begin() + kHeaderBytes, gif.end());
   return out;
+}
+
+std::vector<uint8_t> withScreenHolding(std::vector<uint8_t> gif, const GifFirstImage& first) {
+  if (gif.size() < kHeaderBytes) return gif;
+  const int w = std::max(first.screenWidth, first.left + first.width);
+  const int h = std::max(first.screenHeight, first.top + first.height);
+  constexpr int kMaxSide = 0xFFFF;  // a 16-bit field; FFmpeg cuts what lies beyond
+  gif[6] = static_cast<uint8_t>(std::min(w, kMaxSide));
+  gif[7] = static_cast<uint8_t>(std::min(w, kMaxSide) >> 8);
+  gif[8] = static_cast<uint8_t>(std::min(h, kMaxSide));
+  gif[9] = static_cast<uint8_t>(std::min(h, kMaxSide) >> 8);
+  return gif;
 }
 
 }  // namespace hashsieve::media::detail

@@ -22,6 +22,16 @@ struct GifFirstImage {
   /// (nullopt: not known). FFmpeg fills a short image silently; Pillow calls it truncated.
   int64_t pixels = 0;
   std::optional<int64_t> decodablePixels;
+  /// The first image's place on the logical screen, and the colour (0xFFRRGGBB) Pillow shows
+  /// around it: Pillow starts from a screen of index 0, or of the transparent index, in the
+  /// first image's colour table; FFmpeg starts from the global background colour.
+  int left = 0, top = 0, width = 0, height = 0, screenWidth = 0, screenHeight = 0;
+  uint32_t surroundArgb = 0xFF000000u;
+  /// The logical screen holds the first image (a 0x0 screen holds none).
+  bool fitsScreen() const {
+    return left + width <= screenWidth && top + height <= screenHeight && screenWidth > 0 &&
+           screenHeight > 0;
+  }
 };
 
 /// Parses the header, the global colour table and the blocks up to the first image descriptor.
@@ -32,5 +42,9 @@ std::optional<GifFirstImage> readGifFirstImage(InputFile& file);
 /// global table: entry i is (i, i, i), which is how Pillow shows the indices of a GIF that has
 /// no colour table at all (mode "L"). FFmpeg's decoder cannot decode such a file as it is.
 std::vector<uint8_t> withGreyColourTable(std::span<const uint8_t> gif);
+
+/// `gif` with its logical screen grown to hold the first image, as Pillow grows the picture
+/// for it; FFmpeg cuts such an image with a warning and cannot open a 0x0 screen at all.
+std::vector<uint8_t> withScreenHolding(std::vector<uint8_t> gif, const GifFirstImage& first);
 
 }  // namespace hashsieve::media::detail

@@ -88,6 +88,9 @@ struct MediaInfo {
   FileDigests digests;        // MD5/SHA-1/SHA-256 of the file's bytes
   std::string decoder;        // under --decoder gpu: what produced the pixels ("nvimgcodec-cpu",
                               // "nvimgcodec-gpu", "nvdec", or "cpu"); else empty
+  // The decoder turned the pixels itself (TIFF, as Pillow does): orientationApplied is set and
+  // --apply-orientation must not turn them again.
+  bool orientedByDecoder = false;
 };
 
 /// Receives each sampled frame; the view is valid only during the call. With

@@ -44,6 +44,10 @@ bool isTiff(const uint8_t* p, size_t n) {
          (p[0] == 'M' && p[1] == 'M' && p[2] == 0 && (p[3] == 42 || p[3] == 43));
 }
 
+bool isGif(const uint8_t* p, size_t n) {
+  return n >= 6 && (std::memcmp(p, "GIF87a", 6) == 0 || std::memcmp(p, "GIF89a", 6) == 0);
+}
+
 }  // namespace
 
 Sniffed sniff(InputFile& file) {
@@ -61,6 +65,9 @@ Sniffed sniff(InputFile& file) {
       if (isJpeg(buf.data(), static_cast<size_t>(have))) return {Decoder::Jpeg, nullptr};
       if (isWebp(buf.data(), static_cast<size_t>(have))) return {Decoder::Webp, nullptr};
       if (isTiff(buf.data(), static_cast<size_t>(have))) return {Decoder::Tiff, nullptr};
+      // FFmpeg's GIF probe wants a non-zero logical screen; Pillow opens a 0x0 one.
+      if (isGif(buf.data(), static_cast<size_t>(have)))
+        return {Decoder::FFmpeg, av_find_input_format("gif")};
     }
     AVProbeData pd{};
     pd.filename = "";

@@ -126,9 +126,14 @@ void checkChunks(TIFF* tif, const TiffLayout& l, const Client& c) {
 
 // YCbCr without JPEG compression (and old-style JPEG): Pillow reads these through libtiff's
 // RGBA interface (TiffDecode.c), so do we; its YCbCr->RGB is libtiff's, alpha is dropped.
+// Asking for the file's own orientation keeps the rows as stored (Pillow sets both orientations
+// to top-left); decodeTiff turns every page afterwards, as Pillow does.
 Image readViaRgba(TIFF* tif, const TiffLayout& l, Client& c) {
   std::vector<uint32_t> rgba(static_cast<size_t>(l.width) * l.height);
-  if (!TIFFReadRGBAImageOriented(tif, l.width, l.height, rgba.data(), ORIENTATION_TOPLEFT, 0))
+  const int stored = l.orientation >= ORIENTATION_TOPLEFT && l.orientation <= ORIENTATION_LEFTBOT
+                         ? l.orientation
+                         : ORIENTATION_TOPLEFT;
+  if (!TIFFReadRGBAImageOriented(tif, l.width, l.height, rgba.data(), stored, 0))
     fail(c, "corrupt", "TIFF pixel data undecodable");
   Image img(static_cast<int>(l.width), static_cast<int>(l.height), PixelFormat::Rgb8);
   for (size_t i = 0; i < rgba.size(); ++i) {
@@ -234,10 +239,17 @@ void decodeTiff(const DecodeJob& job) {
       info.mirrored = o.mirrored;
     }
     client.error.clear();
-    const Image img = decodePage(tif.get(), l, client, job.deadline);
+    Image img = decodePage(tif.get(), l, client, job.deadline);
     // A warning while decoding pixels means libtiff filled in data it could not read.
     if (!client.warning.empty())
       throw InputError("corrupt", "damaged TIFF image data (" + client.warning + ")");
+    // Pillow turns every TIFF page by its Orientation tag when it loads it (TiffImagePlugin
+    // load_end: exif_transpose), unlike JPEG, PNG and WebP, whose pixels it gives as stored.
+    if (const Orientation o = orientationFromExif(l.orientation); !o.identity()) {
+      img = applyOrientation(img.view(), o);
+      info.orientationApplied = true;
+      info.orientedByDecoder = true;
+    }
     info.framesDecoded = n + 1;
     info.framesEmitted = n + 1;
     job.emit(img.view(), FrameInfo{n, 0.0});

@@ -2,9 +2,9 @@
 """Writes the synthetic decoder-fidelity files: TIFF, GIF, BMP, PNG and JPEG variants of two
 generated pictures, in the layouts the decoder-fidelity issue found misdecoded (tiled, planar,
 JPEG/YCbCr, 1/2/4/16-bit, MinIsWhite, CMYK, associated alpha, palette, transparency, stray
-JPEG bytes, BMP alpha bitfields). Pillow writes what it can; libtiff's tiffcp re-encodes those
-into tiles, planes and codecs; the rest is written byte by byte below (a minimal TIFF/BMP/GIF
-writer), so nothing binary is committed. Deterministic (fixed seeds).
+JPEG bytes, BMP alpha bitfields, TIFF Orientation tags). Pillow writes what it can; libtiff's
+tiffcp re-encodes those into tiles, planes and codecs; the rest is written byte by byte below
+(a minimal TIFF/BMP/GIF writer), so nothing binary is committed. Deterministic (fixed seeds).
 Usage: make_variants.py OUTDIR
 """
 import os
@@ -179,6 +179,20 @@ def tiffcp_variants(out):
                     f"{out}/tiff-multipage.tiff"], check=True)
 
 
+def oriented_tiffs(out, rgb):
+    """TIFF Orientation tags 2-8: Pillow turns TIFF pages by the tag when it loads them (and
+    only TIFF). Also through libtiff's RGBA reader (LZW YCbCr), which must not flip them first."""
+    for o in range(2, 9):
+        Image.fromarray(rgb).save(f"{out}/tiff-orientation{o}.tiff", tiffinfo={274: o})
+    tiffcp, tiffset = shutil.which("tiffcp"), shutil.which("tiffset")
+    if not (tiffcp and tiffset):
+        return
+    for o in (3, 6):
+        name = f"{out}/tiff-ycbcr-lzw-orientation{o}.tiff"
+        subprocess.run([tiffcp, "-c", "lzw", f"{out}/tiff-ycbcr-raw-1x1.tiff", name], check=True)
+        subprocess.run([tiffset, "-s", "274", str(o), name], check=True)
+
+
 def gifs(out, rgb):
     im = Image.fromarray(rgb).quantize(colors=64)
     im.save(f"{out}/gif-plain.gif")
@@ -217,6 +231,47 @@ def gifs(out, rgb):
         short += bytes([len(cut[i:i + 255])]) + cut[i:i + 255]
     with open(f"{out}/gif-lzw-cut-short.gif", "wb") as f:
         f.write(short + b"\x00\x3b")
+
+
+def sub_blocks(data):
+    """GIF data sub-blocks (at most 255 bytes each) and the block terminator."""
+    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255]
+                    for i in range(0, len(data), 255)) + b"\x00"
+
+
+def gif_inset_first_images(out, rgb):
+    """A first image smaller than the logical screen: Pillow shows the rest of the screen in
+    entry 0 of the image's colour table (the transparent entry when there is one), FFmpeg in
+    the background colour. Global table with background index 5, local table only, with a
+    transparent index, no colour table; and a screen smaller than the image or 0x0 (Pillow grows
+    it to hold the image)."""
+    im = Image.fromarray(rgb).quantize(colors=64)
+    idx = np.asarray(im)
+    h, w = idx.shape
+    top, left = h // 4, w // 5
+    sub = idx[top:top + h // 2, left:left + w // 2]
+    sh, sw = sub.shape
+    pal = bytes(im.getpalette()[:192])
+    data = bytes([6]) + sub_blocks(gif_lzw_uncompressed(sub.flatten(), 6))
+
+    def screen(sw_, sh_, flags, bg):
+        return b"GIF89a" + struct.pack("<HHBBB", sw_, sh_, flags, bg, 0)
+
+    def image(flags):
+        return b"\x2c" + struct.pack("<HHHHB", left, top, sw, sh, flags)
+
+    gce = b"\x21\xf9\x04\x01\x00\x00\x07\x00"  # transparent index 7
+    files = {
+        "gif-inset-global.gif": screen(w, h, 0x85, 5) + pal + image(0x00) + data,
+        "gif-inset-local.gif": screen(w, h, 0x00, 5) + image(0x85) + pal + data,
+        "gif-inset-transparent.gif": screen(w, h, 0x85, 5) + pal + gce + image(0x00) + data,
+        "gif-inset-no-colour-table.gif": screen(w, h, 0x00, 5) + image(0x00) + data,
+        "gif-screen-smaller-than-image.gif": screen(sw, sh, 0x85, 5) + pal + image(0x00) + data,
+        "gif-screen-0x0.gif": screen(0, 0, 0x85, 5) + pal + image(0x00) + data,
+    }
+    for name, body in files.items():
+        with open(f"{out}/{name}", "wb") as f:
+            f.write(body + b"\x3b")
 
 
 def gif_lzw_uncompressed(indices, min_code):
@@ -295,7 +350,24 @@ def bmp_rle8(path, rgb, keep=1.0):
         f.write(b"BM" + struct.pack("<IHHI", offset + len(rle), 0, 0, offset) + dib + table + data)
 
 
+def bmp16(path, rgb, green_bits):
+    """16-bit BMP: 5-5-5 as BI_RGB, 5-6-5 as BI_BITFIELDS (the two layouts Pillow reads)."""
+    h, w, _ = rgb.shape
+    r, g, b = (rgb[..., i].astype(np.uint16) for i in range(3))
+    words = (r >> 3) << (5 + green_bits) | (g >> (8 - green_bits)) << 5 | (b >> 3)
+    rows = [row.astype("<u2").tobytes() for row in words[::-1]]  # bottom-up
+    data = b"".join(row + b"\0" * (-len(row) % 4) for row in rows)
+    masks = b"" if green_bits == 5 else struct.pack("<III", 0xF800, 0x07E0, 0x001F)
+    compression = 3 if masks else 0
+    dib = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 16, compression, len(data), 2835, 2835, 0, 0)
+    offset = 14 + len(dib) + len(masks)
+    with open(path, "wb") as f:
+        f.write(b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + dib + masks + data)
+
+
 def bmps(out, rgb):
+    bmp16(f"{out}/bmp-rgb555.bmp", rgb, 5)
+    bmp16(f"{out}/bmp-rgb565-bitfields.bmp", rgb, 6)
     bmp_rle8(f"{out}/bmp-rle8.bmp", rgb)
     bmp_rle8(f"{out}/bmp-rle8-cut-short.bmp", rgb, keep=0.6)
     Image.fromarray(rgb).save(f"{out}/bmp-rgb24.bmp")
@@ -313,6 +385,12 @@ def jpegs(out, rgb):
     im.save(f"{out}/jpeg-444.jpg", quality=95, subsampling=0)
     im.convert("CMYK").save(f"{out}/jpeg-cmyk.jpg", quality=90)
     data = open(f"{out}/jpeg-baseline.jpg", "rb").read()
+    # Only the EOI marker missing: Pillow ("image file is truncated") and we refuse both.
+    for name in ("baseline", "progressive"):
+        whole = open(f"{out}/jpeg-{name}.jpg", "rb").read()
+        assert whole.endswith(b"\xff\xd9")
+        with open(f"{out}/jpeg-{name}-no-eoi.jpg", "wb") as f:
+            f.write(whole[:-2])
     # Stray bytes between two header segments (before any scan): libjpeg warns and goes on.
     for marker, name in ((b"\xff\xdb", "dqt"), (b"\xff\xc0", "sof")):
         at = data.index(marker)
@@ -330,6 +408,16 @@ def pngs(out, rgb):
     p = Image.fromarray(idx, "P")
     p.putpalette(pal)
     p.save(f"{out}/png-palette-trns.png", transparency=31)
+
+
+def pcxs(out, rgb):
+    """PCX as Pillow writes it, and with 0 DPI in the header (ImageMagick writes that): FFmpeg
+    warns about the 0/0 aspect ratio it implies, which is no damage."""
+    Image.fromarray(rgb).save(f"{out}/pcx-rgb.pcx")
+    data = bytearray(open(f"{out}/pcx-rgb.pcx", "rb").read())
+    data[12:16] = bytes(4)  # HDpi, VDpi
+    with open(f"{out}/pcx-rgb-zero-dpi.pcx", "wb") as f:
+        f.write(data)
 
 
 def apngs(out, rgb):
@@ -353,11 +441,14 @@ def main():
         pillow_tiffs(d, rgb)
         hand_tiffs(d, rgb)
         tiffcp_variants(d)
+        oriented_tiffs(d, rgb)
         gifs(d, rgb)
+        gif_inset_first_images(d, rgb)
         bmps(d, rgb)
         jpegs(d, rgb)
         pngs(d, rgb)
         apngs(d, rgb)
+        pcxs(d, rgb)
     print(f"make_variants: wrote {sum(len(f) for _, _, f in os.walk(out))} files under {out}")
 
 

@@ -22,7 +22,7 @@ try:
 except ImportError:
     pdqhash = None
 
-IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".pcx"}
 GREY_MODES = {"1", "L", "LA"}
 SIXTEEN_BIT_GREY = {"I;16", "I;16B", "I;16L"}
 

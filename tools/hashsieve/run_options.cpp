@@ -82,7 +82,8 @@ void addRunOptions(CLI::App* cmd, RunArgs& a, const std::string& threadsHelp) {
                 "Animated images (GIF, APNG, WebP): every frame, not only the first");
   cmd->add_flag("--apply-orientation", a.applyOrientation,
                 "Rotate by EXIF orientation / display matrix before hashing (default: pixels as "
-                "stored, as the references do)");
+                "stored, as the references do; a TIFF is turned by its Orientation tag, as Pillow "
+                "turns it)");
   cmd->add_option("--pdq-luma", a.pdqLuma,
                   "PDQ luma rounding: reference (Meta's C++ library, float) or float64 (the "
                   "pdqhash Python binding used by python-threatexchange/HMA; differs from "
