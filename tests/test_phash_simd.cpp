@@ -60,5 +60,49 @@ TEST(PhashSimd, HorizontalTapsEqualIntegerSums) {
   }
 }
 
+// Synthetic taps at the int16 edges, so that every band shape occurs: no wide tap, a band at the
+// start, middle or end of a row, two wide taps far apart (the band spans the direct taps between
+// them), counts that are not multiples of 32, and every tap wide. Samples 0, 255 and random.
+TEST(PhashSimd, HorizontalTapsBandsEqualIntegerSums) {
+  if (!detail::haveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU: the scalar path is used";
+  constexpr int kTaps = 101, kOut = 9, kInW = 300;
+  // Edge values; the sums stay within int32, as Pillow's do.
+  const int32_t edges[] = {0, 1, -1, 32767, -32768, 32768, -32769, 65535, -65536, 2047, 2048};
+  std::mt19937 rng(29);
+  auto edge = [&] { return edges[rng() % std::size(edges)]; };
+  auto narrow = [&] { return int32_t(rng() % 65536) - 32768; };
+  ResampleTaps t;
+  t.inSize = kInW;
+  t.outSize = kOut;
+  t.taps = kTaps;
+  t.first = {0, 3, 50, 100, 150, 199, 7, 33, 0};
+  t.count = {kTaps, 64, 65, 31, 1, kTaps, 97, 33, 32};
+  t.coef.assign(size_t(kOut) * kTaps, 0);
+  for (int x = 0; x < kOut; ++x) {
+    int32_t* k = &t.coef[size_t(x) * kTaps];
+    for (int j = 0; j < t.count[x]; ++j) k[j] = x == 5 ? edge() : narrow();
+  }
+  t.coef[0 * kTaps + 0] = 1 << 21;     // band at the start
+  t.coef[1 * kTaps + 40] = -32769;     // band in the middle
+  t.coef[2 * kTaps + 64] = 32768;      // band in a last, one-tap block
+  t.coef[6 * kTaps + 2] = -(1 << 22);  // two wide taps far apart
+  t.coef[6 * kTaps + 96] = (1 << 22) - 1;
+  t.coef[7 * kTaps + 32] = edges[5];  // the tap alone in its block
+  const detail::SplitTaps split = detail::splitTaps(t);
+  std::vector<uint8_t> row(kInW + kGreyRowPadding, 0), got(kOut);
+  for (int trial = 0; trial < 64; ++trial) {
+    for (int i = 0; i < kInW; ++i) row[i] = trial == 0 ? 255 : trial == 1 ? 0 : uint8_t(rng());
+    detail::horizontalTapsAvx2(row.data(), t, split, got.data());
+    for (int x = 0; x < kOut; ++x) {
+      int64_t acc = phash::kResampleHalf;
+      for (int j = 0; j < t.count[x]; ++j)
+        acc += int64_t(row[t.first[x] + j]) * t.coef[size_t(x) * kTaps + j];
+      ASSERT_GE(acc, INT32_MIN);
+      ASSERT_LE(acc, INT32_MAX);
+      ASSERT_EQ(got[x], phash::resampleClip8(int32_t(acc))) << "trial " << trial << " x " << x;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hashsieve::pillow

@@ -56,7 +56,8 @@ HS_AVX2_INLINE __m256i pillowGrey8(__m256i r, __m256i g, __m256i b) {
   return _mm256_srli_epi32(y, phash::kLumaShift);
 }
 
-/// The low bytes of 8 int32 lanes holding 0..255 (the packs do not saturate) to out[0..8).
+/// 8 int32 lanes clamped to 0..255 as bytes to out[0..8): the unsigned packs saturate, which
+/// clamps every lane up to 32767 (a lane in 0..255 is stored as it is).
 HS_AVX2_INLINE void storeBytes8(__m256i v, uint8_t* out) {
   const __m256i w8 = _mm256_packus_epi16(_mm256_packus_epi32(v, v), v);  // lane k: 4 bytes x 4
   const __m256i both = _mm256_permutevar8x32_epi32(w8, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
