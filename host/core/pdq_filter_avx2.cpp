@@ -39,10 +39,17 @@ HS_AVX2_INLINE void transpose8(__m256 r[kLanes]) {
   r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-/// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from int32 channels.
-HS_AVX2_INLINE __m256 lumaOf(__m256i ri, __m256i gi, __m256i bi) {
-  const __m256 r = _mm256_cvtepi32_ps(ri), g = _mm256_cvtepi32_ps(gi);
-  const __m256 b = _mm256_cvtepi32_ps(bi);
+/// Float channels of the 8 RGB pixels at p.
+HS_AVX2_INLINE void rgb8Floats(const uint8_t* p, __m256& r, __m256& g, __m256& b) {
+  __m256i ri, gi, bi;
+  hashsieve::detail::rgb8Channels(p, ri, gi, bi);
+  r = _mm256_cvtepi32_ps(ri);
+  g = _mm256_cvtepi32_ps(gi);
+  b = _mm256_cvtepi32_ps(bi);
+}
+
+/// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from float channels.
+HS_AVX2_INLINE __m256 lumaOf(__m256 r, __m256 g, __m256 b) {
   const __m256 rg = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(kLumaR), r),
                                   _mm256_mul_ps(_mm256_set1_ps(kLumaG), g));
   return _mm256_add_ps(rg, _mm256_mul_ps(_mm256_set1_ps(kLumaB), b));
@@ -61,10 +68,10 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
     return;
   }
   for (; hashsieve::detail::rgb8Readable(x, width); x += kLanes) {
-    __m256i ri, gi, bi;
-    hashsieve::detail::rgb8Channels(p + kRgbBytes * x, ri, gi, bi);
-    _mm256_storeu_ps(out + x, lumaOf(ri, gi, bi));
-    if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi), grey + x);
+    __m256 r, g, b;
+    rgb8Floats(p + kRgbBytes * x, r, g, b);
+    _mm256_storeu_ps(out + x, lumaOf(r, g, b));
+    if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b), grey + x);
   }
   for (; x < width; ++x) {
     const uint8_t* q = p + kRgbBytes * x;
@@ -100,11 +107,11 @@ HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_
   for (; hashsieve::detail::rgb8Readable(c, cols); c += kLanes) {
     __m256 v[kLanes];
     for (int l = 0; l < kLanes; ++l) {
-      __m256i ri, gi, bi;
-      hashsieve::detail::rgb8Channels(p[l] + kRgbBytes * c, ri, gi, bi);
-      v[l] = lumaOf(ri, gi, bi);
+      __m256 r, g, b;
+      rgb8Floats(p[l] + kRgbBytes * c, r, g, b);
+      v[l] = lumaOf(r, g, b);
       if constexpr (kGrey)
-        hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi),
+        hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b),
                                        grey + l * greyPitch + c);
     }
     transpose8(v);
@@ -151,9 +158,24 @@ HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, i
   int o = o0;
   for (const int e = std::min(o1, ph.growEnd()); o < e; ++o)
     sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-  for (const int e = std::min(o1, ph.slideEnd()); o < e; ++o) {
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+  const int slideEnd = std::min(o1, ph.slideEnd());
+  if (o < slideEnd) {
+    // Two steps per iteration (fewer loop instructions); each lane keeps boxLine's order.
+    const float* add = in + (o + ph.lead) * kLanes;
+    const float* sub = in + (o + ph.lead - ph.window) * kLanes;
+    const int steps = slideEnd - o;
+    int i = 0;
+    for (; i + 2 <= steps; i += 2) {
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + (i + 1) * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + (i + 1) * kLanes));
+    }
+    if (i < steps) {
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
+    }
+    o = slideEnd;
   }
   for (; o < o1; ++o)
     sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
@@ -177,10 +199,28 @@ HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, float* out)
     _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
   }
   const __m256 full = _mm256_set1_ps(static_cast<float>(window));  // the slide's count
-  for (const int e = ph.slideEnd(); o < e; ++o) {
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - window) * kLanes));
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, full));
+  const int e = ph.slideEnd();
+  if (o < e) {
+    // Two steps per iteration (fewer loop instructions); each lane keeps boxLine's order.
+    const float* add = in + (o + ph.lead) * kLanes;
+    const float* sub = in + (o + ph.lead - window) * kLanes;
+    float* dst = out + o * kLanes;
+    const int steps = e - o;
+    int i = 0;
+    for (; i + 2 <= steps; i += 2) {
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
+      _mm256_storeu_ps(dst + i * kLanes, _mm256_div_ps(sum, full));
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + (i + 1) * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + (i + 1) * kLanes));
+      _mm256_storeu_ps(dst + (i + 1) * kLanes, _mm256_div_ps(sum, full));
+    }
+    if (i < steps) {
+      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
+      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
+      _mm256_storeu_ps(dst + i * kLanes, _mm256_div_ps(sum, full));
+    }
+    o = e;
   }
   for (; o < cols; ++o) {
     sum = boxAdvance(in, ph, o, o + 1, sum);

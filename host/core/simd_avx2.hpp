@@ -9,15 +9,17 @@
 #include "host/core/phash_math.hpp"
 
 // Code under these attributes runs only after cpuHasAvx2(); the rest of the build stays baseline.
-#define HS_AVX2 __attribute__((target("avx2")))
-#define HS_AVX2_INLINE inline __attribute__((target("avx2"), always_inline))
-#define HS_AVX2_LAMBDA __attribute__((target("avx2"), always_inline))
+// FMA comes with it for pillowGrey8's exact fused multiply-adds; PDQ's float math never contracts
+// (the build passes -ffp-contract=off, and it calls no fused intrinsic).
+#define HS_AVX2 __attribute__((target("avx2,fma")))
+#define HS_AVX2_INLINE inline __attribute__((target("avx2,fma"), always_inline))
+#define HS_AVX2_LAMBDA __attribute__((target("avx2,fma"), always_inline))
 
 namespace hashsieve::detail {
 
-/// Whether the CPU runs AVX2 (checked once).
+/// Whether the CPU runs AVX2 and FMA (checked once; every AVX2 CPU made has FMA3 too).
 inline bool cpuHasAvx2() {
-  static const bool have = __builtin_cpu_supports("avx2");
+  static const bool have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return have;
 }
 
@@ -46,14 +48,17 @@ HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m25
   b = _mm256_shuffle_epi8(v, _mm256_add_epi32(shufG, one));
 }
 
-/// Pillow's rgb2l (phash::pillowLuma) of 8 pixels whose channels are int32 lanes.
-HS_AVX2_INLINE __m256i pillowGrey8(__m256i r, __m256i g, __m256i b) {
-  const __m256i wr = _mm256_set1_epi32(phash::kLumaR16), wg = _mm256_set1_epi32(phash::kLumaG16);
-  const __m256i wb = _mm256_set1_epi32(phash::kLumaB16);
-  __m256i y = _mm256_add_epi32(_mm256_mullo_epi32(r, wr), _mm256_mullo_epi32(g, wg));
-  y = _mm256_add_epi32(_mm256_add_epi32(y, _mm256_mullo_epi32(b, wb)),
-                       _mm256_set1_epi32(phash::kLumaRound16));
-  return _mm256_srli_epi32(y, phash::kLumaShift);
+/// Pillow's rgb2l (phash::pillowLuma) of 8 pixels whose channels are float lanes (0..255), as
+/// int32 lanes. Exact in float: with the weights scaled by 2^-16, each partial sum is an integer
+/// below 2^24 (255 * 65536 + 0x8000 at most) times 2^-16, so every fused multiply-add rounds
+/// nothing, and truncation is the >> 16.
+HS_AVX2_INLINE __m256i pillowGrey8(__m256 r, __m256 g, __m256 b) {
+  constexpr float kScale = 1.0f / static_cast<float>(1 << phash::kLumaShift);
+  __m256 y = _mm256_fmadd_ps(b, _mm256_set1_ps(static_cast<float>(phash::kLumaB16) * kScale),
+                             _mm256_set1_ps(static_cast<float>(phash::kLumaRound16) * kScale));
+  y = _mm256_fmadd_ps(g, _mm256_set1_ps(static_cast<float>(phash::kLumaG16) * kScale), y);
+  y = _mm256_fmadd_ps(r, _mm256_set1_ps(static_cast<float>(phash::kLumaR16) * kScale), y);
+  return _mm256_cvttps_epi32(y);
 }
 
 /// 8 int32 lanes clamped to 0..255 as bytes to out[0..8): the unsigned packs saturate, which
