@@ -80,6 +80,18 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
   }
 }
 
+/// Stores 8 bytes to each of 4 rows (row k at out + k * pitch) from the packs of 4 rows' int32
+/// lanes: bytes [4k, 4k + 4) of the low half hold row k's first 4, of the high half its last 4.
+HS_AVX2_INLINE void storeGrey4(__m256i packed, uint8_t* out, size_t pitch) {
+  const __m256i rows =
+      _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  const __m128i lo = _mm256_castsi256_si128(rows), hi = _mm256_extracti128_si256(rows, 1);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), lo);
+  _mm_storeh_pd(reinterpret_cast<double*>(out + pitch), _mm_castsi128_pd(lo));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 2 * pitch), hi);
+  _mm_storeh_pd(reinterpret_cast<double*>(out + 3 * pitch), _mm_castsi128_pd(hi));
+}
+
 /// Luma of rows r0..r0+7 straight into block[c * 8 + l] (the row pass's column-interleaved
 /// layout, transposed in registers); with kGrey, also their Pillow "L" rows at grey + l * pitch.
 template <bool kGrey>
@@ -106,13 +118,24 @@ HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_
   }
   for (; hashsieve::detail::rgb8Readable(c, cols); c += kLanes) {
     __m256 v[kLanes];
+    __m256i even = _mm256_setzero_si256(), pairs[2];
+#pragma GCC unroll 8  // the pairing below is by constant l once unrolled
     for (int l = 0; l < kLanes; ++l) {
       __m256 r, g, b;
       rgb8Floats(p[l] + kRgbBytes * c, r, g, b);
       v[l] = lumaOf(r, g, b);
-      if constexpr (kGrey)
-        hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b),
-                                       grey + l * greyPitch + c);
+      if constexpr (kGrey) {
+        // Rows packed two, then four at a time (0..255: the packs never saturate).
+        const __m256i y = hashsieve::detail::pillowGrey8(r, g, b);
+        if (l % 2 == 0) {
+          even = y;
+        } else {
+          pairs[l / 2 % 2] = _mm256_packus_epi32(even, y);
+          if (l % 4 == 3)
+            storeGrey4(_mm256_packus_epi16(pairs[0], pairs[1]), grey + (l - 3) * greyPitch + c,
+                       greyPitch);
+        }
+      }
     }
     transpose8(v);
     for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
