@@ -1,7 +1,7 @@
 // The AVX2 kernels of the pHash resample against their scalar definitions (pillowLuma, Pillow's
 // integer tap sum): exhaustive over pixel values for the grey conversion, seeded random rows and
 // real Lanczos taps (every size used by a 1080p, 12 MP and odd-width resize, and upsampling),
-// split into 16-bit halves as the kernel reads them.
+// split into 16-bit halves as the kernel reads them; the vertical pass likewise.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -100,6 +100,37 @@ TEST(PhashSimd, HorizontalTapsBandsEqualIntegerSums) {
       ASSERT_GE(acc, INT32_MIN);
       ASSERT_LE(acc, INT32_MAX);
       ASSERT_EQ(got[x], phash::resampleClip8(int32_t(acc))) << "trial " << trial << " x " << x;
+    }
+  }
+}
+
+TEST(PhashSimd, VerticalTapsEqualIntegerSums) {
+  if (!detail::haveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU: the scalar path is used";
+  std::mt19937 rng(31);
+  // Heights: upsampling (the largest taps), small, 1080p and 12 MP downscales; widths: every
+  // tail length around the 8-column vectors.
+  for (int inH : {5, 20, 33, 1080, 3000}) {
+    const ResampleTaps t = lanczosTaps(inH, phash::kImgSize);
+    const int yFirst = t.first[0];
+    const int yEnd = t.first[t.outSize - 1] + t.count[t.outSize - 1];
+    for (int width : {1, 7, 8, 9, 31, 32, 33}) {
+      std::vector<uint8_t> temp(size_t(yEnd - yFirst) * width), got(size_t(t.outSize) * width);
+      for (int trial = 0; trial < 3; ++trial) {
+        for (auto& v : temp) v = trial == 0 ? 255 : trial == 1 ? 0 : uint8_t(rng());
+        detail::verticalTapsAvx2(temp.data(), width, yFirst, t, got.data());
+        for (int y = 0; y < t.outSize; ++y) {
+          for (int x = 0; x < width; ++x) {
+            int64_t acc = phash::kResampleHalf;
+            for (int j = 0; j < t.count[y]; ++j)
+              acc += int64_t(temp[size_t(t.first[y] + j - yFirst) * width + x]) *
+                     t.coef[size_t(y) * t.taps + j];
+            ASSERT_GE(acc, INT32_MIN);
+            ASSERT_LE(acc, INT32_MAX);
+            ASSERT_EQ(got[size_t(y) * width + x], phash::resampleClip8(int32_t(acc)))
+                << "inH " << inH << " width " << width << " y " << y << " x " << x;
+          }
+        }
+      }
     }
   }
 }

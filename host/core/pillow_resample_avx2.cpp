@@ -165,4 +165,33 @@ HS_AVX2 void horizontalTapsAvx2(const uint8_t* row, const ResampleTaps& t, const
   }
 }
 
+HS_AVX2 void verticalTapsAvx2(const uint8_t* temp, int width, int yFirst, const ResampleTaps& t,
+                              uint8_t* out) {
+  constexpr int kCols = 8;  // int32 lanes per vector
+  for (int y = 0; y < t.outSize; ++y) {
+    const int32_t* k = &t.coef[static_cast<size_t>(y) * t.taps];
+    const uint8_t* src0 = temp + static_cast<size_t>(t.first[y] - yFirst) * width;
+    uint8_t* dst = out + static_cast<size_t>(y) * width;
+    int x = 0;
+    for (; x + kCols <= width; x += kCols) {
+      // Samples times 22-bit taps in int32 (< 2^31); the int32 adds are Pillow's accumulator.
+      __m256i acc = _mm256_set1_epi32(phash::kResampleHalf);
+      const uint8_t* src = src0 + x;
+      for (int j = 0; j < t.count[y]; ++j, src += width) {
+        const __m256i s =
+            _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src)));
+        acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(s, _mm256_set1_epi32(k[j])));
+      }
+      hashsieve::detail::storeBytes8(_mm256_srai_epi32(acc, phash::kResamplePrecisionBits),
+                                     dst + x);
+    }
+    for (; x < width; ++x) {
+      int32_t acc = phash::kResampleHalf;
+      for (int j = 0; j < t.count[y]; ++j)
+        acc += static_cast<int32_t>(src0[static_cast<size_t>(j) * width + x]) * k[j];
+      dst[x] = phash::resampleClip8(acc);
+    }
+  }
+}
+
 }  // namespace hashsieve::pillow::detail

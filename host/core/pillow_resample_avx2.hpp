@@ -37,4 +37,10 @@ SplitTaps splitTaps(const ResampleTaps& t);
 void horizontalTapsAvx2(const uint8_t* row, const ResampleTaps& t, const SplitTaps& split,
                         uint8_t* out);
 
+/// The vertical pass: out[y * width + x] = clip8(half + sum_j temp[(first[y] + j - yFirst) *
+/// width + x] * coef(y, j)) for j < count[y], over a packed `width`-wide buffer whose row 0 is
+/// source row yFirst. Integer sums, the same bytes as Pillow's.
+void verticalTapsAvx2(const uint8_t* temp, int width, int yFirst, const ResampleTaps& t,
+                      uint8_t* out);
+
 }  // namespace hashsieve::pillow::detail
