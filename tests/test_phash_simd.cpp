@@ -17,9 +17,10 @@ namespace {
 
 TEST(PhashSimd, GreyRowEqualsPillowLuma) {
   if (!detail::haveAvx2()) GTEST_SKIP() << "no AVX2 on this CPU: the scalar path is used";
-  // Every (r, g) pair at the widest row, b in steps of 5; the widths cover every tail length.
+  // Every (r, g, b): every (r, g) pair at the widest row for each b (pillowGrey8 computes it with
+  // fused multiply-adds that must round nothing); the widths cover every tail length.
   std::vector<uint8_t> rgb, out;
-  for (int b = 0; b < 256; b += 5) {
+  for (int b = 0; b < 256; ++b) {
     for (int width : {1, 7, 8, 9, 15, 16, 17, 255, 256 * 256}) {
       rgb.resize(3 * size_t(width));
       for (int x = 0; x < width; ++x) {
