@@ -80,16 +80,24 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
   }
 }
 
-/// Stores 8 bytes to each of 4 rows (row k at out + k * pitch) from the packs of 4 rows' int32
-/// lanes: bytes [4k, 4k + 4) of the low half hold row k's first 4, of the high half its last 4.
-HS_AVX2_INLINE void storeGrey4(__m256i packed, uint8_t* out, size_t pitch) {
-  const __m256i rows =
-      _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-  const __m128i lo = _mm256_castsi256_si128(rows), hi = _mm256_extracti128_si256(rows, 1);
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), lo);
-  _mm_storeh_pd(reinterpret_cast<double*>(out + pitch), _mm_castsi128_pd(lo));
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 2 * pitch), hi);
-  _mm_storeh_pd(reinterpret_cast<double*>(out + 3 * pitch), _mm_castsi128_pd(hi));
+/// The 4x4 transposes of the 128-bit halves of v[0..3]: half h of v[k] gets element k of half h
+/// of each of v[0..3], in order.
+HS_AVX2_INLINE void transpose4x4Halves(__m256 v[4]) {
+  const __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
+  v[0] = _mm256_shuffle_ps(t0, t2, 0x44);
+  v[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+  v[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+  v[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+}
+
+/// The four 8-byte quarters of `bytes` to rows a, b (low half) and c, d (high half).
+HS_AVX2_INLINE void storeQuarters(__m256i bytes, uint8_t* a, uint8_t* b, uint8_t* c, uint8_t* d) {
+  const __m128i lo = _mm256_castsi256_si128(bytes), hi = _mm256_extracti128_si256(bytes, 1);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(a), lo);
+  _mm_storeh_pd(reinterpret_cast<double*>(b), _mm_castsi128_pd(lo));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(c), hi);
+  _mm_storeh_pd(reinterpret_cast<double*>(d), _mm_castsi128_pd(hi));
 }
 
 /// Luma of rows r0..r0+7 straight into block[c * 8 + l] (the row pass's column-interleaved
@@ -116,29 +124,41 @@ HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_
       for (int l = 0; l < kLanes; ++l) std::memcpy(grey + l * greyPitch, p[l], cols);
     return;
   }
+  // Vector k of half h (columns c + 4h .. c + 4h + 3) holds row k's 4 pixels in its low 128 bits
+  // and row k + 4's in its high 128 bits, so the in-half 4x4 transposes give each column's 8 rows
+  // in order (no cross-half shuffles), and the grey packs give whole rows per 64-bit quarter.
+  constexpr int kHalf = kLanes / 2;
   for (; hashsieve::detail::rgb8Readable(c, cols); c += kLanes) {
-    __m256 v[kLanes];
-    __m256i even = _mm256_setzero_si256(), pairs[2];
-#pragma GCC unroll 8  // the pairing below is by constant l once unrolled
-    for (int l = 0; l < kLanes; ++l) {
-      __m256 r, g, b;
-      rgb8Floats(p[l] + kRgbBytes * c, r, g, b);
-      v[l] = lumaOf(r, g, b);
+    __m256 v[2][kHalf];
+    __m256i pairs[2];
+#pragma GCC unroll 4  // the pairing below is by constant k once unrolled
+    for (int k = 0; k < kHalf; ++k) {
+      __m256i grey2[2];
+      for (int h = 0; h < 2; ++h) {
+        __m256i ri, gi, bi;
+        const int x = kRgbBytes * (c + h * kHalf);
+        hashsieve::detail::rgb4x2Channels(p[k] + x, p[k + kHalf] + x, ri, gi, bi);
+        const __m256 r = _mm256_cvtepi32_ps(ri), g = _mm256_cvtepi32_ps(gi);
+        const __m256 b = _mm256_cvtepi32_ps(bi);
+        v[h][k] = lumaOf(r, g, b);
+        if constexpr (kGrey) grey2[h] = hashsieve::detail::pillowGrey8(r, g, b);
+      }
       if constexpr (kGrey) {
-        // Rows packed two, then four at a time (0..255: the packs never saturate).
-        const __m256i y = hashsieve::detail::pillowGrey8(r, g, b);
-        if (l % 2 == 0) {
-          even = y;
-        } else {
-          pairs[l / 2 % 2] = _mm256_packus_epi32(even, y);
-          if (l % 4 == 3)
-            storeGrey4(_mm256_packus_epi16(pairs[0], pairs[1]), grey + (l - 3) * greyPitch + c,
-                       greyPitch);
+        // 0..255, so the packs never saturate: row k's 8 samples, then row k + 4's, in 16 bits;
+        // two such pairs make rows k - 1, k (low half) and k + 3, k + 4 (high half) in bytes.
+        pairs[k % 2] = _mm256_packus_epi32(grey2[0], grey2[1]);
+        if (k % 2 == 1) {
+          uint8_t* row = grey + c;
+          storeQuarters(_mm256_packus_epi16(pairs[0], pairs[1]), row + (k - 1) * greyPitch,
+                        row + k * greyPitch, row + (k + 3) * greyPitch, row + (k + 4) * greyPitch);
         }
       }
     }
-    transpose8(v);
-    for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
+    for (int h = 0; h < 2; ++h) {
+      transpose4x4Halves(v[h]);
+      for (int i = 0; i < kHalf; ++i)
+        _mm256_storeu_ps(block + (c + h * kHalf + i) * kLanes, v[h][i]);
+    }
   }
   for (; c < cols; ++c) {
     for (int l = 0; l < kLanes; ++l) {

@@ -32,20 +32,27 @@ inline bool rgb8Readable(int x, int width) {
   return 3 * (x + kRgbPixelsPerVector) + kRgbLoadSlack <= 3 * width;
 }
 
-/// R, G and B of the 8 RGB pixels at p, zero-extended to int32 lanes (pixel order).
-HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m256i& b) {
+/// R, G and B of 4 RGB pixels at lo (lanes 0..3) and 4 at hi (lanes 4..7), zero-extended to int32
+/// lanes. Each reads 16 bytes (kRgbLoadSlack past its 4th pixel).
+HS_AVX2_INLINE void rgb4x2Channels(const uint8_t* lo, const uint8_t* hi, __m256i& r, __m256i& g,
+                                   __m256i& b) {
   // Per 128-bit half: channel c of its pixels 0..3 (bytes 3k + c) to the low byte of lane k.
   const __m256i shufR =
       _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 0, -1, -1, -1, 3,
                        -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
   const __m256i one = _mm256_set1_epi32(1);
-  const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(p + 12),
-                                        reinterpret_cast<const __m128i*>(p));
+  const __m256i v = _mm256_loadu2_m128i(reinterpret_cast<const __m128i*>(hi),
+                                        reinterpret_cast<const __m128i*>(lo));
   r = _mm256_shuffle_epi8(v, shufR);
   // Lanes hold 0xFFFFFFxx: adding 1 picks the next channel and keeps the zeroing 0xFF bytes.
   const __m256i shufG = _mm256_add_epi32(shufR, one);
   g = _mm256_shuffle_epi8(v, shufG);
   b = _mm256_shuffle_epi8(v, _mm256_add_epi32(shufG, one));
+}
+
+/// R, G and B of the 8 RGB pixels at p, zero-extended to int32 lanes (pixel order).
+HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m256i& b) {
+  rgb4x2Channels(p, p + 3 * kRgbPixelsPerVector / 2, r, g, b);
 }
 
 /// Pillow's rgb2l (phash::pillowLuma) of 8 pixels whose channels are float lanes (0..255), as
