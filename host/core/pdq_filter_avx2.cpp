@@ -232,42 +232,53 @@ HS_AVX2_INLINE __m256 boxStart(const float* in, const BoxPhases& ph) {
   return sum;
 }
 
-/// boxLine along 8 interleaved rows at once, every output: out[o * 8 + lane].
-HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, float* out) {
+/// boxLine along kGroups blocks of 8 interleaved rows at once, every output: out[g][o * 8 +
+/// lane]. The groups' running sums are independent chains, interleaved step by step so that one
+/// group's add and subtract latency overlaps the other's; each lane keeps boxLine's order.
+template <int kGroups>
+HS_AVX2_INLINE void sweepRows(const float* const* in, int cols, int window, float* const* out) {
   const BoxPhases ph(cols, window);
-  __m256 sum = boxStart(in, ph);
+  __m256 sum[kGroups];
+  for (int g = 0; g < kGroups; ++g) sum[g] = boxStart(in[g], ph);
   int o = 0;
   for (; o < ph.growEnd(); ++o) {
-    sum = boxAdvance(in, ph, o, o + 1, sum);
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
+    for (int g = 0; g < kGroups; ++g) {
+      sum[g] = boxAdvance(in[g], ph, o, o + 1, sum[g]);
+      _mm256_storeu_ps(out[g] + o * kLanes, _mm256_div_ps(sum[g], _mm256_set1_ps(ph.count(o))));
+    }
   }
   const __m256 full = _mm256_set1_ps(static_cast<float>(window));  // the slide's count
   const int e = ph.slideEnd();
   if (o < e) {
-    // Two steps per iteration (fewer loop instructions); each lane keeps boxLine's order.
-    const float* add = in + (o + ph.lead) * kLanes;
-    const float* sub = in + (o + ph.lead - window) * kLanes;
-    float* dst = out + o * kLanes;
+    const float* add[kGroups];
+    const float* sub[kGroups];
+    float* dst[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      add[g] = in[g] + (o + ph.lead) * kLanes;
+      sub[g] = in[g] + (o + ph.lead - window) * kLanes;
+      dst[g] = out[g] + o * kLanes;
+    }
+    auto step = [&](int i) HS_AVX2_LAMBDA {
+      for (int g = 0; g < kGroups; ++g) {
+        sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(add[g] + i * kLanes));
+        sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(sub[g] + i * kLanes));
+        _mm256_storeu_ps(dst[g] + i * kLanes, _mm256_div_ps(sum[g], full));
+      }
+    };
     const int steps = e - o;
     int i = 0;
-    for (; i + 2 <= steps; i += 2) {
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
-      _mm256_storeu_ps(dst + i * kLanes, _mm256_div_ps(sum, full));
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + (i + 1) * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + (i + 1) * kLanes));
-      _mm256_storeu_ps(dst + (i + 1) * kLanes, _mm256_div_ps(sum, full));
+    for (; i + 2 <= steps; i += 2) {  // two steps per iteration: fewer loop instructions
+      step(i);
+      step(i + 1);
     }
-    if (i < steps) {
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
-      _mm256_storeu_ps(dst + i * kLanes, _mm256_div_ps(sum, full));
-    }
+    if (i < steps) step(i);
     o = e;
   }
   for (; o < cols; ++o) {
-    sum = boxAdvance(in, ph, o, o + 1, sum);
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
+    for (int g = 0; g < kGroups; ++g) {
+      sum[g] = boxAdvance(in[g], ph, o, o + 1, sum[g]);
+      _mm256_storeu_ps(out[g] + o * kLanes, _mm256_div_ps(sum[g], _mm256_set1_ps(ph.count(o))));
+    }
   }
 }
 
@@ -391,14 +402,16 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   // pass reads the ring and emits 8 rows at a time into `group`, repetition 2's row pass turns
   // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
   // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
-  // produced one (one group past its incoming row): window + 8 rows, rounded to whole groups.
-  const int ringRows = (windowAlongCols + 3 * kLanes - 2) / kLanes * kLanes;
+  // produced one (up to two groups past its incoming row): window + 16 rows, rounded to whole
+  // groups.
+  const int ringRows = (windowAlongCols + 4 * kLanes - 2) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
   float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
   float* group = s.plane2.get(blockSize);
   float* luma = s.rows8.get(blockSize);
-  float* block1 = s.block1.get(blockSize);
-  float* block2 = s.block2.get(blockSize);
+  // Two groups each: repetition 1's row pass runs two groups at once where the frame has them.
+  float* block1 = s.block1.get(2 * blockSize);
+  float* block2 = s.block2.get(2 * blockSize);
   float* kept = s.kept.get(static_cast<size_t>(rows) * kBufDim);
   float* sums = s.sums.get(cols);
   auto ringRow = [&](int r) { return ring + static_cast<size_t>(r % ringRows) * cols; };
@@ -417,20 +430,32 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   // Groups start at multiples of 8 and ringRows is one too, so a group's rows are contiguous in
   // the ring.
   int produced = 0;
+  auto lumaOfGroup = [&](int r0, float* dst) HS_AVX2_LAMBDA {
+    if (r0 < greyEnd && r0 + kLanes > greyFirst) {
+      lumaGroup<true>(img, r0, dst, greyRows, greyPitch);
+      handGrey(r0, kLanes);
+    } else {
+      lumaGroup<false>(img, r0, dst, nullptr, 0);
+    }
+  };
   auto produceThrough = [&](int need) HS_AVX2_LAMBDA {
     while (produced <= need) {
-      const bool wantGrey = produced < greyEnd && produced + kLanes > greyFirst;
-      if (produced + kLanes <= rows) {
-        if (wantGrey) {
-          lumaGroup<true>(img, produced, block1, greyRows, greyPitch);
-          handGrey(produced, kLanes);
-        } else {
-          lumaGroup<false>(img, produced, block1, nullptr, 0);
-        }
-        sweepRows(block1, cols, windowAlongRows, block2);
+      if (produced + 2 * kLanes <= rows) {
+        float* const in[2] = {block1, block1 + blockSize};
+        float* const out[2] = {block2, block2 + blockSize};
+        lumaOfGroup(produced, in[0]);
+        lumaOfGroup(produced + kLanes, in[1]);
+        sweepRows<2>(in, cols, windowAlongRows, out);
+        deinterleave(out[0], cols, ringRow(produced), cols);
+        deinterleave(out[1], cols, ringRow(produced + kLanes), cols);
+        produced += 2 * kLanes;
+      } else if (produced + kLanes <= rows) {
+        lumaOfGroup(produced, block1);
+        sweepRows<1>(&block1, cols, windowAlongRows, &block2);
         deinterleave(block2, cols, ringRow(produced), cols);
         produced += kLanes;
       } else {
+        const bool wantGrey = produced < greyEnd && produced >= greyFirst;
         lumaRow(img.row(produced), cols, img.format, luma, wantGrey ? greyRows : nullptr);
         if (wantGrey) handGrey(produced, 1);
         boxLine(luma, ringRow(produced), cols, 1, windowAlongRows);
