@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "host/core/phash_math.hpp"
@@ -195,33 +196,48 @@ struct BoxPhases {
   }
 };
 
-/// Steps o in [o0, o1) of boxLine along 8 interleaved rows (sample i of the 8 rows at
-/// in + i * 8), without dividing: the running sums' float adds and subtracts in boxLine's order.
-HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, int o1, __m256 sum) {
+/// Steps o in [o0, o1) of boxLine along kGroups blocks of 8 interleaved rows (sample i of block
+/// g's 8 rows at in[g] + i * 8), without dividing: the running sums' float adds and subtracts in
+/// boxLine's order. The groups' chains are interleaved step by step (their latencies overlap).
+template <int kGroups>
+HS_AVX2_INLINE void boxAdvance(const float* const* in, const BoxPhases& ph, int o0, int o1,
+                               __m256* sum) {
   int o = o0;
   for (const int e = std::min(o1, ph.growEnd()); o < e; ++o)
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
+    for (int g = 0; g < kGroups; ++g)
+      sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(in[g] + (o + ph.lead) * kLanes));
   const int slideEnd = std::min(o1, ph.slideEnd());
   if (o < slideEnd) {
-    // Two steps per iteration (fewer loop instructions); each lane keeps boxLine's order.
-    const float* add = in + (o + ph.lead) * kLanes;
-    const float* sub = in + (o + ph.lead - ph.window) * kLanes;
+    // Two steps per iteration (fewer loop instructions).
+    const float* add[kGroups];
+    const float* sub[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      add[g] = in[g] + (o + ph.lead) * kLanes;
+      sub[g] = in[g] + (o + ph.lead - ph.window) * kLanes;
+    }
+    auto step = [&](int i) HS_AVX2_LAMBDA {
+      for (int g = 0; g < kGroups; ++g) {
+        sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(add[g] + i * kLanes));
+        sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(sub[g] + i * kLanes));
+      }
+    };
     const int steps = slideEnd - o;
     int i = 0;
     for (; i + 2 <= steps; i += 2) {
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + (i + 1) * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + (i + 1) * kLanes));
+      step(i);
+      step(i + 1);
     }
-    if (i < steps) {
-      sum = _mm256_add_ps(sum, _mm256_loadu_ps(add + i * kLanes));
-      sum = _mm256_sub_ps(sum, _mm256_loadu_ps(sub + i * kLanes));
-    }
+    if (i < steps) step(i);
     o = slideEnd;
   }
   for (; o < o1; ++o)
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+    for (int g = 0; g < kGroups; ++g)
+      sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(in[g] + (o + ph.lead - ph.window) * kLanes));
+}
+
+/// boxAdvance of one group.
+HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, int o1, __m256 sum) {
+  boxAdvance<1>(&in, ph, o0, o1, &sum);
   return sum;
 }
 
@@ -282,18 +298,21 @@ HS_AVX2_INLINE void sweepRows(const float* const* in, int cols, int window, floa
   }
 }
 
-/// boxLine along 8 interleaved rows, only the outputs in `kept` (ascending): store(k, v) gets
-/// output kept[k]. The steps past the last kept output change no result and are skipped.
-template <typename Store>
-HS_AVX2_INLINE void sweepRowsKept(const float* in, int cols, int window, const int* kept, int nKept,
-                                  Store&& store) {
+/// boxLine along kGroups blocks of 8 interleaved rows, only the outputs in `kept` (ascending):
+/// store(g, k, v) gets block g's output kept[k]. The steps past the last kept output change no
+/// result and are skipped.
+template <int kGroups, typename Store>
+HS_AVX2_INLINE void sweepRowsKept(const float* const* in, int cols, int window, const int* kept,
+                                  int nKept, Store&& store) {
   const BoxPhases ph(cols, window);
-  __m256 sum = boxStart(in, ph);
+  __m256 sum[kGroups];
+  for (int g = 0; g < kGroups; ++g) sum[g] = boxStart(in[g], ph);
   int o = 0;
   for (int k = 0; k < nKept; ++k) {
-    sum = boxAdvance(in, ph, o, kept[k] + 1, sum);
+    boxAdvance<kGroups>(in, ph, o, kept[k] + 1, sum);
     o = kept[k] + 1;
-    store(k, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(kept[k]))));
+    const __m256 count = _mm256_set1_ps(ph.count(kept[k]));
+    for (int g = 0; g < kGroups; ++g) store(g, k, _mm256_div_ps(sum[g], count));
   }
 }
 
@@ -399,7 +418,7 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   const int rows = img.height, cols = img.width;
   const int windowAlongRows = boxWindow(cols), windowAlongCols = boxWindow(rows);
   // The passes stream through the frame: repetition 1's row pass fills a ring of rows, its column
-  // pass reads the ring and emits 8 rows at a time into `group`, repetition 2's row pass turns
+  // pass reads the ring and emits 8 rows at a time into `colOut`, repetition 2's row pass turns
   // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
   // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
   // produced one (up to two groups past its incoming row): window + 16 rows, rounded to whole
@@ -407,7 +426,9 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   const int ringRows = (windowAlongCols + 4 * kLanes - 2) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
   float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
-  float* group = s.plane2.get(blockSize);
+  // Repetition 1's column pass output: two full groups (see rowPass2), then the short last group.
+  float* colOut = s.plane2.get(3 * blockSize);
+  float* group = colOut + 2 * blockSize;
   float* luma = s.rows8.get(blockSize);
   // Two groups each: repetition 1's row pass runs two groups at once where the frame has them.
   float* block1 = s.block1.get(2 * blockSize);
@@ -464,20 +485,27 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
     }
   };
 
-  // Repetition 2, rows, on one finished group in block2: only the 64 decimated columns.
+  // Repetition 2, rows, on finished groups in colOut: only the 64 decimated columns.
   int keptCols[kBufDim];
   std::vector<int> rowToI(rows, -1);
   for (int j = 0; j < kBufDim; ++j) keptCols[j] = decimateIndex(j, cols);  // ascending, distinct
   for (int i = 0; i < kBufDim; ++i) rowToI[decimateIndex(i, rows)] = i;
-  auto rowPass2 = [&](int r0) HS_AVX2_LAMBDA {
-    sweepRowsKept(block2, cols, windowAlongRows, keptCols, kBufDim,
-                  [&](int j, __m256 v) HS_AVX2_LAMBDA {
-                    alignas(32) float lanes[kLanes];
-                    _mm256_store_ps(lanes, v);
-                    for (int l = 0; l < kLanes; ++l)
-                      kept[static_cast<size_t>(r0 + l) * kBufDim + j] = lanes[l];
-                  });
+  // Full groups of repetition 1's column pass wait in `colOut` in pairs, so that this pass
+  // interleaves two groups' running sums; a lone group (the last) runs by itself.
+  auto rowPass2 = [&](auto groups, int r0) HS_AVX2_LAMBDA {
+    constexpr int kGroups = decltype(groups)::value;
+    const float* const in[2] = {colOut, colOut + blockSize};
+    sweepRowsKept<kGroups>(
+        in, cols, windowAlongRows, keptCols, kBufDim, [&](int g, int j, __m256 v) HS_AVX2_LAMBDA {
+          alignas(32) float lanes[kLanes];
+          _mm256_store_ps(lanes, v);
+          for (int l = 0; l < kLanes; ++l)
+            kept[static_cast<size_t>(r0 + g * kLanes + l) * kBufDim + j] = lanes[l];
+        });
   };
+  using One = std::integral_constant<int, 1>;
+  using Two = std::integral_constant<int, 2>;
+  int pending = -1;  // first row of the full group waiting in colOut, or -1
 
   // Repetition 1, columns: ring -> one group of 8 output rows at a time, straight into
   // repetition 2's row pass.
@@ -499,13 +527,19 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
       sub[l] = outgoing >= 0 ? ringRow(outgoing) : nullptr;
       count[l] = colPh.count(o0 + l);
     }
+    float* dst = n < kLanes ? group : colOut + (pending >= 0 ? blockSize : 0);
     if (n == kLanes && o0 >= colPh.growEnd() && o0 + kLanes <= colPh.slideEnd()) {
-      columnGroup<true>(sums, cols, add, sub, count, n, block2);
+      columnGroup<true>(sums, cols, add, sub, count, n, dst);
     } else {
-      columnGroup<false>(sums, cols, add, sub, count, n, n == kLanes ? block2 : group);
+      columnGroup<false>(sums, cols, add, sub, count, n, dst);
     }
     if (n == kLanes) {
-      rowPass2(o0);
+      if (pending >= 0) {
+        rowPass2(Two{}, pending);  // pending and o0 are consecutive groups
+        pending = -1;
+      } else {
+        pending = o0;
+      }
       continue;
     }
     for (int l = 0; l < n; ++l) {  // the last, short group: one row at a time
@@ -519,6 +553,8 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
           [&](int, float v) { dst[j++] = v; });
     }
   }
+
+  if (pending >= 0) rowPass2(One{}, pending);
 
   // Repetition 2, columns over the kept 64 columns, dividing only at the 64 decimated rows.
   boxColumnsStreamed(
