@@ -4,6 +4,7 @@
 // padded strides, tails of rows and columns that are not multiples of 8).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -67,6 +68,49 @@ INSTANTIATE_TEST_SUITE_P(
                       FusedCase{1023, 77, PixelFormat::Rgb8, 1},   // wide: first/last rows only
                       FusedCase{1920, 1080, PixelFormat::Rgb8, 0},
                       FusedCase{4001, 67, PixelFormat::Gray8, 0}));
+
+/// Records every grey row PDQ's pass hands over.
+class RecordingSink final : public GreyRowSink {
+ public:
+  RecordingSink(int w, int h) : w_(w), h_(h), rows_(size_t(w) * h, 0), seen_(h, 0) {}
+  int firstRow() const override { return 0; }
+  int endRow() const override { return h_; }
+  void row(int y, const uint8_t* grey) override {
+    std::copy_n(grey, w_, rows_.begin() + std::ptrdiff_t(y) * w_);
+    ++seen_[y];
+  }
+  int w_, h_;
+  std::vector<uint8_t> rows_;
+  std::vector<int> seen_;
+};
+
+// The grey rows made in PDQ's luma pass (8 rows at a time, packed four rows per store, plus the
+// single-row and column tails) against pillowLuma, over every RGB value: pixel i holds the 24-bit
+// value i. 4099 x 4099 covers 2^24 values with width and height not multiples of 8.
+TEST(PdqGreyRows, EveryRgbValueEqualsPillowLuma) {
+  constexpr int kSide = 4099;
+  std::vector<uint8_t> rgb(size_t(3) * kSide * kSide);
+  for (size_t i = 0; i < size_t(kSide) * kSide; ++i) {
+    const uint32_t v = uint32_t(i) & 0xFFFFFF;
+    rgb[3 * i] = uint8_t(v >> 16);
+    rgb[3 * i + 1] = uint8_t(v >> 8);
+    rgb[3 * i + 2] = uint8_t(v);
+  }
+  const ImageView view{rgb.data(), kSide, kSide, std::ptrdiff_t(3) * kSide, PixelFormat::Rgb8};
+  RecordingSink sink(kSide, kSide);
+  pdq::PdqCpu pdq;
+  pdq::PdqResult r;
+  if (!pdq.hash(view, false, r, &sink))
+    GTEST_SKIP() << "no AVX2 + FMA: PDQ's scalar path feeds no rows";
+  for (int y = 0; y < kSide; ++y) {
+    ASSERT_EQ(sink.seen_[y], 1) << "row " << y;
+    for (int x = 0; x < kSide; ++x) {
+      const uint8_t* p = &rgb[3 * (size_t(y) * kSide + x)];
+      ASSERT_EQ(sink.rows_[size_t(y) * kSide + x], phash::pillowLuma(p[0], p[1], p[2]))
+          << "x " << x << " y " << y;
+    }
+  }
+}
 
 TEST(StreamedResize, EqualsResizeLanczosL) {
   std::mt19937 rng(9);

@@ -52,7 +52,10 @@ INSTANTIATE_TEST_SUITE_P(
                       SimdCase{127, 129, PixelFormat::Rgb8}, SimdCase{333, 201, PixelFormat::Gray8},
                       SimdCase{1023, 77, PixelFormat::Rgb8}, SimdCase{90, 1601, PixelFormat::Rgb8},
                       SimdCase{1920, 1080, PixelFormat::Rgb8},
-                      SimdCase{4001, 67, PixelFormat::Gray8}));
+                      SimdCase{4001, 67, PixelFormat::Gray8},
+                      // 57 full groups (made two at a time, then one; passed on in pairs, then
+                      // one waiting) and a short group of 4 rows.
+                      SimdCase{200, 460, PixelFormat::Rgb8}));
 
 TEST(PdqSimd, WholeHashUsesTheSameBitsOnBothPaths) {
   // PdqCpu takes the AVX2 path for Reference luma and the scalar path for Float64; on a grey

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "host/core/phash_math.hpp"
@@ -39,10 +40,17 @@ HS_AVX2_INLINE void transpose8(__m256 r[kLanes]) {
   r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-/// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from int32 channels.
-HS_AVX2_INLINE __m256 lumaOf(__m256i ri, __m256i gi, __m256i bi) {
-  const __m256 r = _mm256_cvtepi32_ps(ri), g = _mm256_cvtepi32_ps(gi);
-  const __m256 b = _mm256_cvtepi32_ps(bi);
+/// Float channels of the 8 RGB pixels at p.
+HS_AVX2_INLINE void rgb8Floats(const uint8_t* p, __m256& r, __m256& g, __m256& b) {
+  __m256i ri, gi, bi;
+  hashsieve::detail::rgb8Channels(p, ri, gi, bi);
+  r = _mm256_cvtepi32_ps(ri);
+  g = _mm256_cvtepi32_ps(gi);
+  b = _mm256_cvtepi32_ps(bi);
+}
+
+/// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from float channels.
+HS_AVX2_INLINE __m256 lumaOf(__m256 r, __m256 g, __m256 b) {
   const __m256 rg = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(kLumaR), r),
                                   _mm256_mul_ps(_mm256_set1_ps(kLumaG), g));
   return _mm256_add_ps(rg, _mm256_mul_ps(_mm256_set1_ps(kLumaB), b));
@@ -61,16 +69,36 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
     return;
   }
   for (; hashsieve::detail::rgb8Readable(x, width); x += kLanes) {
-    __m256i ri, gi, bi;
-    hashsieve::detail::rgb8Channels(p + kRgbBytes * x, ri, gi, bi);
-    _mm256_storeu_ps(out + x, lumaOf(ri, gi, bi));
-    if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi), grey + x);
+    __m256 r, g, b;
+    rgb8Floats(p + kRgbBytes * x, r, g, b);
+    _mm256_storeu_ps(out + x, lumaOf(r, g, b));
+    if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b), grey + x);
   }
   for (; x < width; ++x) {
     const uint8_t* q = p + kRgbBytes * x;
     out[x] = lumaFromRgb(q[0], q[1], q[2]);
     if (grey) grey[x] = phash::pillowLuma(q[0], q[1], q[2]);
   }
+}
+
+/// The 4x4 transposes of the 128-bit halves of v[0..3]: half h of v[k] gets element k of half h
+/// of each of v[0..3], in order.
+HS_AVX2_INLINE void transpose4x4Halves(__m256 v[4]) {
+  const __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
+  v[0] = _mm256_shuffle_ps(t0, t2, 0x44);
+  v[1] = _mm256_shuffle_ps(t0, t2, 0xEE);
+  v[2] = _mm256_shuffle_ps(t1, t3, 0x44);
+  v[3] = _mm256_shuffle_ps(t1, t3, 0xEE);
+}
+
+/// The four 8-byte quarters of `bytes` to rows a, b (low half) and c, d (high half).
+HS_AVX2_INLINE void storeQuarters(__m256i bytes, uint8_t* a, uint8_t* b, uint8_t* c, uint8_t* d) {
+  const __m128i lo = _mm256_castsi256_si128(bytes), hi = _mm256_extracti128_si256(bytes, 1);
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(a), lo);
+  _mm_storeh_pd(reinterpret_cast<double*>(b), _mm_castsi128_pd(lo));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(c), hi);
+  _mm_storeh_pd(reinterpret_cast<double*>(d), _mm_castsi128_pd(hi));
 }
 
 /// Luma of rows r0..r0+7 straight into block[c * 8 + l] (the row pass's column-interleaved
@@ -97,18 +125,41 @@ HS_AVX2_INLINE void lumaGroup(const ImageView& img, int r0, float* block, uint8_
       for (int l = 0; l < kLanes; ++l) std::memcpy(grey + l * greyPitch, p[l], cols);
     return;
   }
+  // Vector k of half h (columns c + 4h .. c + 4h + 3) holds row k's 4 pixels in its low 128 bits
+  // and row k + 4's in its high 128 bits, so the in-half 4x4 transposes give each column's 8 rows
+  // in order (no cross-half shuffles), and the grey packs give whole rows per 64-bit quarter.
+  constexpr int kHalf = kLanes / 2;
   for (; hashsieve::detail::rgb8Readable(c, cols); c += kLanes) {
-    __m256 v[kLanes];
-    for (int l = 0; l < kLanes; ++l) {
-      __m256i ri, gi, bi;
-      hashsieve::detail::rgb8Channels(p[l] + kRgbBytes * c, ri, gi, bi);
-      v[l] = lumaOf(ri, gi, bi);
-      if constexpr (kGrey)
-        hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(ri, gi, bi),
-                                       grey + l * greyPitch + c);
+    __m256 v[2][kHalf];
+    __m256i pairs[2];
+#pragma GCC unroll 4  // the pairing below is by constant k once unrolled
+    for (int k = 0; k < kHalf; ++k) {
+      __m256i grey2[2];
+      for (int h = 0; h < 2; ++h) {
+        __m256i ri, gi, bi;
+        const int x = kRgbBytes * (c + h * kHalf);
+        hashsieve::detail::rgb4x2Channels(p[k] + x, p[k + kHalf] + x, ri, gi, bi);
+        const __m256 r = _mm256_cvtepi32_ps(ri), g = _mm256_cvtepi32_ps(gi);
+        const __m256 b = _mm256_cvtepi32_ps(bi);
+        v[h][k] = lumaOf(r, g, b);
+        if constexpr (kGrey) grey2[h] = hashsieve::detail::pillowGrey8(r, g, b);
+      }
+      if constexpr (kGrey) {
+        // 0..255, so the packs never saturate: row k's 8 samples, then row k + 4's, in 16 bits;
+        // two such pairs make rows k - 1, k (low half) and k + 3, k + 4 (high half) in bytes.
+        pairs[k % 2] = _mm256_packus_epi32(grey2[0], grey2[1]);
+        if (k % 2 == 1) {
+          uint8_t* row = grey + c;
+          storeQuarters(_mm256_packus_epi16(pairs[0], pairs[1]), row + (k - 1) * greyPitch,
+                        row + k * greyPitch, row + (k + 3) * greyPitch, row + (k + 4) * greyPitch);
+        }
+      }
     }
-    transpose8(v);
-    for (int i = 0; i < kLanes; ++i) _mm256_storeu_ps(block + (c + i) * kLanes, v[i]);
+    for (int h = 0; h < 2; ++h) {
+      transpose4x4Halves(v[h]);
+      for (int i = 0; i < kHalf; ++i)
+        _mm256_storeu_ps(block + (c + h * kHalf + i) * kLanes, v[h][i]);
+    }
   }
   for (; c < cols; ++c) {
     for (int l = 0; l < kLanes; ++l) {
@@ -145,18 +196,48 @@ struct BoxPhases {
   }
 };
 
-/// Steps o in [o0, o1) of boxLine along 8 interleaved rows (sample i of the 8 rows at
-/// in + i * 8), without dividing: the running sums' float adds and subtracts in boxLine's order.
-HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, int o1, __m256 sum) {
+/// Steps o in [o0, o1) of boxLine along kGroups blocks of 8 interleaved rows (sample i of block
+/// g's 8 rows at in[g] + i * 8), without dividing: the running sums' float adds and subtracts in
+/// boxLine's order. The groups' chains are interleaved step by step (their latencies overlap).
+template <int kGroups>
+HS_AVX2_INLINE void boxAdvance(const float* const* in, const BoxPhases& ph, int o0, int o1,
+                               __m256* sum) {
   int o = o0;
   for (const int e = std::min(o1, ph.growEnd()); o < e; ++o)
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-  for (const int e = std::min(o1, ph.slideEnd()); o < e; ++o) {
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+    for (int g = 0; g < kGroups; ++g)
+      sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(in[g] + (o + ph.lead) * kLanes));
+  const int slideEnd = std::min(o1, ph.slideEnd());
+  if (o < slideEnd) {
+    // Two steps per iteration (fewer loop instructions).
+    const float* add[kGroups];
+    const float* sub[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      add[g] = in[g] + (o + ph.lead) * kLanes;
+      sub[g] = in[g] + (o + ph.lead - ph.window) * kLanes;
+    }
+    auto step = [&](int i) HS_AVX2_LAMBDA {
+      for (int g = 0; g < kGroups; ++g) {
+        sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(add[g] + i * kLanes));
+        sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(sub[g] + i * kLanes));
+      }
+    };
+    const int steps = slideEnd - o;
+    int i = 0;
+    for (; i + 2 <= steps; i += 2) {
+      step(i);
+      step(i + 1);
+    }
+    if (i < steps) step(i);
+    o = slideEnd;
   }
   for (; o < o1; ++o)
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - ph.window) * kLanes));
+    for (int g = 0; g < kGroups; ++g)
+      sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(in[g] + (o + ph.lead - ph.window) * kLanes));
+}
+
+/// boxAdvance of one group.
+HS_AVX2_INLINE __m256 boxAdvance(const float* in, const BoxPhases& ph, int o0, int o1, __m256 sum) {
+  boxAdvance<1>(&in, ph, o0, o1, &sum);
   return sum;
 }
 
@@ -167,39 +248,71 @@ HS_AVX2_INLINE __m256 boxStart(const float* in, const BoxPhases& ph) {
   return sum;
 }
 
-/// boxLine along 8 interleaved rows at once, every output: out[o * 8 + lane].
-HS_AVX2_INLINE void sweepRows(const float* in, int cols, int window, float* out) {
+/// boxLine along kGroups blocks of 8 interleaved rows at once, every output: out[g][o * 8 +
+/// lane]. The groups' running sums are independent chains, interleaved step by step so that one
+/// group's add and subtract latency overlaps the other's; each lane keeps boxLine's order.
+template <int kGroups>
+HS_AVX2_INLINE void sweepRows(const float* const* in, int cols, int window, float* const* out) {
   const BoxPhases ph(cols, window);
-  __m256 sum = boxStart(in, ph);
+  __m256 sum[kGroups];
+  for (int g = 0; g < kGroups; ++g) sum[g] = boxStart(in[g], ph);
   int o = 0;
   for (; o < ph.growEnd(); ++o) {
-    sum = boxAdvance(in, ph, o, o + 1, sum);
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
+    for (int g = 0; g < kGroups; ++g) {
+      sum[g] = boxAdvance(in[g], ph, o, o + 1, sum[g]);
+      _mm256_storeu_ps(out[g] + o * kLanes, _mm256_div_ps(sum[g], _mm256_set1_ps(ph.count(o))));
+    }
   }
   const __m256 full = _mm256_set1_ps(static_cast<float>(window));  // the slide's count
-  for (const int e = ph.slideEnd(); o < e; ++o) {
-    sum = _mm256_add_ps(sum, _mm256_loadu_ps(in + (o + ph.lead) * kLanes));
-    sum = _mm256_sub_ps(sum, _mm256_loadu_ps(in + (o + ph.lead - window) * kLanes));
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, full));
+  const int e = ph.slideEnd();
+  if (o < e) {
+    const float* add[kGroups];
+    const float* sub[kGroups];
+    float* dst[kGroups];
+    for (int g = 0; g < kGroups; ++g) {
+      add[g] = in[g] + (o + ph.lead) * kLanes;
+      sub[g] = in[g] + (o + ph.lead - window) * kLanes;
+      dst[g] = out[g] + o * kLanes;
+    }
+    auto step = [&](int i) HS_AVX2_LAMBDA {
+      for (int g = 0; g < kGroups; ++g) {
+        sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(add[g] + i * kLanes));
+        sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(sub[g] + i * kLanes));
+        _mm256_storeu_ps(dst[g] + i * kLanes, _mm256_div_ps(sum[g], full));
+      }
+    };
+    const int steps = e - o;
+    int i = 0;
+    for (; i + 2 <= steps; i += 2) {  // two steps per iteration: fewer loop instructions
+      step(i);
+      step(i + 1);
+    }
+    if (i < steps) step(i);
+    o = e;
   }
   for (; o < cols; ++o) {
-    sum = boxAdvance(in, ph, o, o + 1, sum);
-    _mm256_storeu_ps(out + o * kLanes, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(o))));
+    for (int g = 0; g < kGroups; ++g) {
+      sum[g] = boxAdvance(in[g], ph, o, o + 1, sum[g]);
+      _mm256_storeu_ps(out[g] + o * kLanes, _mm256_div_ps(sum[g], _mm256_set1_ps(ph.count(o))));
+    }
   }
 }
 
-/// boxLine along 8 interleaved rows, only the outputs in `kept` (ascending): store(k, v) gets
-/// output kept[k]. The steps past the last kept output change no result and are skipped.
-template <typename Store>
-HS_AVX2_INLINE void sweepRowsKept(const float* in, int cols, int window, const int* kept, int nKept,
-                                  Store&& store) {
+/// boxLine along kGroups blocks of 8 interleaved rows, only the outputs in `kept` (ascending):
+/// store(g, k, v) gets block g's output kept[k]. The steps past the last kept output change no
+/// result and are skipped.
+template <int kGroups, typename Store>
+HS_AVX2_INLINE void sweepRowsKept(const float* const* in, int cols, int window, const int* kept,
+                                  int nKept, Store&& store) {
   const BoxPhases ph(cols, window);
-  __m256 sum = boxStart(in, ph);
+  __m256 sum[kGroups];
+  for (int g = 0; g < kGroups; ++g) sum[g] = boxStart(in[g], ph);
   int o = 0;
   for (int k = 0; k < nKept; ++k) {
-    sum = boxAdvance(in, ph, o, kept[k] + 1, sum);
+    boxAdvance<kGroups>(in, ph, o, kept[k] + 1, sum);
     o = kept[k] + 1;
-    store(k, _mm256_div_ps(sum, _mm256_set1_ps(ph.count(kept[k]))));
+    const __m256 count = _mm256_set1_ps(ph.count(kept[k]));
+    for (int g = 0; g < kGroups; ++g) store(g, k, _mm256_div_ps(sum[g], count));
   }
 }
 
@@ -305,17 +418,21 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   const int rows = img.height, cols = img.width;
   const int windowAlongRows = boxWindow(cols), windowAlongCols = boxWindow(rows);
   // The passes stream through the frame: repetition 1's row pass fills a ring of rows, its column
-  // pass reads the ring and emits 8 rows at a time into `group`, repetition 2's row pass turns
+  // pass reads the ring and emits 8 rows at a time into `colOut`, repetition 2's row pass turns
   // each group into the 64 decimated columns (`kept`, rows x 64), and repetition 2's column pass
   // runs over `kept`. The ring must hold every row from a column step's outgoing row to the last
-  // produced one (one group past its incoming row): window + 8 rows, rounded to whole groups.
-  const int ringRows = (windowAlongCols + 3 * kLanes - 2) / kLanes * kLanes;
+  // produced one (up to two groups past its incoming row): window + 16 rows, rounded to whole
+  // groups.
+  const int ringRows = (windowAlongCols + 4 * kLanes - 2) / kLanes * kLanes;
   const size_t blockSize = static_cast<size_t>(cols) * kLanes;
   float* ring = s.plane1.get(static_cast<size_t>(ringRows) * cols);
-  float* group = s.plane2.get(blockSize);
+  // Repetition 1's column pass output: two full groups (see rowPass2), then the short last group.
+  float* colOut = s.plane2.get(3 * blockSize);
+  float* group = colOut + 2 * blockSize;
   float* luma = s.rows8.get(blockSize);
-  float* block1 = s.block1.get(blockSize);
-  float* block2 = s.block2.get(blockSize);
+  // Two groups each: repetition 1's row pass runs two groups at once where the frame has them.
+  float* block1 = s.block1.get(2 * blockSize);
+  float* block2 = s.block2.get(2 * blockSize);
   float* kept = s.kept.get(static_cast<size_t>(rows) * kBufDim);
   float* sums = s.sums.get(cols);
   auto ringRow = [&](int r) { return ring + static_cast<size_t>(r % ringRows) * cols; };
@@ -334,20 +451,32 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
   // Groups start at multiples of 8 and ringRows is one too, so a group's rows are contiguous in
   // the ring.
   int produced = 0;
+  auto lumaOfGroup = [&](int r0, float* dst) HS_AVX2_LAMBDA {
+    if (r0 < greyEnd && r0 + kLanes > greyFirst) {
+      lumaGroup<true>(img, r0, dst, greyRows, greyPitch);
+      handGrey(r0, kLanes);
+    } else {
+      lumaGroup<false>(img, r0, dst, nullptr, 0);
+    }
+  };
   auto produceThrough = [&](int need) HS_AVX2_LAMBDA {
     while (produced <= need) {
-      const bool wantGrey = produced < greyEnd && produced + kLanes > greyFirst;
-      if (produced + kLanes <= rows) {
-        if (wantGrey) {
-          lumaGroup<true>(img, produced, block1, greyRows, greyPitch);
-          handGrey(produced, kLanes);
-        } else {
-          lumaGroup<false>(img, produced, block1, nullptr, 0);
-        }
-        sweepRows(block1, cols, windowAlongRows, block2);
+      if (produced + 2 * kLanes <= rows) {
+        float* const in[2] = {block1, block1 + blockSize};
+        float* const out[2] = {block2, block2 + blockSize};
+        lumaOfGroup(produced, in[0]);
+        lumaOfGroup(produced + kLanes, in[1]);
+        sweepRows<2>(in, cols, windowAlongRows, out);
+        deinterleave(out[0], cols, ringRow(produced), cols);
+        deinterleave(out[1], cols, ringRow(produced + kLanes), cols);
+        produced += 2 * kLanes;
+      } else if (produced + kLanes <= rows) {
+        lumaOfGroup(produced, block1);
+        sweepRows<1>(&block1, cols, windowAlongRows, &block2);
         deinterleave(block2, cols, ringRow(produced), cols);
         produced += kLanes;
       } else {
+        const bool wantGrey = produced < greyEnd && produced >= greyFirst;
         lumaRow(img.row(produced), cols, img.format, luma, wantGrey ? greyRows : nullptr);
         if (wantGrey) handGrey(produced, 1);
         boxLine(luma, ringRow(produced), cols, 1, windowAlongRows);
@@ -356,20 +485,27 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
     }
   };
 
-  // Repetition 2, rows, on one finished group in block2: only the 64 decimated columns.
+  // Repetition 2, rows, on finished groups in colOut: only the 64 decimated columns.
   int keptCols[kBufDim];
   std::vector<int> rowToI(rows, -1);
   for (int j = 0; j < kBufDim; ++j) keptCols[j] = decimateIndex(j, cols);  // ascending, distinct
   for (int i = 0; i < kBufDim; ++i) rowToI[decimateIndex(i, rows)] = i;
-  auto rowPass2 = [&](int r0) HS_AVX2_LAMBDA {
-    sweepRowsKept(block2, cols, windowAlongRows, keptCols, kBufDim,
-                  [&](int j, __m256 v) HS_AVX2_LAMBDA {
-                    alignas(32) float lanes[kLanes];
-                    _mm256_store_ps(lanes, v);
-                    for (int l = 0; l < kLanes; ++l)
-                      kept[static_cast<size_t>(r0 + l) * kBufDim + j] = lanes[l];
-                  });
+  // Full groups of repetition 1's column pass wait in `colOut` in pairs, so that this pass
+  // interleaves two groups' running sums; a lone group (the last) runs by itself.
+  auto rowPass2 = [&](auto groups, int r0) HS_AVX2_LAMBDA {
+    constexpr int kGroups = decltype(groups)::value;
+    const float* const in[2] = {colOut, colOut + blockSize};
+    sweepRowsKept<kGroups>(
+        in, cols, windowAlongRows, keptCols, kBufDim, [&](int g, int j, __m256 v) HS_AVX2_LAMBDA {
+          alignas(32) float lanes[kLanes];
+          _mm256_store_ps(lanes, v);
+          for (int l = 0; l < kLanes; ++l)
+            kept[static_cast<size_t>(r0 + g * kLanes + l) * kBufDim + j] = lanes[l];
+        });
   };
+  using One = std::integral_constant<int, 1>;
+  using Two = std::integral_constant<int, 2>;
+  int pending = -1;  // first row of the full group waiting in colOut, or -1
 
   // Repetition 1, columns: ring -> one group of 8 output rows at a time, straight into
   // repetition 2's row pass.
@@ -391,13 +527,19 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
       sub[l] = outgoing >= 0 ? ringRow(outgoing) : nullptr;
       count[l] = colPh.count(o0 + l);
     }
+    float* dst = n < kLanes ? group : colOut + (pending >= 0 ? blockSize : 0);
     if (n == kLanes && o0 >= colPh.growEnd() && o0 + kLanes <= colPh.slideEnd()) {
-      columnGroup<true>(sums, cols, add, sub, count, n, block2);
+      columnGroup<true>(sums, cols, add, sub, count, n, dst);
     } else {
-      columnGroup<false>(sums, cols, add, sub, count, n, n == kLanes ? block2 : group);
+      columnGroup<false>(sums, cols, add, sub, count, n, dst);
     }
     if (n == kLanes) {
-      rowPass2(o0);
+      if (pending >= 0) {
+        rowPass2(Two{}, pending);  // pending and o0 are consecutive groups
+        pending = -1;
+      } else {
+        pending = o0;
+      }
       continue;
     }
     for (int l = 0; l < n; ++l) {  // the last, short group: one row at a time
@@ -411,6 +553,8 @@ HS_AVX2 void filterDecimateAvx2(const ImageView& img, FilterScratch& s, float* o
           [&](int, float v) { dst[j++] = v; });
     }
   }
+
+  if (pending >= 0) rowPass2(One{}, pending);
 
   // Repetition 2, columns over the kept 64 columns, dividing only at the 64 decimated rows.
   boxColumnsStreamed(

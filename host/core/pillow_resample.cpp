@@ -126,6 +126,10 @@ void horizontalRow(const uint8_t* row, const CachedTaps& h, uint8_t* dst) {
 /// are applied row by row across all columns (integer sums: the order does not matter).
 void verticalPass(const std::vector<uint8_t>& temp, int tempW, int yFirst, const ResampleTaps& vt,
                   uint8_t* out) {
+  if (detail::haveAvx2()) {
+    detail::verticalTapsAvx2(temp.data(), tempW, yFirst, vt, out);
+    return;
+  }
   std::vector<int32_t> acc(tempW);
   for (int y = 0; y < vt.outSize; ++y) {
     std::fill(acc.begin(), acc.end(), phash::kResampleHalf);
