@@ -40,15 +40,6 @@ HS_AVX2_INLINE void transpose8(__m256 r[kLanes]) {
   r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-/// Float channels of the 8 RGB pixels at p.
-HS_AVX2_INLINE void rgb8Floats(const uint8_t* p, __m256& r, __m256& g, __m256& b) {
-  __m256i ri, gi, bi;
-  hashsieve::detail::rgb8Channels(p, ri, gi, bi);
-  r = _mm256_cvtepi32_ps(ri);
-  g = _mm256_cvtepi32_ps(gi);
-  b = _mm256_cvtepi32_ps(bi);
-}
-
 /// Luma of 8 RGB pixels (lumaFromRgb: products rounded, then (R + G) + B) from float channels.
 HS_AVX2_INLINE __m256 lumaOf(__m256 r, __m256 g, __m256 b) {
   const __m256 rg = _mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(kLumaR), r),
@@ -70,7 +61,7 @@ HS_AVX2 void lumaRow(const uint8_t* p, int width, PixelFormat format, float* out
   }
   for (; hashsieve::detail::rgb8Readable(x, width); x += kLanes) {
     __m256 r, g, b;
-    rgb8Floats(p + kRgbBytes * x, r, g, b);
+    hashsieve::detail::rgb8Floats(p + kRgbBytes * x, r, g, b);
     _mm256_storeu_ps(out + x, lumaOf(r, g, b));
     if (grey) hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b), grey + x);
   }
@@ -196,6 +187,17 @@ struct BoxPhases {
   }
 };
 
+/// step(0) .. step(steps - 1), two per loop iteration (fewer loop instructions per step).
+template <typename Step>
+HS_AVX2_INLINE void twoStepsPerIteration(int steps, Step&& step) {
+  int i = 0;
+  for (; i + 2 <= steps; i += 2) {
+    step(i);
+    step(i + 1);
+  }
+  if (i < steps) step(i);
+}
+
 /// Steps o in [o0, o1) of boxLine along kGroups blocks of 8 interleaved rows (sample i of block
 /// g's 8 rows at in[g] + i * 8), without dividing: the running sums' float adds and subtracts in
 /// boxLine's order. The groups' chains are interleaved step by step (their latencies overlap).
@@ -208,7 +210,6 @@ HS_AVX2_INLINE void boxAdvance(const float* const* in, const BoxPhases& ph, int 
       sum[g] = _mm256_add_ps(sum[g], _mm256_loadu_ps(in[g] + (o + ph.lead) * kLanes));
   const int slideEnd = std::min(o1, ph.slideEnd());
   if (o < slideEnd) {
-    // Two steps per iteration (fewer loop instructions).
     const float* add[kGroups];
     const float* sub[kGroups];
     for (int g = 0; g < kGroups; ++g) {
@@ -221,13 +222,7 @@ HS_AVX2_INLINE void boxAdvance(const float* const* in, const BoxPhases& ph, int 
         sum[g] = _mm256_sub_ps(sum[g], _mm256_loadu_ps(sub[g] + i * kLanes));
       }
     };
-    const int steps = slideEnd - o;
-    int i = 0;
-    for (; i + 2 <= steps; i += 2) {
-      step(i);
-      step(i + 1);
-    }
-    if (i < steps) step(i);
+    twoStepsPerIteration(slideEnd - o, step);
     o = slideEnd;
   }
   for (; o < o1; ++o)
@@ -281,13 +276,7 @@ HS_AVX2_INLINE void sweepRows(const float* const* in, int cols, int window, floa
         _mm256_storeu_ps(dst[g] + i * kLanes, _mm256_div_ps(sum[g], full));
       }
     };
-    const int steps = e - o;
-    int i = 0;
-    for (; i + 2 <= steps; i += 2) {  // two steps per iteration: fewer loop instructions
-      step(i);
-      step(i + 1);
-    }
-    if (i < steps) step(i);
+    twoStepsPerIteration(e - o, step);
     o = e;
   }
   for (; o < cols; ++o) {

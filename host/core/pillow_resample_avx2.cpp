@@ -19,12 +19,9 @@ constexpr int kRgbBytes = 3;
 HS_AVX2 void greyRowAvx2(const uint8_t* rgb, int width, uint8_t* out) {
   int x = 0;
   for (; hashsieve::detail::rgb8Readable(x, width); x += kPixelsPerStep) {
-    __m256i r, g, b;
-    hashsieve::detail::rgb8Channels(rgb + kRgbBytes * x, r, g, b);
-    hashsieve::detail::storeBytes8(
-        hashsieve::detail::pillowGrey8(_mm256_cvtepi32_ps(r), _mm256_cvtepi32_ps(g),
-                                       _mm256_cvtepi32_ps(b)),
-        out + x);
+    __m256 r, g, b;
+    hashsieve::detail::rgb8Floats(rgb + kRgbBytes * x, r, g, b);
+    hashsieve::detail::storeBytes8(hashsieve::detail::pillowGrey8(r, g, b), out + x);
   }
   for (; x < width; ++x)
     out[x] = phash::pillowLuma(rgb[kRgbBytes * x], rgb[kRgbBytes * x + 1], rgb[kRgbBytes * x + 2]);

@@ -55,6 +55,15 @@ HS_AVX2_INLINE void rgb8Channels(const uint8_t* p, __m256i& r, __m256i& g, __m25
   rgb4x2Channels(p, p + 3 * kRgbPixelsPerVector / 2, r, g, b);
 }
 
+/// R, G and B of the 8 RGB pixels at p as float lanes (pixel order).
+HS_AVX2_INLINE void rgb8Floats(const uint8_t* p, __m256& r, __m256& g, __m256& b) {
+  __m256i ri, gi, bi;
+  rgb8Channels(p, ri, gi, bi);
+  r = _mm256_cvtepi32_ps(ri);
+  g = _mm256_cvtepi32_ps(gi);
+  b = _mm256_cvtepi32_ps(bi);
+}
+
 /// Pillow's rgb2l (phash::pillowLuma) of 8 pixels whose channels are float lanes (0..255), as
 /// int32 lanes. Exact in float: with the weights scaled by 2^-16, each partial sum is an integer
 /// below 2^24 (255 * 65536 + 0x8000 at most) times 2^-16, so every fused multiply-add rounds
